@@ -1,0 +1,13 @@
+/** Titles: one line, cut to about `max` characters on a word boundary. */
+
+export const TITLE_MAX = 100;
+
+export function cutTitle(text: string, max = TITLE_MAX): string {
+  const oneLine = text.replace(/\s+/g, " ").trim();
+  if (oneLine.length <= max) return oneLine;
+  const cut = oneLine.slice(0, max + 1);
+  const space = cut.lastIndexOf(" ");
+  // Cut on the last word boundary unless that throws away most of the text (one giant word).
+  const end = space > max * 0.6 ? space : max;
+  return oneLine.slice(0, end).replace(/[\s.,;:!?-]+$/, "") + "…";
+}
