@@ -1,0 +1,18 @@
+#!/usr/bin/env bun
+/** Entry point of the panko executable. */
+import { processIo } from "./cli/io.ts";
+import { runCli } from "./cli/run.ts";
+
+const controller = new AbortController();
+let interrupted = 0;
+for (const sig of ["SIGINT", "SIGTERM"] as const) {
+  process.on(sig, () => {
+    interrupted++;
+    // A second Ctrl+C while a command is still cleaning up exits at once.
+    if (interrupted > 1) process.exit(130);
+    controller.abort(sig);
+  });
+}
+
+const code = await runCli(process.argv.slice(2), processIo(), controller.signal);
+process.exitCode = code;

@@ -1,0 +1,145 @@
+import { describe, expect, test, beforeEach } from "bun:test";
+import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { DEFAULTS, formatDuration, loadConfig, parseDuration, parseValue, showValue, writeConfigKey } from "../src/config.ts";
+import { PankoError } from "../src/errors.ts";
+import { configFile } from "../src/paths.ts";
+
+const path = () => configFile();
+
+beforeEach(() => rmSync(dirname(path()), { recursive: true, force: true }));
+
+describe("config file", () => {
+  test("lives under XDG_CONFIG_HOME, never the real home", () => {
+    expect(path()).toBe(`${process.env.XDG_CONFIG_HOME}/panko/config.toml`);
+    expect(path().startsWith(process.env.PANKO_TEST_ROOT!)).toBe(true);
+  });
+
+  test("missing file gives the defaults", () => {
+    const loaded = loadConfig();
+    expect(loaded.exists).toBe(false);
+    expect(loaded.config).toEqual(DEFAULTS);
+  });
+
+  test("reads every key with its type", () => {
+    mkdirSync(dirname(path()), { recursive: true });
+    writeFileSync(
+      path(),
+      [
+        'default_provider = "ngrok"',
+        'ngrok_token = "tok_123456789"',
+        "default_port = 4000",
+        'default_sort = "messages"',
+        "max_shares = 5",
+        'share_ttl = "24h"',
+        "redact = false",
+        'log_file = "/tmp/panko.log"',
+        'cloudflared_path = "/opt/cloudflared"',
+      ].join("\n"),
+    );
+    const { config, set } = loadConfig();
+    expect(config).toMatchObject({
+      default_provider: "ngrok",
+      ngrok_token: "tok_123456789",
+      default_port: 4000,
+      default_sort: "messages",
+      max_shares: 5,
+      share_ttl: 86_400_000,
+      redact: false,
+      log_file: "/tmp/panko.log",
+      cloudflared_path: "/opt/cloudflared",
+    });
+    expect(set).toContain("share_ttl");
+  });
+
+  test("a corrupt file is reported with path and line and left untouched", () => {
+    mkdirSync(dirname(path()), { recursive: true });
+    const body = 'default_port = 4000\n# ok\nredact = = true\nmax_shares = 3\n';
+    writeFileSync(path(), body);
+    expect(() => loadConfig()).toThrow(/config file .*config\.toml is not valid TOML \(line 3\)/);
+    expect(() => writeConfigKey("default_port", 5000)).toThrow(PankoError);
+    expect(readFileSync(path(), "utf8")).toBe(body);
+  });
+
+  test("a multi-line value error points at the line that breaks", () => {
+    mkdirSync(dirname(path()), { recursive: true });
+    writeFileSync(path(), 'default_port = 4000\nlog_file = "unterminated\nredact = true\n');
+    expect(() => loadConfig()).toThrow(/line 2/);
+  });
+
+  test("an invalid value in the file names the key, the file and what is valid", () => {
+    mkdirSync(dirname(path()), { recursive: true });
+    writeFileSync(path(), 'default_provider = "carrier-pigeon"\n');
+    try {
+      loadConfig();
+      throw new Error("expected an error");
+    } catch (e) {
+      expect(e).toBeInstanceOf(PankoError);
+      expect((e as PankoError).message).toContain("default_provider");
+      expect((e as PankoError).message).toContain(path());
+      expect((e as PankoError).message).toContain("cloudflare, ngrok, tailscale");
+    }
+  });
+
+  test("an unknown key lists the valid ones", () => {
+    try {
+      parseValue("colour", "red");
+      throw new Error("expected an error");
+    } catch (e) {
+      expect((e as PankoError).details.join("\n")).toContain("default_provider");
+    }
+  });
+});
+
+describe("writing", () => {
+  test("set keeps comments and other keys, unset removes just the key", () => {
+    mkdirSync(dirname(path()), { recursive: true });
+    writeFileSync(path(), "# my settings\nredact = false # keep me\n");
+    writeConfigKey("default_port", 8080);
+    writeConfigKey("share_ttl", parseDuration("7d"));
+    let text = readFileSync(path(), "utf8");
+    expect(text).toContain("# my settings");
+    expect(text).toContain("redact = false # keep me");
+    expect(text).toContain("default_port = 8080");
+    expect(text).toContain('share_ttl = "7d"');
+    writeConfigKey("default_port", 9090);
+    text = readFileSync(path(), "utf8");
+    expect(text.match(/default_port/g)?.length).toBe(1);
+    writeConfigKey("default_port", undefined);
+    expect(readFileSync(path(), "utf8")).not.toContain("default_port");
+    expect(loadConfig().config.share_ttl).toBe(7 * 86_400_000);
+  });
+
+  test("first write creates the folder and a private file atomically", () => {
+    writeConfigKey("redact", false);
+    expect(existsSync(path())).toBe(true);
+    expect(existsSync(`${path()}.${process.pid}.tmp`)).toBe(false);
+    expect(loadConfig().config.redact).toBe(false);
+  });
+});
+
+describe("values", () => {
+  test("durations", () => {
+    expect(parseDuration("30m")).toBe(1_800_000);
+    expect(parseDuration("1h30m")).toBe(5_400_000);
+    expect(parseDuration("")).toBeUndefined();
+    expect(() => parseDuration("soon")).toThrow();
+    expect(() => parseDuration("10x")).toThrow();
+    expect(formatDuration(5_400_000)).toBe("1h30m");
+    expect(formatDuration(7 * 86_400_000)).toBe("7d");
+  });
+
+  test("booleans, ports and choices", () => {
+    expect(parseValue("redact", "no")).toBe(false);
+    expect(parseValue("default_port", "8080")).toBe(8080);
+    expect(() => parseValue("default_port", "0")).toThrow(/1 to 65535/);
+    expect(() => parseValue("default_port", "80a")).toThrow();
+    expect(() => parseValue("default_sort", "size")).toThrow(/newest, oldest, messages, project/);
+    expect(() => parseValue("redact", "maybe")).toThrow(/true or false/);
+  });
+
+  test("the ngrok token is masked when shown", () => {
+    expect(showValue("ngrok_token", "2abcdefghijklmnopqrstuvwxyz")).toBe("2abc…wxyz");
+    expect(showValue("ngrok_token", "short")).toBe("****");
+  });
+});
