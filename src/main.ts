@@ -14,5 +14,7 @@ for (const sig of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-const code = await runCli(process.argv.slice(2), processIo(), controller.signal);
-process.exitCode = code;
+// No top-level await: the compiled binary is bytecode (CommonJS).
+void runCli(process.argv.slice(2), processIo(), controller.signal).then((code) => {
+  process.exitCode = code;
+});
