@@ -1,0 +1,293 @@
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import type { Block, PromptBlock, Session, TextBlock, ThinkingBlock, ToolBlock } from "../../src/sessions/model.ts";
+import { parseCodexSession } from "../../src/sessions/codex/parse.ts";
+import { buildCodexSession, patchText, sessionIdFromPath } from "../../src/sessions/codex/build.ts";
+import { parseApplyPatch } from "../../src/sessions/codex/patch.ts";
+import { headerExitCode, toToolResult } from "../../src/sessions/codex/output.ts";
+import { classifyCodexUserText, stripIdeContext } from "../../src/sessions/codex/user.ts";
+
+const fixtures = join(import.meta.dir, "../fixtures/codex");
+const blocks = (s: Session): Block[] => s.turns.flatMap((t) => t.blocks);
+const ofKind = <K extends Block["kind"]>(s: Session, kind: K) => blocks(s).filter((b) => b.kind === kind) as Extract<Block, { kind: K }>[];
+const tool = (s: Session, id: string) => ofKind(s, "tool").find((b) => b.toolUseId === id) as ToolBlock;
+
+const rec = (type: string, payload: Record<string, unknown>, timestamp = "2025-01-01T00:00:00.000Z") => ({ timestamp, type, payload });
+const userItem = (text: string) => rec("response_item", { type: "message", role: "user", content: [{ type: "input_text", text }] });
+const userEvent = (message: string) => rec("event_msg", { type: "user_message", message });
+const agentItem = (text: string) => rec("response_item", { type: "message", role: "assistant", content: [{ type: "output_text", text }] });
+const agentEvent = (message: string) => rec("event_msg", { type: "agent_message", message });
+
+describe("parseCodexSession on the full fixture", async () => {
+  const s = await parseCodexSession(join(fixtures, "full.jsonl"));
+
+  test("session fields", () => {
+    expect(s.source).toBe("codex");
+    expect(s.id).toBe("0199a000-1111-7222-8333-944445555666");
+    expect(s.project).toBe("/home/dev/shop");
+    expect(s.gitBranch).toBe("feature/cart");
+    expect(s.version).toBe("0.40.0");
+    expect(s.models).toEqual(["gpt-5-codex", "gpt-5"]);
+    expect(s.startedAt).toBe("2025-09-01T10:00:00.000Z");
+    expect(s.endedAt).toBe("2025-09-01T10:03:02.500Z");
+    expect(s.title).toBe("Add a total() method to the cart");
+    expect(s.path).toBe(join(fixtures, "full.jsonl"));
+  });
+
+  test("one prompt per real prompt, injections dropped, IDE preamble kept in the block", () => {
+    const prompts = ofKind(s, "prompt");
+    expect(prompts.map((p) => p.text.split("\n").pop())).toEqual([
+      "Add a   total() method to the cart",
+      "Why does this screenshot fail?",
+      "thanks",
+      "thanks",
+    ]);
+    expect(prompts[0].text.startsWith("# Context from my IDE setup:")).toBe(true);
+    expect(blocks(s).some((b) => b.kind === "prompt" && /environment_context|user_instructions|AGENTS\.md|permissions/.test(b.text))).toBe(false);
+  });
+
+  test("a turn per prompt, opened by the prompt", () => {
+    expect(s.turns.length).toBe(4);
+    s.turns.forEach((t, i) => {
+      expect(t.index).toBe(i);
+      expect(t.blocks[0].kind).toBe("prompt");
+      expect(t.id).toBe(t.blocks[0].id);
+    });
+  });
+
+  test("agent messages deduplicated in either order", () => {
+    expect(ofKind(s, "text").map((b) => b.text)).toEqual(["Added `total()` to the cart.", "Let me apply a fix.", "Done.", "Done."]);
+    expect(ofKind(s, "text")[0].model).toBe("gpt-5-codex");
+    expect(ofKind(s, "text")[1].model).toBe("gpt-5");
+  });
+
+  test("reasoning: summary events merged with the item, encrypted-only noted", () => {
+    const thinking = ofKind(s, "thinking");
+    expect(thinking.length).toBe(2);
+    expect(thinking[0].text).toBe("**Reading the cart**\n\nI should look at cart.ts first.\n\n**Planning**\n\nThen add total().");
+    expect(thinking[0].encrypted).toBeUndefined();
+    expect(thinking[1]).toMatchObject({ text: "", encrypted: true });
+  });
+
+  test("tool calls with results attached by call_id", () => {
+    const exec = tool(s, "call_exec1");
+    expect(exec.name).toBe("exec_command");
+    expect(exec.input).toEqual({ cmd: "cat src/cart.ts", workdir: "/home/dev/shop" });
+    expect(exec.result?.isError).toBe(false);
+    expect(exec.result?.text).toContain("export class Cart");
+
+    const shell = tool(s, "call_shell1");
+    expect(shell.input).toMatchObject({ command: ["bash", "-lc", "bun test"] });
+    expect(shell.result).toMatchObject({ text: "1 fail\nerror: expected 3", isError: true, meta: { exit_code: 1 } });
+
+    expect(tool(s, "call_local1")).toMatchObject({ name: "local_shell", input: { command: ["ls", "-la"] }, result: { text: "total 0" } });
+    expect(tool(s, "ws_1")).toMatchObject({ name: "web_search", input: { query: "bun test snapshot" } });
+    expect(tool(s, "ws_1").result).toBeUndefined();
+    expect(tool(s, "call_raw").input).toBe("not json");
+    expect(tool(s, "call_fnpatch").result?.isError).toBe(true);
+  });
+
+  test("tool result content items keep their images", () => {
+    const view = tool(s, "call_view");
+    expect(view.result?.text).toBe("shot.png");
+    expect(view.result?.images).toEqual([expect.objectContaining({ kind: "image", mediaType: "image/jpeg", data: "/9j/4AAQ" })]);
+  });
+
+  test("prompt images, once", () => {
+    const images = ofKind(s, "image");
+    expect(images.length).toBe(1);
+    expect(images[0]).toMatchObject({ mediaType: "image/png", data: "iVBORw0KGgo=" });
+    expect(s.turns[1].blocks[1].kind).toBe("image");
+  });
+
+  test("apply_patch: add, update + move, update, delete in one patch", () => {
+    const edits = tool(s, "call_patch1").edits!;
+    expect(edits.map((e) => [e.path, e.change, e.added, e.removed])).toEqual([
+      ["src/total.ts", "create", 3, 0],
+      ["src/cart.ts", "move", 3, 1],
+      ["README.md", "update", 1, 1],
+      ["src/legacy.ts", "delete", 0, 0],
+    ]);
+    expect(edits[1].movePath).toBe("src/cart/index.ts");
+    expect(edits[1].hunks.length).toBe(2);
+    expect(edits[0].hunks[0]).toMatchObject({ oldStart: 0, oldLines: 0, newStart: 1, newLines: 3 });
+    expect(edits[2].hunks[0]).toEqual({
+      oldStart: 0,
+      oldLines: 2,
+      newStart: 0,
+      newLines: 2,
+      lines: [
+        { op: " ", text: "# Shop" },
+        { op: "-", text: "old line" },
+        { op: "+", text: "new line" },
+      ],
+    });
+  });
+
+  test("apply_patch through shell, exec_command heredoc and function_call", () => {
+    expect(tool(s, "call_shellpatch").edits).toEqual([
+      expect.objectContaining({ path: "src/app.ts", change: "update", added: 1, removed: 1 }),
+    ]);
+    expect(tool(s, "call_execpatch").edits).toEqual([expect.objectContaining({ path: "notes.md", change: "create", added: 1 })]);
+    expect(tool(s, "call_fnpatch").edits).toEqual([expect.objectContaining({ path: "tmp.txt", change: "delete" })]);
+    expect(tool(s, "call_exec1").edits).toBeUndefined();
+  });
+
+  test("usage: last total, split by the model that was answering", () => {
+    expect(s.usage).toEqual({
+      "gpt-5-codex": { inputTokens: 600, cacheReadTokens: 400, outputTokens: 200, cacheCreationTokens: 0 },
+      "gpt-5": { inputTokens: 1400, cacheReadTokens: 600, outputTokens: 300, cacheCreationTokens: 0 },
+    });
+    const sum = Object.values(s.usage).reduce((a, u) => a + u.inputTokens + u.cacheReadTokens, 0);
+    expect(sum).toBe(3000);
+  });
+
+  test("compaction, notices, shell commands", () => {
+    expect(ofKind(s, "compaction")).toEqual([expect.objectContaining({ summary: "Summary: cart total added; screenshot issue open." })]);
+    expect(ofKind(s, "notice").map((n) => [n.level, n.subtype])).toEqual([
+      ["error", "error"],
+      ["warning", "turn_aborted"],
+    ]);
+    expect(ofKind(s, "command")).toEqual([expect.objectContaining({ name: "!", args: "git status", output: "clean" })]);
+  });
+
+  test("unknown records kept and counted; malformed lines counted", () => {
+    const unknown = ofKind(s, "unknown");
+    expect(unknown.map((u) => u.recordType)).toEqual([
+      "function_call_output (no matching call)",
+      "event_msg/hologram_update",
+      "response_item/teleport_call",
+      "future_record",
+    ]);
+    expect(s.stats.unknownRecords).toBe(3);
+    expect(s.stats.malformedLines).toBe(1);
+    expect(s.stats.malformed[0].line).toBe(24);
+    expect(s.stats.lines).toBe(57);
+  });
+
+  test("block ids are unique", () => {
+    const ids = blocks(s).map((b) => b.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+});
+
+describe("legacy rollouts (no envelope)", async () => {
+  const s = await parseCodexSession(join(fixtures, "legacy.jsonl"));
+  test("reads meta, prompt, reasoning, tool and answer", () => {
+    expect(s.id).toBe("5b7a1c2e-0000-4000-8000-00000000abcd");
+    expect(s.gitBranch).toBe("main");
+    expect(s.title).toBe("rename foo to bar");
+    expect(ofKind(s, "prompt").length).toBe(1);
+    expect(ofKind(s, "thinking")[0].text).toBe("Searching for foo.");
+    expect(tool(s, "call_a")).toMatchObject({ name: "shell", input: { command: ["rg", "foo"] }, result: { text: "src/x.ts:1:foo\n", isError: false } });
+    expect(ofKind(s, "text")[0].text).toBe("Renamed.");
+    expect(s.stats.unknownRecords).toBe(0);
+  });
+});
+
+describe("dedupe rules", () => {
+  test("prompt item then event, and event then item", () => {
+    const s = buildCodexSession([userItem("a"), userEvent("a"), agentItem("x"), userEvent("b"), userItem("b"), agentEvent("y")], "/t/x.jsonl");
+    expect(ofKind(s, "prompt").map((p) => p.text)).toEqual(["a", "b"]);
+    expect(s.turns.length).toBe(2);
+  });
+
+  test("the same prompt typed twice stays twice", () => {
+    const s = buildCodexSession([userEvent("go"), userItem("go"), agentEvent("ok"), agentItem("ok"), userEvent("go"), userItem("go")], "/t/x.jsonl");
+    expect(ofKind(s, "prompt").length).toBe(2);
+    expect(ofKind(s, "text").length).toBe(1);
+  });
+
+  test("one copy only (older files) is not dropped", () => {
+    const s = buildCodexSession([userItem("q"), agentItem("same"), agentItem("same")], "/t/x.jsonl");
+    expect(ofKind(s, "text").map((t) => t.text)).toEqual(["same", "same"]);
+  });
+
+  test("interleaved answer copies", () => {
+    const s = buildCodexSession([userEvent("q"), agentEvent("one"), agentEvent("two"), agentItem("one"), agentItem("two")], "/t/x.jsonl");
+    expect(ofKind(s, "text").map((t) => t.text)).toEqual(["one", "two"]);
+  });
+
+  test("reasoning item first, then its events", () => {
+    const s = buildCodexSession(
+      [
+        userEvent("q"),
+        rec("response_item", { type: "reasoning", summary: [{ type: "summary_text", text: "A" }, { type: "summary_text", text: "B" }], encrypted_content: "zz" }),
+        rec("event_msg", { type: "agent_reasoning", text: "A" }),
+        rec("event_msg", { type: "agent_reasoning", text: "B" }),
+      ],
+      "/t/x.jsonl",
+    );
+    expect(ofKind(s, "thinking").map((t: ThinkingBlock) => t.text)).toEqual(["A\n\nB"]);
+  });
+
+  test("records before the first prompt open turn 0", () => {
+    const s = buildCodexSession([agentItem("hello"), userEvent("q")], "/t/x.jsonl");
+    expect(s.turns.length).toBe(2);
+    expect((s.turns[0].blocks[0] as TextBlock).text).toBe("hello");
+    expect((s.turns[1].blocks[0] as PromptBlock).text).toBe("q");
+    expect(s.title).toBe("q");
+  });
+
+  test("no prompt: a fallback title, id from the file name", () => {
+    const s = buildCodexSession([], "/x/rollout-2025-05-01T10-00-00-0197aaaa-bbbb-7ccc-8ddd-eeeeffff0000.jsonl");
+    expect(s.title).toBe("Untitled Codex session");
+    expect(s.id).toBe("0197aaaa-bbbb-7ccc-8ddd-eeeeffff0000");
+    expect(s.turns).toEqual([]);
+  });
+});
+
+describe("apply_patch parser", () => {
+  test("empty patch", () => {
+    expect(parseApplyPatch("*** Begin Patch\n*** End Patch\n")).toEqual([]);
+  });
+  test("first hunk without @@, several hunks, End of File marker", () => {
+    const [e] = parseApplyPatch("*** Begin Patch\n*** Update File: a.py\n def f():\n-    return 1\n+    return 2\n@@ class B:\n-x\n+y\n*** End of File\n*** End Patch");
+    expect(e.hunks.length).toBe(2);
+    expect(e.hunks[0]).toMatchObject({ oldLines: 2, newLines: 2 });
+    expect([e.added, e.removed]).toEqual([2, 2]);
+  });
+  test("not a patch", () => {
+    expect(parseApplyPatch("hello")).toEqual([]);
+  });
+  test("patchText finds patches in shell commands only when apply_patch runs", () => {
+    expect(patchText("shell", { command: ["bash", "-lc", "apply_patch <<'P'\n*** Begin Patch\n*** Delete File: x\n*** End Patch\nP"] })).toBe(
+      "*** Begin Patch\n*** Delete File: x\n*** End Patch",
+    );
+    expect(patchText("shell", { command: ["cat", "notes.md"] })).toBeNull();
+    expect(patchText("exec_command", { cmd: "grep -r 'Begin Patch' ." })).toBeNull();
+  });
+});
+
+describe("tool outputs", () => {
+  const ctx = { nextId: () => "i" };
+  test("plain string, headers decide errors", () => {
+    expect(toToolResult("Process exited with code 2\nOutput:\nboom", ctx)).toMatchObject({ isError: true, meta: { exit_code: 2 } });
+    expect(toToolResult("Exit code: 0\nWall time: 1s\nOutput:\nok", ctx).isError).toBe(false);
+    expect(toToolResult("plain text", ctx)).toEqual({ text: "plain text", images: [], isError: false });
+    expect(headerExitCode("Output:\nProcess exited with code 1")).toBeUndefined();
+  });
+  test("object forms", () => {
+    expect(toToolResult({ output: "x", metadata: { exit_code: 0 } }, ctx)).toMatchObject({ text: "x", isError: false });
+    expect(toToolResult({ content: "nope", success: false }, ctx)).toMatchObject({ text: "nope", isError: true });
+    expect(toToolResult('{"output":"y","metadata":{"exit_code":3}}', ctx)).toMatchObject({ text: "y", isError: true });
+    expect(toToolResult('{"not":"an output"}', ctx).text).toBe('{"not":"an output"}');
+  });
+});
+
+describe("user text", () => {
+  test("IDE preamble", () => {
+    expect(stripIdeContext("# Context from my IDE setup:\n\n## Active file: a\n\n## My request for Codex:\nfix it\n")).toBe("fix it");
+    expect(stripIdeContext("just text")).toBe("just text");
+  });
+  test("injections are not prompts", () => {
+    expect(classifyCodexUserText("<environment_context>x</environment_context>").kind).toBe("ignore");
+    expect(classifyCodexUserText("<user_instructions>x</user_instructions>").kind).toBe("ignore");
+    expect(classifyCodexUserText("# AGENTS.md instructions for /x\n...").kind).toBe("ignore");
+    expect(classifyCodexUserText("<turn_aborted>gone</turn_aborted>")).toEqual({ kind: "aborted", text: "gone" });
+    expect(classifyCodexUserText("<div>html is fine</div>").kind).toBe("prompt");
+  });
+  test("session id from a rollout name", () => {
+    expect(sessionIdFromPath("/a/other.jsonl")).toBe("other");
+  });
+});
