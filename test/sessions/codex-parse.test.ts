@@ -291,3 +291,14 @@ describe("user text", () => {
     expect(sessionIdFromPath("/a/other.jsonl")).toBe("other");
   });
 });
+
+describe("aborted turns", () => {
+  test("the event and the <turn_aborted> message make one notice", () => {
+    const s = buildCodexSession(
+      [userEvent("q"), rec("event_msg", { type: "turn_aborted", reason: "interrupted" }), userItem("<turn_aborted>\nThe user interrupted.\n</turn_aborted>")],
+      "/t/x.jsonl",
+    );
+    expect(ofKind(s, "notice").map((n) => n.text)).toEqual(["Turn aborted: interrupted"]);
+    expect(ofKind(s, "prompt").length).toBe(1);
+  });
+});

@@ -265,6 +265,8 @@ export class CodexSessionBuilder {
       case "token_count":
         return this.tokenCount(p);
       case "turn_aborted":
+        // Newer Codex also writes a <turn_aborted> user message for the same abort: one notice.
+        if (this.hasAbortNotice()) return;
         return this.notice("warning", "turn_aborted", `Turn aborted${str(p.reason) ? `: ${p.reason}` : ""}`, ts);
       case "error":
         return this.notice("error", "error", str(p.message) ?? "Error", ts);
@@ -308,6 +310,7 @@ export class CodexSessionBuilder {
       if (images.length > 0 && raw.trim() === "") this.promptImages(images, ts, source);
       return;
     }
+    if (user.kind === "aborted" && this.hasAbortNotice()) return;
     if (user.kind === "command" || user.kind === "aborted") {
       // Both copies carry it: keep the first.
       const key = `${user.kind}:${norm(raw)}`;
@@ -345,6 +348,10 @@ export class CodexSessionBuilder {
       const image = imageBlock(source, this.blockId(), ts);
       if (image) this.push(image);
     }
+  }
+
+  private hasAbortNotice(): boolean {
+    return this.current()?.blocks.some((b) => b.kind === "notice" && b.subtype === "turn_aborted") ?? false;
   }
 
   private turnHasImages(): boolean {
