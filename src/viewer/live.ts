@@ -1,0 +1,243 @@
+/**
+ * The session a viewer holds in memory, kept current. While someone listens (an open events
+ * stream), the session file is watched — fs.watch for speed, a poll as the fallback for file
+ * systems and editors where fs.watch says nothing (or stops after a rename) — and a change,
+ * debounced, re-parses the file and tells the listeners which turns changed.
+ */
+import { watch, type FSWatcher } from "node:fs";
+import { stat } from "node:fs/promises";
+import { log } from "../log.ts";
+import type { Block, Session, Turn } from "../sessions/model.ts";
+
+export interface Update {
+  previous: Session;
+  session: Session;
+  /** Indexes (in `session.turns`) of turns that are new or differ from the previous parse. */
+  changed: number[];
+  generation: number;
+}
+
+export interface LiveOptions {
+  path: string;
+  load(): Promise<Session>;
+  /** Debounce of change notifications, ms (default 75). */
+  debounceMs?: number;
+  /** Poll interval while watching, ms (default 1000). */
+  pollMs?: number;
+}
+
+interface FileState {
+  size: number;
+  mtimeMs: number;
+  ino: number;
+}
+
+async function fileState(path: string): Promise<FileState | undefined> {
+  try {
+    const s = await stat(path);
+    return { size: s.size, mtimeMs: s.mtimeMs, ino: s.ino };
+  } catch {
+    return undefined;
+  }
+}
+
+const sameState = (a: FileState | undefined, b: FileState | undefined) =>
+  a !== undefined && b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
+
+export class LiveSession {
+  #opts: LiveOptions;
+  #session: Session;
+  #state: FileState | undefined;
+  #fingerprints: string[];
+  #generation = 0;
+  #loadedAt: number;
+  #listeners = new Set<(u: Update) => void>();
+  #watcher: FSWatcher | undefined;
+  #poll: ReturnType<typeof setInterval> | undefined;
+  #debounce: ReturnType<typeof setTimeout> | undefined;
+  #refreshing: Promise<boolean> | undefined;
+  #again = false;
+  #stopped = false;
+
+  private constructor(opts: LiveOptions, session: Session, state: FileState | undefined) {
+    this.#opts = opts;
+    this.#session = session;
+    this.#state = state;
+    this.#fingerprints = session.turns.map(turnFingerprint);
+    this.#loadedAt = state?.mtimeMs ?? Date.now();
+  }
+
+  /** Parses the session once (before the server listens, so the first page is fast). */
+  static async open(opts: LiveOptions): Promise<LiveSession> {
+    const state = await fileState(opts.path);
+    const session = await opts.load();
+    return new LiveSession(opts, session, state);
+  }
+
+  get session(): Session {
+    return this.#session;
+  }
+
+  /** Bumped on every re-parse that changed something. */
+  get generation(): number {
+    return this.#generation;
+  }
+
+  /** When the file was last seen to change (its mtime), as an ISO string. */
+  get updatedAt(): string {
+    return new Date(this.#loadedAt).toISOString();
+  }
+
+  get watching(): boolean {
+    return this.#watcher !== undefined || this.#poll !== undefined;
+  }
+
+  /**
+   * Re-parses when the file changed since the last parse; resolves to whether the session
+   * changed. Calls made while one runs share it (and one more runs after, if asked meanwhile).
+   */
+  refresh(): Promise<boolean> {
+    if (this.#refreshing) {
+      this.#again = true;
+      return this.#refreshing;
+    }
+    const run = async (): Promise<boolean> => {
+      let changed = false;
+      do {
+        this.#again = false;
+        changed = (await this.#reloadIfChanged()) || changed;
+      } while (this.#again && !this.#stopped);
+      return changed;
+    };
+    this.#refreshing = run().finally(() => {
+      this.#refreshing = undefined;
+    });
+    return this.#refreshing;
+  }
+
+  async #reloadIfChanged(): Promise<boolean> {
+    const state = await fileState(this.#opts.path);
+    if (state === undefined || sameState(state, this.#state)) return false;
+    let session: Session;
+    try {
+      session = await this.#opts.load();
+    } catch (e) {
+      // A half-written file or a transient error: keep what we have, try again on the next change.
+      log.debug(`viewer: re-parse of ${this.#opts.path} failed`, e);
+      return false;
+    }
+    if (this.#stopped) return false;
+    const previous = this.#session;
+    const fingerprints = session.turns.map(turnFingerprint);
+    const changed: number[] = [];
+    for (let i = 0; i < fingerprints.length; i++) {
+      if (fingerprints[i] !== this.#fingerprints[i]) changed.push(i);
+    }
+    this.#state = state;
+    this.#loadedAt = state.mtimeMs;
+    this.#session = session;
+    this.#fingerprints = fingerprints;
+    const metaChanged =
+      previous.turns.length !== session.turns.length || previous.title !== session.title || previous.endedAt !== session.endedAt;
+    if (changed.length === 0 && !metaChanged) return false;
+    this.#generation++;
+    const update: Update = { previous, session, changed, generation: this.#generation };
+    for (const listener of this.#listeners) {
+      try {
+        listener(update);
+      } catch (e) {
+        log.error("viewer: live listener failed", e);
+      }
+    }
+    return true;
+  }
+
+  /** Listens for updates; the file is watched while at least one listener is subscribed. */
+  subscribe(listener: (u: Update) => void): () => void {
+    this.#listeners.add(listener);
+    if (!this.#stopped) this.#startWatching();
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.#listeners.delete(listener);
+      if (this.#listeners.size === 0) this.#stopWatching();
+    };
+  }
+
+  get listeners(): number {
+    return this.#listeners.size;
+  }
+
+  #schedule = () => {
+    if (this.#debounce) clearTimeout(this.#debounce);
+    this.#debounce = setTimeout(() => {
+      this.#debounce = undefined;
+      void this.refresh();
+    }, this.#opts.debounceMs ?? 75);
+  };
+
+  #startWatching(): void {
+    if (this.watching) return;
+    try {
+      this.#watcher = watch(this.#opts.path, { persistent: false }, this.#schedule);
+      this.#watcher.on("error", (e) => {
+        log.debug("viewer: fs.watch failed, polling only", e);
+        this.#watcher?.close();
+        this.#watcher = undefined;
+      });
+    } catch (e) {
+      log.debug("viewer: fs.watch unavailable, polling only", e);
+    }
+    this.#poll = setInterval(() => void this.refresh(), this.#opts.pollMs ?? 1000);
+    this.#poll.unref?.();
+  }
+
+  #stopWatching(): void {
+    this.#watcher?.close();
+    this.#watcher = undefined;
+    if (this.#poll) clearInterval(this.#poll);
+    this.#poll = undefined;
+    if (this.#debounce) clearTimeout(this.#debounce);
+    this.#debounce = undefined;
+  }
+
+  stop(): void {
+    this.#stopped = true;
+    this.#listeners.clear();
+    this.#stopWatching();
+  }
+}
+
+/**
+ * A cheap summary of what a turn shows: enough to notice a turn that grew (new blocks, a longer
+ * text, a tool result arriving) without rendering or serialising it.
+ */
+export function turnFingerprint(turn: Turn): string {
+  let s = `${turn.id}|${turn.abandoned ? 1 : 0}|${turn.blocks.length}`;
+  for (const b of turn.blocks) s += `|${b.id}:${blockSize(b)}`;
+  return s;
+}
+
+function blockSize(b: Block): string {
+  switch (b.kind) {
+    case "prompt":
+    case "text":
+    case "thinking":
+    case "notice":
+      return String(b.text.length);
+    case "command":
+      return `${b.args?.length ?? 0}.${b.output?.length ?? 0}`;
+    case "image":
+      return String(b.data?.length ?? b.url?.length ?? 0);
+    case "compaction":
+      return String(b.summary?.length ?? 0);
+    case "tool": {
+      const r = b.result;
+      const sub = b.subAgent ? `${b.subAgent.turns.length}.${b.subAgent.turns.at(-1)?.blocks.length ?? 0}` : "-";
+      return `${r ? `${r.text.length}.${r.images.length}.${r.isError ? 1 : 0}` : "-"}.${b.edits?.length ?? 0}.${sub}`;
+    }
+    case "unknown":
+      return b.recordType;
+  }
+}
