@@ -1,0 +1,91 @@
+/**
+ * Session references, as commands accept them: a file path (relative or absolute, `~` expanded),
+ * a session id, a unique id prefix, or `latest` (the newest session overall).
+ */
+import { existsSync, realpathSync, statSync } from "node:fs";
+import { isAbsolute, join, resolve } from "node:path";
+import { PankoError } from "../errors.ts";
+import { home } from "../paths.ts";
+import { sourceOfPath } from "./discover.ts";
+import { listSessions, type ListOptions } from "./index.ts";
+import type { SessionSummary } from "./model.ts";
+import { summarizeFile } from "./summary/index.ts";
+
+type Env = Record<string, string | undefined>;
+
+export interface ResolveOptions extends Pick<ListOptions, "dbPath" | "readSummary" | "files" | "summaryOptions" | "source"> {
+  env?: Env;
+  /** Base for relative paths (default process.cwd()). */
+  cwd?: string;
+}
+
+export interface ResolvedSession {
+  path: string;
+  summary: SessionSummary;
+}
+
+const HINT = "run `panko list` to see your sessions";
+
+export function resolveSessionRef(ref: string, opts: ResolveOptions = {}): ResolvedSession {
+  const env = opts.env ?? process.env;
+  const trimmed = ref.trim();
+  if (!trimmed) throw new PankoError("usage", "no session given", { details: [HINT] });
+  const list = () => listSessions({ ...opts, env });
+
+  if (trimmed === "latest") {
+    const newest = listSessions({ ...opts, env, sort: "newest", limit: 1 })[0];
+    if (!newest) throw new PankoError("not-found", "no sessions found", { details: [HINT] });
+    return { path: newest.path, summary: newest };
+  }
+
+  const path = expandPath(trimmed, env, opts.cwd);
+  if (existsSync(path) && statSync(path).isFile()) return fromPath(path, env, list);
+
+  const needle = trimmed.toLowerCase();
+  const all = list();
+  const exact = all.filter((s) => s.id.toLowerCase() === needle);
+  const matches = exact.length ? exact : all.filter((s) => s.id.toLowerCase().startsWith(needle));
+  if (matches.length === 1) return { path: matches[0].path, summary: matches[0] };
+  if (matches.length > 1) {
+    throw new PankoError("ambiguous", `"${ref}" matches ${matches.length} sessions`, {
+      details: [
+        ...matches.slice(0, 20).map((s) => `${s.id}  ${s.source}  ${s.project ?? "-"}  ${s.title}`),
+        ...(matches.length > 20 ? [`… and ${matches.length - 20} more`] : []),
+        "give more of the id, or the file path",
+      ],
+    });
+  }
+  throw new PankoError("not-found", `no session matches "${ref}"`, { details: [HINT] });
+}
+
+function fromPath(path: string, env: Env, list: () => SessionSummary[]): ResolvedSession {
+  const real = safeRealpath(path);
+  const source = sourceOfPath(real, env) ?? sourceOfPath(path, env);
+  if (source) {
+    const hit = list().find((s) => s.path === path || s.path === real || safeRealpath(s.path) === real);
+    if (hit) return { path: hit.path, summary: hit };
+  }
+  let summary: SessionSummary | null;
+  try {
+    summary = summarizeFile(real, source);
+  } catch (e) {
+    throw new PankoError("io", `cannot read ${path}`, { cause: e });
+  }
+  if (!summary) throw new PankoError("not-a-session", `${path} is not a Claude Code or Codex session file`, { details: [HINT] });
+  return { path: real, summary };
+}
+
+function expandPath(ref: string, env: Env, cwd?: string): string {
+  let p = ref;
+  if (p === "~") p = home(env);
+  else if (p.startsWith("~/")) p = join(home(env), p.slice(2));
+  return isAbsolute(p) ? p : resolve(cwd ?? process.cwd(), p);
+}
+
+function safeRealpath(p: string): string {
+  try {
+    return realpathSync(p);
+  } catch {
+    return p;
+  }
+}

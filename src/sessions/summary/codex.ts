@@ -1,0 +1,274 @@
+/**
+ * Summary of a Codex CLI rollout (`{timestamp, type, payload}` per line), built cheaply.
+ *
+ * Same two ways as claude.ts: small files are read exactly (lines JSON-parsed); files over
+ * `exactMaxBytes` are scanned, classifying each line from its start (`"type":"…"` of the record,
+ * then of the payload — Codex writes `timestamp`, `type`, `payload` in that order) and parsing only
+ * the small lines that matter (session_meta, turn_context, user messages). Lines over GIANT_LINE
+ * bytes are never parsed. Old rollouts without the `{type, payload}` wrapper are understood in
+ * exact mode only.
+ *
+ * What counts: user and agent messages are written twice (event_msg and response_item), so
+ * prompts = event_msg user_message count when there is one, else response_item user messages that
+ * are not injected context (environment_context, AGENTS.md, ...); assistantMessages = the larger of
+ * event_msg agent_message and response_item assistant messages. Tools: function_call /
+ * custom_tool_call (by name), local_shell_call, web_search_call, deduplicated by call id. Models:
+ * turn_context `model`. Project: session_meta `cwd` (else turn_context). Branch: session_meta `git`.
+ */
+import { basename } from "node:path";
+import type { SessionSummary } from "../model.ts";
+import { cutTitle } from "../title.ts";
+import { jsonStringField, readLines, type LineSink } from "./lines.ts";
+import { EXACT_MAX_BYTES, UNTITLED, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
+
+const PREFIX = 2048;
+type Rec = Record<string, unknown>;
+
+const RESPONSE_TYPES = new Set(["message", "reasoning", "function_call", "function_call_output", "custom_tool_call", "custom_tool_call_output", "local_shell_call", "web_search_call"]);
+const INJECTED = /^\s*(<environment_context>|<user_instructions>|<permissions instructions>|<INSTRUCTIONS>|# AGENTS\.md instructions)/;
+
+/** The part of a Codex user message the user typed (IDE context preamble removed). */
+export function codexPromptText(text: string): string {
+  const marker = "## My request for Codex:";
+  const at = text.lastIndexOf(marker);
+  return (at === -1 ? text : text.slice(at + marker.length)).trim();
+}
+
+class CodexAccumulator {
+  valid = false;
+  id?: string;
+  cwd?: string;
+  gitBranch?: string;
+  firstTs?: string;
+  lastTs?: string;
+  eventUser = 0;
+  eventFirst?: string;
+  itemUser = 0;
+  itemFirst?: string;
+  eventAgent = 0;
+  itemAssistant = 0;
+  callIds = new Set<string>();
+  tools: Record<string, number> = {};
+  models: string[] = [];
+
+  meta(p: Rec) {
+    this.valid = true;
+    if (typeof p.id === "string" && p.id) this.id ??= p.id;
+    if (typeof p.cwd === "string" && p.cwd) this.cwd ??= p.cwd;
+    const git = p.git as Rec | undefined;
+    if (git && typeof git.branch === "string" && git.branch) this.gitBranch = git.branch;
+  }
+
+  context(p: Rec) {
+    if (typeof p.cwd === "string" && p.cwd) this.cwd ??= p.cwd;
+    this.model(p.model);
+  }
+
+  model(m: unknown) {
+    if (typeof m === "string" && m && !this.models.includes(m)) this.models.push(m);
+  }
+
+  tool(name: unknown, callId: unknown) {
+    if (typeof name !== "string" || !name) return;
+    if (typeof callId === "string" && callId) {
+      if (this.callIds.has(callId)) return;
+      this.callIds.add(callId);
+    }
+    this.tools[name] = (this.tools[name] ?? 0) + 1;
+  }
+
+  eventUserMessage(text: unknown) {
+    this.eventUser++;
+    if (this.eventFirst === undefined && typeof text === "string" && codexPromptText(text)) this.eventFirst = codexPromptText(text);
+  }
+
+  itemUserMessage(text: string | undefined) {
+    if (text !== undefined && INJECTED.test(text)) return;
+    this.itemUser++;
+    if (this.itemFirst === undefined && text && codexPromptText(text)) this.itemFirst = codexPromptText(text);
+  }
+
+  record(r: Rec) {
+    if (typeof r.timestamp === "string") {
+      if (this.firstTs === undefined || r.timestamp < this.firstTs) this.firstTs = r.timestamp;
+      if (this.lastTs === undefined || r.timestamp > this.lastTs) this.lastTs = r.timestamp;
+    }
+    let type = r.type;
+    let p = r.payload as Rec | undefined;
+    if (!p || typeof p !== "object") {
+      // Old rollouts: a bare meta line first, then bare response items.
+      if (typeof type === "string" && RESPONSE_TYPES.has(type)) {
+        p = r;
+        type = "response_item";
+      } else if (type === undefined && typeof r.id === "string" && "instructions" in r) {
+        return this.meta(r);
+      } else return;
+    }
+    switch (type) {
+      case "session_meta":
+        return this.meta(p);
+      case "turn_context":
+        return this.context(p);
+      case "event_msg":
+        if (p.type === "user_message") this.eventUserMessage(p.message);
+        else if (p.type === "agent_message") this.eventAgent++;
+        return;
+      case "response_item":
+        this.valid = true;
+        return this.item(p);
+    }
+  }
+
+  private item(p: Rec) {
+    switch (p.type) {
+      case "message": {
+        if (p.role === "assistant") this.itemAssistant++;
+        else if (p.role === "user") {
+          const parts = Array.isArray(p.content) ? (p.content as Rec[]) : [];
+          const text = parts
+            .filter((c) => c && typeof c.text === "string")
+            .map((c) => c.text as string)
+            .join("\n");
+          this.itemUserMessage(text);
+        }
+        return;
+      }
+      case "function_call":
+      case "custom_tool_call":
+        return this.tool(p.name, p.call_id);
+      case "local_shell_call":
+        return this.tool("local_shell", p.call_id ?? p.id);
+      case "web_search_call":
+        return this.tool("web_search", p.id ?? p.call_id);
+    }
+  }
+}
+
+/** Reads the summary of one Codex rollout; null when the file is not a rollout. */
+export function summarizeCodex(path: string, stat: FileStat, opts: SummaryOptions = {}): SessionSummary | null {
+  const acc = new CodexAccumulator();
+  const exact = stat.size <= (opts.exactMaxBytes ?? EXACT_MAX_BYTES);
+  readLines(path, exact ? exactSink(acc) : scanSink(acc));
+  if (!acc.valid) return null;
+
+  let createdAt = acc.firstTs;
+  let updatedAt = acc.lastTs;
+  if (!exact) ({ createdAt, updatedAt } = headTailTimestamps(path, stat.size));
+  const title = acc.eventFirst ?? acc.itemFirst;
+  const uuid = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i.exec(basename(path))?.[1];
+  return {
+    id: acc.id ?? uuid ?? basename(path).replace(/\.jsonl$/, ""),
+    source: "codex",
+    path,
+    ...(acc.cwd ? { project: acc.cwd } : {}),
+    title: title ? cutTitle(title) || UNTITLED : UNTITLED,
+    ...(acc.gitBranch ? { gitBranch: acc.gitBranch } : {}),
+    ...(createdAt ? { createdAt: normalizeTs(createdAt) } : {}),
+    ...(updatedAt ? { updatedAt: normalizeTs(updatedAt) } : {}),
+    prompts: acc.eventUser > 0 ? acc.eventUser : acc.itemUser,
+    assistantMessages: Math.max(acc.eventAgent, acc.itemAssistant),
+    tools: acc.tools,
+    models: acc.models,
+    size: stat.size,
+    mtimeMs: stat.mtimeMs,
+  };
+}
+
+function parseLine(buf: Buffer, start: number, end: number): Rec | undefined {
+  try {
+    const v = JSON.parse(buf.toString("utf8", start, end));
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Rec) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function exactSink(acc: CodexAccumulator): LineSink {
+  return {
+    line(buf, start, end) {
+      const r = parseLine(buf, start, end);
+      if (r) acc.record(r);
+    },
+    giant: giantHandler(acc),
+  };
+}
+
+/** The record type and payload type from a line's start. */
+function kinds(p: string): { type?: string; payloadType?: string; payloadAt: number } {
+  const type = jsonStringField(p, "type");
+  const payloadAt = p.indexOf('"payload":');
+  const payloadType = payloadAt === -1 ? undefined : jsonStringField(p, "type", payloadAt);
+  return { type, payloadType, payloadAt };
+}
+
+function scanSink(acc: CodexAccumulator): LineSink {
+  return {
+    line(buf, start, end) {
+      const p = buf.toString("utf8", start, Math.min(end, start + PREFIX));
+      const { type, payloadType, payloadAt } = kinds(p);
+      if (type === "session_meta" || type === "turn_context") {
+        const r = parseLine(buf, start, end);
+        if (r) acc.record({ ...r, timestamp: undefined });
+        return;
+      }
+      if (type === "event_msg") {
+        if (payloadType === "user_message") {
+          const r = parseLine(buf, start, end);
+          if (r) acc.record({ ...r, timestamp: undefined });
+        } else if (payloadType === "agent_message") acc.eventAgent++;
+        return;
+      }
+      if (type === "response_item") {
+        acc.valid = true;
+        if (payloadType === "message" && jsonStringField(p, "role", payloadAt) === "user") {
+          const r = parseLine(buf, start, end);
+          if (r) acc.record({ ...r, timestamp: undefined });
+        } else scanItem(acc, p, payloadType, payloadAt);
+      }
+    },
+    giant: giantHandler(acc),
+  };
+}
+
+/** A response_item classified from its start (no parse). */
+function scanItem(acc: CodexAccumulator, p: string, payloadType: string | undefined, payloadAt: number) {
+  switch (payloadType) {
+    case "message": {
+      const role = jsonStringField(p, "role", payloadAt);
+      if (role === "assistant") acc.itemAssistant++;
+      else if (role === "user") {
+        const text = jsonStringField(p, "text", payloadAt);
+        acc.itemUserMessage(text);
+      }
+      return;
+    }
+    case "function_call":
+    case "custom_tool_call":
+      return acc.tool(jsonStringField(p, "name", payloadAt), jsonStringField(p, "call_id", payloadAt));
+    case "local_shell_call":
+      return acc.tool("local_shell", jsonStringField(p, "call_id", payloadAt) ?? jsonStringField(p, "id", payloadAt));
+    case "web_search_call":
+      return acc.tool("web_search", jsonStringField(p, "id", payloadAt) ?? jsonStringField(p, "call_id", payloadAt));
+  }
+}
+
+/** Lines too long to parse (huge outputs, images): classified from their start only. */
+function giantHandler(acc: CodexAccumulator): LineSink["giant"] {
+  return (piece, first) => {
+    if (!first) return;
+    const p = piece.toString("utf8", 0, Math.min(piece.length, PREFIX));
+    const { type, payloadType, payloadAt } = kinds(p);
+    if (type === "session_meta" && payloadAt !== -1) {
+      acc.valid = true;
+      const id = jsonStringField(p, "id", payloadAt);
+      const cwd = jsonStringField(p, "cwd", payloadAt);
+      acc.meta({ ...(id ? { id } : {}), ...(cwd ? { cwd } : {}) });
+    } else if (type === "event_msg") {
+      if (payloadType === "user_message") acc.eventUserMessage(jsonStringField(p, "message", payloadAt));
+      else if (payloadType === "agent_message") acc.eventAgent++;
+    } else if (type === "response_item") {
+      acc.valid = true;
+      scanItem(acc, p, payloadType, payloadAt);
+    }
+  };
+}
