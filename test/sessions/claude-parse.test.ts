@@ -1,0 +1,310 @@
+import { describe, expect, test } from "bun:test";
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { PankoError } from "../../src/errors.ts";
+import { parseClaudeSession, parseClaudeText } from "../../src/sessions/claude/parse.ts";
+import type { Block, Session, ToolBlock } from "../../src/sessions/model.ts";
+
+const FIX = join(import.meta.dir, "../fixtures/claude");
+const parse = (name: string) => parseClaudeSession(join(FIX, name));
+
+const blocks = (s: Session, opts: { abandoned?: boolean } = {}): Block[] =>
+  s.turns.filter((t) => opts.abandoned === undefined || !!t.abandoned === opts.abandoned).flatMap((t) => t.blocks);
+const ofKind = <K extends Block["kind"]>(s: Session, kind: K) => blocks(s).filter((b): b is Extract<Block, { kind: K }> => b.kind === kind);
+const tool = (s: Session, id: string) => ofKind(s, "tool").find((b) => b.toolUseId === id) as ToolBlock;
+const shape = (s: Session) => s.turns.map((t) => (t.abandoned ? "x:" : "") + t.blocks.map((b) => b.kind).join(","));
+
+/** Block ids are unique in a session and turn indexes are positions. */
+function checkInvariants(s: Session) {
+  const ids = new Set<string>();
+  s.turns.forEach((t, i) => {
+    expect(t.index).toBe(i);
+    for (const b of t.blocks) {
+      expect(ids.has(b.id)).toBe(false);
+      ids.add(b.id);
+    }
+  });
+  expect(JSON.parse(JSON.stringify(s))).toEqual(s); // plain data
+}
+
+describe("session fields", () => {
+  test("id, project, branch, version, timestamps, title from the first prompt", async () => {
+    const s = await parse("streaming.jsonl");
+    expect(s).toMatchObject({
+      id: "sess-stream",
+      source: "claude",
+      path: join(FIX, "streaming.jsonl"),
+      title: "Explain the streaming merge",
+      project: "/home/dev/proj",
+      gitBranch: "main",
+      version: "2.1.0",
+      startedAt: "2026-01-10T09:59:59.000Z",
+      endedAt: "2026-01-10T10:00:11.000Z",
+    });
+    expect(s.stats).toEqual({ lines: 13, malformedLines: 0, malformed: [], unknownRecords: 0 });
+    checkInvariants(s);
+  });
+
+  test("records without uuid fall back to file order; id from the session-id record", async () => {
+    const s = await parse("no-uuid.jsonl");
+    expect(s.id).toBe("plain-session");
+    expect(shape(s)).toEqual(["prompt,text", "prompt,text"]);
+    expect(s.models).toEqual([]);
+    checkInvariants(s);
+  });
+
+  test("id falls back to the file name", () => {
+    const s = parseClaudeText('{"type":"user","message":{"role":"user","content":"hi"}}\n', "/x/abc-123.jsonl");
+    expect(s.id).toBe("abc-123");
+  });
+});
+
+describe("assistant messages", () => {
+  test("lines sharing message.id merge; usage once per message (max, not sum); models in order", async () => {
+    const s = await parse("streaming.jsonl");
+    expect(shape(s)).toEqual(["prompt,thinking,text,tool,thinking,thinking,text,text,text"]);
+    expect(s.models).toEqual(["claude-opus-4-5", "claude-sonnet-4-5"]);
+    // msg_A: max(10,10,10)=10 in, max(2,2,40)=40 out; msg_C: 3 in, 4 out, 7 cache creation
+    expect(s.usage["claude-opus-4-5"]).toEqual({ inputTokens: 13, outputTokens: 44, cacheReadTokens: 100, cacheCreationTokens: 57 });
+    expect(s.usage["claude-sonnet-4-5"]).toEqual({ inputTokens: 5, outputTokens: 9, cacheReadTokens: 10, cacheCreationTokens: 0 });
+    expect(s.usage["<synthetic>"]).toBeUndefined();
+  });
+
+  test("thinking: text kept; signed-empty and redacted -> encrypted; empty unsigned dropped", async () => {
+    const t = ofKind(await parse("streaming.jsonl"), "thinking");
+    expect(t.map((b) => [b.text, !!b.encrypted])).toEqual([
+      ["Let me think about streaming.", false],
+      ["", true],
+      ["", true],
+    ]);
+  });
+
+  test("text blocks carry the model; synthetic messages have none", async () => {
+    const texts = ofKind(await parse("streaming.jsonl"), "text");
+    expect(texts.map((b) => b.model)).toEqual(["claude-opus-4-5", "claude-sonnet-4-5", "claude-opus-4-5", undefined]);
+  });
+});
+
+describe("user lines", () => {
+  test("prompts (string and array), context wrappers stripped, isMeta ignored, commands, interrupts, images, queued prompts", async () => {
+    const s = await parse("prompts.jsonl");
+    expect(shape(s)).toEqual(["prompt,text", "command,image,prompt,text,notice", "prompt,text"]);
+    expect(ofKind(s, "prompt").map((b) => b.text)).toEqual(["What does x.ts do?", "What is in this picture?", "also check y.ts"]);
+    expect(ofKind(s, "command")[0]).toMatchObject({ name: "/model", args: "opus", output: "Set model to opus" });
+    expect(ofKind(s, "image")[0]).toMatchObject({ mediaType: "image/png" });
+    expect(ofKind(s, "image")[0].data).toStartWith("iVBORw0KGgo");
+    expect(ofKind(s, "notice")[0]).toMatchObject({ level: "info", subtype: "interrupt", text: "[Request interrupted by user]" });
+    expect(s.title).toBe("What does x.ts do?");
+    checkInvariants(s);
+  });
+});
+
+describe("tool calls", () => {
+  test("results attach by tool_use_id: string, array with image, is_error, before the call, parallel, orphan", async () => {
+    const s = await parse("tools.jsonl");
+    expect(shape(s)).toEqual(["prompt,tool,tool,tool,tool,tool,tool,tool,text"]);
+    expect(tool(s, "toolu_str").result).toMatchObject({ text: "hi", isError: false, meta: { stdout: "hi" } });
+    const arr = tool(s, "toolu_arr").result!;
+    expect(arr.text).toBe("Read image (1 KB)\nsecond part");
+    expect(arr.images).toHaveLength(1);
+    expect(arr.images[0]).toMatchObject({ kind: "image", mediaType: "image/png" });
+    expect(tool(s, "toolu_err").result).toMatchObject({ isError: true, meta: "Error: exit code 1" });
+    const early = tool(s, "toolu_early");
+    expect(early).toMatchObject({ name: "Grep", input: { pattern: "x" }, result: { text: "early result" } });
+    expect(tool(s, "toolu_p1").result?.text).toBe("a.ts");
+    expect(tool(s, "toolu_p2").result?.text).toBe("b.js");
+    // a result whose call never came is kept
+    expect(tool(s, "toolu_ghost")).toMatchObject({ name: "unknown", result: { text: "nobody called me" } });
+    // meta only when the line has exactly one result
+    expect(tool(s, "toolu_p1").result?.meta).toBeUndefined();
+    checkInvariants(s);
+  });
+});
+
+describe("file edits", () => {
+  test("Edit / MultiEdit / Write / NotebookEdit become real diffs; failed edits have none", async () => {
+    const s = await parse("edits.jsonl");
+    const e = (id: string) => tool(s, id).edits?.[0];
+    expect(e("toolu_e1")).toMatchObject({ path: "/p/a.txt", change: "update", added: 1, removed: 1 });
+    expect(e("toolu_e1")!.hunks[0]).toMatchObject({ oldStart: 1, oldLines: 5, newStart: 1, newLines: 5 });
+    // located in originalFile: real line numbers without a structuredPatch
+    expect(e("toolu_e2")).toMatchObject({ added: 1, removed: 0 });
+    expect(e("toolu_e2")!.hunks[0]).toMatchObject({ oldStart: 4, newStart: 4 });
+    expect(e("toolu_m1")).toMatchObject({ path: "/p/c.txt", added: 2, removed: 2 });
+    expect(e("toolu_w1")).toMatchObject({ path: "/p/new.txt", change: "create", added: 2, removed: 0 });
+    expect(e("toolu_w2")).toMatchObject({ change: "update", added: 1, removed: 4 });
+    expect(e("toolu_n1")).toMatchObject({ path: "/p/nb.ipynb", added: 2, removed: 0 });
+    expect(tool(s, "toolu_bad").edits).toBeUndefined();
+  });
+});
+
+describe("system records, compaction, titles, unknown and malformed", () => {
+  test("notices, commands from local_command, compaction with its summary, unknowns, malformed lines", async () => {
+    const s = await parse("system.jsonl");
+    expect(shape(s)).toEqual(["prompt,notice,text,notice", "command,notice,compaction", "prompt,text,unknown,unknown,notice"]);
+    const notices = ofKind(s, "notice");
+    expect(notices[0]).toMatchObject({ level: "error", subtype: "api_error", text: "API error (ConnectionRefused), retry 2/10 in 1.2s" });
+    expect(notices[1]).toMatchObject({ level: "info", subtype: "informational", text: "Hooks updated" });
+    expect(notices[2]).toMatchObject({ level: "warning", subtype: "hook_blocking_error", text: "PreToolUse:Bash: blocked by policy" });
+    expect(notices[3]).toMatchObject({ level: "error", subtype: "api_error", text: "API Error: 529 Overloaded" });
+    expect(ofKind(s, "command")[0]).toMatchObject({ name: "/cost", output: "Total cost: $0.01" });
+    const c = ofKind(s, "compaction")[0];
+    expect(c).toMatchObject({ trigger: "manual", preTokens: 123456 });
+    expect(c.summary).toStartWith("This session is being continued");
+    // a compact summary is not a prompt
+    expect(ofKind(s, "prompt").map((p) => p.text)).toEqual(["Start the work", "Continue after compaction"]);
+    const unknown = ofKind(s, "unknown");
+    expect(unknown.map((u) => u.recordType)).toEqual(["widget", "future-record"]);
+    expect(unknown[1].raw).toEqual({ type: "future-record", uuid: "fut-1", something: [1, 2, 3] });
+    expect(s.stats.unknownRecords).toBe(1);
+    expect(s.stats.malformedLines).toBe(2);
+    expect(s.stats.malformed.map((m) => m.line)).toEqual([17, 18]);
+    expect(s.title).toBe("My own title");
+    checkInvariants(s);
+  });
+
+  test("title precedence: custom-title > ai-title > summary > first prompt, cut to one line", () => {
+    const user = '{"type":"user","uuid":"u1","parentUuid":null,"message":{"role":"user","content":"the first prompt"}}';
+    const summary = '{"type":"summary","summary":"A summary","leafUuid":"u1"}';
+    const ai = '{"type":"ai-title","aiTitle":"AI title"}';
+    const custom = '{"type":"custom-title","customTitle":"Custom title"}';
+    expect(parseClaudeText([user, summary, ai, custom].join("\n")).title).toBe("Custom title");
+    expect(parseClaudeText([user, summary, ai].join("\n")).title).toBe("AI title");
+    expect(parseClaudeText([user, summary].join("\n")).title).toBe("A summary");
+    expect(parseClaudeText(user).title).toBe("the first prompt");
+    const long = JSON.stringify({ type: "user", message: { role: "user", content: "word ".repeat(60) + "\nnext line" } });
+    const t = parseClaudeText(long).title;
+    expect(t.length).toBeLessThanOrEqual(101);
+    expect(t).not.toContain("\n");
+  });
+
+  test("a summary naming a leaf of this file wins over one about another session", () => {
+    const user = '{"type":"user","uuid":"u1","parentUuid":null,"message":{"role":"user","content":"p"}}';
+    const own = '{"type":"summary","summary":"Ours","leafUuid":"u1"}';
+    const other = '{"type":"summary","summary":"Theirs","leafUuid":"zzz"}';
+    expect(parseClaudeText([own, other, user].join("\n")).title).toBe("Ours");
+  });
+});
+
+describe("ordering", () => {
+  test("a rewind: the abandoned branch becomes its own turn just before the one that replaced it", async () => {
+    const s = await parse("rewind.jsonl");
+    expect(shape(s)).toEqual(["prompt,text", "prompt,tool,tool,text", "x:prompt,text", "prompt,text"]);
+    expect(ofKind(s, "prompt").map((p) => p.text)).toEqual(["First question", "Use two tools", "Abandoned idea", "Better idea"]);
+    // parallel tool results hanging off each call line are not rewinds
+    expect(tool(s, "toolu_r1").result?.text).toBe("A");
+    expect(s.title).toBe("First question");
+    checkInvariants(s);
+  });
+
+  test("an abandoned branch written after the replacing branch is still placed before it", () => {
+    const L = (o: object) => JSON.stringify(o);
+    const u = (uuid: string, parentUuid: string | null, content: string) => L({ type: "user", uuid, parentUuid, message: { role: "user", content } });
+    const a = (uuid: string, parentUuid: string, text: string) => L({ type: "assistant", uuid, parentUuid, message: { id: uuid, role: "assistant", content: [{ type: "text", text }] } });
+    const s = parseClaudeText([u("1", null, "q1"), a("2", "1", "a1"), u("3", "2", "kept"), a("4", "3", "a-kept"), u("5", "2", "dropped"), a("6", "4", "a-kept-2")].join("\n"));
+    expect(s.turns.map((t) => [t.abandoned ?? false, t.blocks.map((b) => ("text" in b ? b.text : ""))])).toEqual([
+      [false, ["q1", "a1"]],
+      [true, ["dropped"]],
+      [false, ["kept", "a-kept", "a-kept-2"]],
+    ]);
+  });
+
+  test("cycles and duplicate uuids do not hang or duplicate", () => {
+    const L = (o: object) => JSON.stringify(o);
+    const lines = [
+      L({ type: "user", uuid: "a", parentUuid: "b", message: { role: "user", content: "one" } }),
+      L({ type: "assistant", uuid: "b", parentUuid: "a", message: { id: "m", role: "assistant", content: [{ type: "text", text: "two" }] } }),
+      L({ type: "assistant", uuid: "b", parentUuid: "a", message: { id: "m", role: "assistant", content: [{ type: "text", text: "two" }] } }),
+    ];
+    const s = parseClaudeText(lines.join("\n"));
+    expect(shape(s)).toEqual(["prompt,text"]);
+  });
+});
+
+describe("sub-agents", () => {
+  test("inline sidechains become nested sessions on the Task call (matched by prompt); unclaimed ones are kept", async () => {
+    const s = await parse("inline-sidechain.jsonl");
+    const task = tool(s, "toolu_task1");
+    expect(task.subAgent).toBeDefined();
+    const sub = task.subAgent!;
+    expect(sub.title).toBe("Analyse deps");
+    expect(shape(sub)).toEqual(["prompt,tool,text"]);
+    expect(tool(sub, "toolu_sg1").result?.text).toBe("package.json");
+    expect(sub.models).toEqual(["claude-haiku-4-5"]);
+    expect(sub.usage["claude-haiku-4-5"]).toMatchObject({ inputTokens: 15, outputTokens: 150 });
+    // the parent's usage is its own
+    expect(Object.keys(s.usage)).toEqual(["claude-opus-4-5"]);
+    // sidechain lines are not in the main turns
+    expect(shape(s)).toEqual(["prompt,tool,text,tool"]);
+    const unclaimed = ofKind(s, "tool")[1];
+    expect(unclaimed).toMatchObject({ name: "Task", input: { prompt: "Warmup" } });
+    expect(shape(unclaimed.subAgent!)).toEqual(["prompt,text"]);
+    checkInvariants(s);
+  });
+
+  test("sub-agent files (<id>/subagents/agent-*.jsonl and flat agent-*.jsonl) linked by agentId or prompt", async () => {
+    const s = await parse("layout/0b9a1c2d-0000-4000-8000-000000000001.jsonl");
+    const byId = tool(s, "toolu_ag1").subAgent!;
+    expect(byId).toMatchObject({ agentId: "a1b2c3d", id: "a1b2c3d", title: "Poem one" });
+    expect(byId.path).toEndWith("subagents/agent-a1b2c3d.jsonl");
+    expect(ofKind(byId, "text")[0].text).toBe("Roses are red.");
+    expect(byId.usage["claude-haiku-4-5"]).toMatchObject({ inputTokens: 2, outputTokens: 20 });
+    // no agentId in the result: matched by prompt
+    expect(tool(s, "toolu_ag2").subAgent).toMatchObject({ agentId: "b2c3d4e", title: "Poem two" });
+    // old flat layout
+    expect(tool(s, "toolu_ag3").subAgent).toMatchObject({ agentId: "f1a7000" });
+    // the compaction helper agent is claimed by no call and left out
+    expect(ofKind(s, "tool").every((t) => t.subAgent?.agentId !== "acompact-1")).toBe(true);
+  });
+
+  test("subAgentFiles: false skips the files", async () => {
+    const s = await parseClaudeSession(join(FIX, "layout/0b9a1c2d-0000-4000-8000-000000000001.jsonl"), { subAgentFiles: false });
+    expect(tool(s, "toolu_ag1").subAgent).toBeUndefined();
+  });
+});
+
+describe("files that are not sessions, and big ones", () => {
+  test("empty file -> not-a-session", async () => {
+    const err = await parse("empty.jsonl").catch((e) => e);
+    expect(err).toBeInstanceOf(PankoError);
+    expect(err.code).toBe("not-a-session");
+    expect(err.message).toBe(`not a Claude Code or Codex session: ${join(FIX, "empty.jsonl")}`);
+  });
+
+  test("other JSON -> not-a-session", async () => {
+    const err = await parse("not-a-session.jsonl").catch((e) => e);
+    expect(err).toBeInstanceOf(PankoError);
+    expect(err.code).toBe("not-a-session");
+  });
+
+  test("missing file -> not-found", async () => {
+    const err = await parse("nope.jsonl").catch((e) => e);
+    expect(err).toBeInstanceOf(PankoError);
+    expect(err.code).toBe("not-found");
+  });
+
+  test("a big non-session file is rejected without reading it all", async () => {
+    const dir = mkdtempSync(join(process.env.PANKO_TEST_ROOT ?? tmpdir(), "claude-"));
+    const p = join(dir, "rows.jsonl");
+    writeFileSync(p, '{"row":1,"value":"xxxxxxxx"}\n'.repeat(200_000));
+    const err = await parseClaudeSession(p).catch((e) => e);
+    expect(err.code).toBe("not-a-session");
+  });
+
+  test("a line of several MB (base64 image) streams fine", async () => {
+    const dir = mkdtempSync(join(process.env.PANKO_TEST_ROOT ?? tmpdir(), "claude-"));
+    const p = join(dir, "big.jsonl");
+    const data = Buffer.alloc(6 * 1024 * 1024, 7).toString("base64"); // 8 MB of base64
+    const lines = [
+      { type: "user", uuid: "u1", parentUuid: null, sessionId: "big", message: { role: "user", content: [{ type: "text", text: "look" }, { type: "image", source: { type: "base64", media_type: "image/jpeg", data } }] } },
+      { type: "assistant", uuid: "u2", parentUuid: "u1", sessionId: "big", message: { id: "m1", model: "claude-opus-4-5", role: "assistant", content: [{ type: "text", text: "a big picture" }] } },
+    ];
+    writeFileSync(p, lines.map((l) => JSON.stringify(l)).join("\n") + "\n");
+    const s = await parseClaudeSession(p);
+    expect(shape(s)).toEqual(["prompt,image,text"]);
+    const img = ofKind(s, "image")[0];
+    expect(img.mediaType).toBe("image/jpeg");
+    expect(img.data!.length).toBe(data.length);
+  });
+});
