@@ -16,6 +16,8 @@ export interface Io {
   /** Is stdin a terminal (may we prompt)? */
   stdinIsTTY: boolean;
   colors: Colors;
+  /** Terminal width in columns (a fixed 120 when not a terminal). */
+  columns: number;
   env: Record<string, string | undefined>;
   cwd: string;
 }
@@ -36,6 +38,7 @@ export function processIo(): Io {
     isTTY,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     colors: createColors(colorEnabled(env, isTTY)),
+    columns: (isTTY && process.stdout.columns) || 120,
     env,
     cwd: process.cwd(),
   };
@@ -52,6 +55,7 @@ export function memoryIo(opts: { env?: Record<string, string | undefined>; isTTY
     isTTY,
     stdinIsTTY: isTTY,
     colors: createColors(false),
+    columns: 120,
     env: opts.env ?? { ...process.env },
     cwd: opts.cwd ?? process.cwd(),
   };

@@ -1,7 +1,13 @@
 /** Every command of the CLI, in the order `panko --help` lists them. One file per command. */
+import check from "./check.ts";
 import type { Command } from "./command.ts";
 import config from "./config.ts";
+import list from "./list.ts";
+import view from "./view.ts";
 
 export const commands: Command<any>[] = [
+  list,
+  view,
+  check,
   config,
 ];

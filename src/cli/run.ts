@@ -106,7 +106,7 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
     throw usageError(`${path}: unexpected argument "${extra}"${subs.length ? hint(extra, subs) : ""}`, [`Usage: ${command.usage}`]);
   }
   log.debug(`running ${path}`, argv);
-  const code = await command.run({ values, positionals: parsed.positionals, io, signal });
+  const code = await command.run({ values: values as never, positionals: parsed.positionals, io, signal });
   return code ?? 0;
 }
 

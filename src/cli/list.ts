@@ -1,0 +1,93 @@
+/** `panko list`: the sessions on this machine, newest first, from the cached index. */
+import { homedir } from "node:os";
+import { SORT_KEYS, loadConfig, type SortKey } from "../config.ts";
+import { usageError } from "../errors.ts";
+import { listSessions } from "../sessions/index.ts";
+import type { SessionSummary, Source } from "../sessions/model.ts";
+import { defineCommand } from "./command.ts";
+import { formatAgo, truncate } from "./format.ts";
+import type { Io } from "./io.ts";
+
+const SOURCES = ["claude", "codex"] as const;
+
+/** ~/code/app instead of /home/me/code/app. */
+export function tildePath(path: string | undefined, home = homedir()): string {
+  if (!path) return "";
+  return home && (path === home || path.startsWith(home + "/")) ? "~" + path.slice(home.length) : path;
+}
+
+function table(rows: SessionSummary[], io: Io): string {
+  const c = io.colors;
+  const home = io.env.HOME ?? homedir();
+  const cells = rows.map((s) => ({
+    id: s.id.slice(0, 8),
+    source: s.source,
+    when: formatAgo(s.updatedAt ?? s.createdAt) || new Date(s.mtimeMs).toISOString().slice(0, 10),
+    msgs: String(s.prompts + s.assistantMessages),
+    project: tildePath(s.project, home),
+    title: s.title,
+  }));
+  const w = {
+    id: 8,
+    source: 6,
+    when: Math.max(7, ...cells.map((x) => x.when.length)),
+    msgs: Math.max(4, ...cells.map((x) => x.msgs.length)),
+    project: Math.min(32, Math.max(7, ...cells.map((x) => x.project.length))),
+  };
+  const fixed = w.id + w.source + w.when + w.msgs + w.project + 5 * 2;
+  const titleWidth = Math.max(20, io.columns - fixed);
+  const line = (id: string, source: string, when: string, msgs: string, project: string, title: string) =>
+    `${id.padEnd(w.id)}  ${source.padEnd(w.source)}  ${when.padEnd(w.when)}  ${msgs.padStart(w.msgs)}  ${project.padEnd(w.project)}  ${title}`;
+  const out = [c.dim(line("ID", "SOURCE", "UPDATED", "MSGS", "PROJECT", "TITLE"))];
+  for (const x of cells) {
+    const project = x.project.length > w.project ? "…" + x.project.slice(-(w.project - 1)) : x.project;
+    out.push(line(c.cyan(x.id), x.source, x.when, x.msgs, project, truncate(x.title, titleWidth)));
+  }
+  return out.join("\n") + "\n";
+}
+
+export default defineCommand({
+  name: "list",
+  aliases: ["ls"],
+  summary: "List the sessions on this machine",
+  usage: "panko list [--json] [--source claude|codex] [--project SUBSTR] [--limit N] [--sort KEY]",
+  description:
+    "Claude Code sessions from ~/.claude/projects (or every root in CLAUDE_CONFIG_DIR) and Codex rollouts\n" +
+    "from $CODEX_HOME/sessions. Summaries are cached: a second listing re-reads only changed files.",
+  options: {
+    json: { type: "boolean", description: "Print every summary field as JSON" },
+    source: { type: "string", valueName: "claude|codex", description: "Only sessions of this agent" },
+    project: { type: "string", valueName: "SUBSTR", description: "Only projects whose path contains SUBSTR" },
+    limit: { type: "string", short: "n", valueName: "N", description: "At most N sessions" },
+    sort: { type: "string", valueName: "KEY", description: `Order: ${SORT_KEYS.join(", ")} (default: config default_sort)` },
+  },
+  examples: ["panko list", "panko list --source codex --limit 5", "panko list --project myapp --json"],
+  run({ values, io }) {
+    const source = values.source as Source | undefined;
+    if (source !== undefined && !(SOURCES as readonly string[]).includes(source)) {
+      throw usageError(`--source must be one of: ${SOURCES.join(", ")}`);
+    }
+    const sort = (values.sort ?? loadConfig().config.default_sort) as SortKey;
+    if (!(SORT_KEYS as readonly string[]).includes(sort)) throw usageError(`--sort must be one of: ${SORT_KEYS.join(", ")}`);
+    let limit: number | undefined;
+    if (values.limit !== undefined) {
+      limit = Number(values.limit);
+      if (!Number.isInteger(limit) || limit < 1) throw usageError("--limit must be a whole number of at least 1");
+    }
+    const sessions = listSessions({ source, project: values.project, sort, limit, env: io.env });
+    if (values.json) {
+      io.out(JSON.stringify(sessions, null, 2) + "\n");
+      return;
+    }
+    if (sessions.length === 0) {
+      const filtered = source || values.project;
+      io.err(
+        filtered
+          ? "No sessions match those filters.\n"
+          : "No sessions found. panko looks in ~/.claude/projects, ~/.config/claude/projects (or CLAUDE_CONFIG_DIR) and ~/.codex/sessions.\n",
+      );
+      return;
+    }
+    io.out(table(sessions, io));
+  },
+});
