@@ -1,0 +1,426 @@
+/* panko transcript page: theme, outline, keyboard, find, copy, local times and live updates.
+ * Vanilla and small. Loaded in <head> (so the theme is set before the first paint); everything
+ * else is event delegation on document, so buttons and keys work while a big page still streams.
+ * Per-keystroke work is O(log turns) (binary search over turn positions); only find walks the text. */
+(function () {
+  "use strict";
+  var doc = document;
+  var root = doc.documentElement;
+  var store = {
+    get: function (k) { try { return localStorage.getItem(k); } catch (e) { return null; } },
+    set: function (k, v) { try { localStorage.setItem(k, v); } catch (e) {} },
+  };
+
+  /* ---- theme: the system's unless the reader picked one ---- */
+  var saved = store.get("panko-theme");
+  if (saved === "light" || saved === "dark") root.setAttribute("data-theme", saved);
+  if (store.get("panko-outline") === "closed") root.classList.add("no-outline");
+  function effectiveTheme() {
+    var t = root.getAttribute("data-theme");
+    if (t) return t;
+    return window.matchMedia && matchMedia("(prefers-color-scheme: dark)").matches ? "dark" : "light";
+  }
+  function toggleTheme() {
+    var next = effectiveTheme() === "dark" ? "light" : "dark";
+    root.setAttribute("data-theme", next);
+    store.set("panko-theme", next);
+  }
+
+  /* ---- helpers ---- */
+  var BAR = 44;
+  function $(id) { return doc.getElementById(id); }
+  function turns() { var t = $("turns"); return t ? t.children : []; }
+  function isWide() { return window.matchMedia ? matchMedia("(min-width: 1000px)").matches : true; }
+  function openAncestors(node) {
+    var el = node.nodeType === 1 ? node : node.parentElement;
+    while (el) {
+      if (el.tagName === "DETAILS" && !el.open) el.open = true;
+      el = el.parentElement;
+    }
+  }
+  /* Index of the first turn whose top is below the line y (binary search: turns are in page order). */
+  function firstBelow(y) {
+    var list = turns(), lo = 0, hi = list.length;
+    while (lo < hi) {
+      var mid = (lo + hi) >> 1;
+      if (list[mid].getBoundingClientRect().top > y) hi = mid; else lo = mid + 1;
+    }
+    return lo;
+  }
+  function goTurn(el) {
+    if (!el) return;
+    el.scrollIntoView({ block: "start" });
+    if (history.replaceState) history.replaceState(null, "", "#" + el.id);
+  }
+  function step(dir) {
+    var list = turns();
+    if (!list.length) return;
+    var line = BAR + 12;
+    if (dir > 0) goTurn(list[Math.min(firstBelow(line + 2), list.length - 1)]);
+    else {
+      var i = firstBelow(line - 2) - 1; // the turn whose top is at or above the line
+      goTurn(list[Math.max(0, i - (list[i] && list[i].getBoundingClientRect().top > line - 4 ? 1 : 0))] || list[0]);
+    }
+  }
+
+  /* ---- outline ---- */
+  function toggleOutline(force) {
+    if (isWide()) {
+      var closed = force === undefined ? !root.classList.contains("no-outline") : !force;
+      root.classList.toggle("no-outline", closed);
+      root.classList.remove("show-outline");
+      store.set("panko-outline", closed ? "closed" : "open");
+    } else {
+      root.classList.remove("no-outline");
+      root.classList.toggle("show-outline", force === undefined ? !root.classList.contains("show-outline") : force);
+    }
+  }
+  var curLink = null;
+  function markCurrent(id) {
+    var link = doc.querySelector('#outline-list a[href="#' + id + '"]');
+    if (link === curLink) return;
+    if (curLink) curLink.classList.remove("cur");
+    curLink = link;
+    if (!link) return;
+    link.classList.add("cur");
+    var nav = $("outline"), r = link.getBoundingClientRect(), n = nav.getBoundingClientRect();
+    if (r.top < n.top || r.bottom > n.bottom) nav.scrollTop += r.top - n.top - n.height / 3;
+  }
+  var observer = null, visible = new Map();
+  function watch(el) {
+    if (observer) observer.observe(el);
+  }
+  function startObserver() {
+    if (!window.IntersectionObserver) return;
+    observer = new IntersectionObserver(function (entries) {
+      entries.forEach(function (e) {
+        if (e.isIntersecting) visible.set(e.target.id, e.target); else visible.delete(e.target.id);
+      });
+      var best = null, bestTop = Infinity;
+      visible.forEach(function (el) {
+        var top = el.getBoundingClientRect().top;
+        if (top < bestTop) { bestTop = top; best = el; }
+      });
+      if (best) markCurrent(best.id);
+    }, { rootMargin: "-" + BAR + "px 0px -40% 0px" });
+    Array.prototype.forEach.call(turns(), watch);
+  }
+  function addOutline(index, label, abandoned) {
+    var list = $("outline-list");
+    if (!list || doc.querySelector('#outline-list a[href="#turn-' + index + '"]')) return;
+    var li = doc.createElement("li");
+    if (abandoned) li.className = "abandoned";
+    var a = doc.createElement("a");
+    a.href = "#turn-" + index;
+    var num = doc.createElement("span");
+    num.className = "on";
+    num.textContent = String(index + 1);
+    a.appendChild(num);
+    var lb = doc.createElement("span");
+    lb.className = "lb";
+    lb.textContent = label || "";
+    a.appendChild(lb);
+    li.appendChild(a);
+    list.appendChild(li);
+  }
+
+  /* ---- thinking ---- */
+  function toggleThinking() {
+    var all = doc.querySelectorAll("details.thinking");
+    var anyClosed = false;
+    for (var i = 0; i < all.length; i++) if (!all[i].open) { anyClosed = true; break; }
+    for (var j = 0; j < all.length; j++) all[j].open = anyClosed;
+    var b = $("b-thinking");
+    if (b) b.setAttribute("aria-pressed", anyClosed ? "true" : "false");
+  }
+
+  /* ---- copy ---- */
+  function copyText(btn) {
+    var scope = btn.closest(".cpy");
+    if (!scope) return;
+    var parts = [];
+    var raws = scope.querySelectorAll(".raw");
+    for (var i = 0; i < raws.length; i++) {
+      var r = raws[i];
+      if (r.closest(".cpy") !== scope) continue;
+      parts.push(r.tagName === "TEMPLATE" ? r.content.textContent : r.textContent);
+    }
+    var text = parts.join("");
+    var done = function () {
+      btn.classList.add("done");
+      setTimeout(function () { btn.classList.remove("done"); }, 1200);
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text) && done(); });
+    else if (fallbackCopy(text)) done();
+  }
+  function fallbackCopy(text) {
+    var ta = doc.createElement("textarea");
+    ta.value = text;
+    ta.setAttribute("readonly", "");
+    ta.className = "offscreen";
+    ta.style.position = "fixed"; /* CSSOM, not an inline style attribute: allowed by the CSP */
+    ta.style.top = "-1000px";
+    doc.body.appendChild(ta);
+    ta.select();
+    var ok = false;
+    try { ok = doc.execCommand("copy"); } catch (e) {}
+    ta.remove();
+    return ok;
+  }
+
+  /* ---- find in page ---- */
+  var find = { q: "", ranges: [], cur: -1, timer: 0 };
+  var canHighlight = !!(window.CSS && CSS.highlights && window.Highlight);
+  var MAX_MATCHES = 5000;
+  function openFind() {
+    var bar = $("findbar");
+    if (!bar) return;
+    bar.hidden = false;
+    var input = $("find-q");
+    input.focus();
+    input.select();
+  }
+  function closeFind() {
+    var bar = $("findbar");
+    if (bar) bar.hidden = true;
+    clearMarks();
+    find.q = "";
+    if (doc.activeElement && doc.activeElement.id === "find-q") doc.activeElement.blur();
+  }
+  function clearMarks() {
+    find.ranges = [];
+    find.cur = -1;
+    if (canHighlight) { CSS.highlights.delete("panko-find"); CSS.highlights.delete("panko-find-cur"); }
+  }
+  function runFind(q) {
+    clearMarks();
+    find.q = q;
+    var count = $("find-n");
+    if (!q) { count.textContent = ""; return; }
+    var needle = q.toLowerCase();
+    var main = $("main");
+    var walker = doc.createTreeWalker(main, NodeFilter.SHOW_TEXT);
+    var node, capped = false;
+    while ((node = walker.nextNode())) {
+      var hay = node.data.toLowerCase();
+      var at = hay.indexOf(needle);
+      while (at >= 0) {
+        var r = doc.createRange();
+        r.setStart(node, at);
+        r.setEnd(node, at + needle.length);
+        find.ranges.push(r);
+        if (find.ranges.length >= MAX_MATCHES) { capped = true; break; }
+        at = hay.indexOf(needle, at + needle.length);
+      }
+      if (capped) break;
+    }
+    if (canHighlight && find.ranges.length) CSS.highlights.set("panko-find", new Highlight(...find.ranges));
+    if (!find.ranges.length) { count.textContent = "no matches"; return; }
+    // Start at the first match below the top of the screen.
+    var start = 0;
+    for (var i = 0; i < find.ranges.length; i++) {
+      if (find.ranges[i].getBoundingClientRect().bottom > BAR) { start = i; break; }
+      if (i > 200) break; // good enough: do not lay out the whole page to pick a start
+    }
+    show(start, capped);
+  }
+  function show(i, capped) {
+    var n = find.ranges.length;
+    if (!n) return;
+    find.cur = ((i % n) + n) % n;
+    var r = find.ranges[find.cur];
+    openAncestors(r.startContainer);
+    if (canHighlight) CSS.highlights.set("panko-find-cur", new Highlight(r));
+    else {
+      var sel = window.getSelection();
+      sel.removeAllRanges();
+      sel.addRange(r);
+    }
+    var count = $("find-n");
+    count.textContent = find.cur + 1 + " / " + n + (capped || n >= MAX_MATCHES ? "+" : "");
+    reveal(r, 3);
+  }
+  function reveal(r, tries) {
+    var rect = r.getBoundingClientRect();
+    var el = r.startContainer.parentElement;
+    var box = el && el.closest("pre");
+    if (box) { // scroll a wide code block sideways to the match
+      var br = box.getBoundingClientRect();
+      if (rect.left < br.left || rect.right > br.right) box.scrollLeft += rect.left - br.left - br.width / 3;
+    }
+    if (rect.top < BAR + 8 || rect.bottom > innerHeight - 8) window.scrollBy(0, rect.top - innerHeight / 3);
+    // Off-screen turns are laid out lazily (content-visibility): re-check once they are.
+    if (tries > 0) requestAnimationFrame(function () {
+      var again = r.getBoundingClientRect();
+      if (again.top < BAR || again.bottom > innerHeight) reveal(r, tries - 1);
+    });
+  }
+
+  /* ---- local times ---- */
+  var fmtTime, fmtDate, fmtFull, startDay = "";
+  function localize(scope) {
+    try {
+      fmtTime = fmtTime || new Intl.DateTimeFormat(undefined, { hour: "numeric", minute: "2-digit" });
+      fmtDate = fmtDate || new Intl.DateTimeFormat(undefined, { month: "short", day: "numeric", hour: "numeric", minute: "2-digit" });
+      fmtFull = fmtFull || new Intl.DateTimeFormat(undefined, { dateStyle: "medium", timeStyle: "short" });
+    } catch (e) { return; }
+    var list = (scope || doc).querySelectorAll("time[datetime]");
+    for (var i = 0; i < list.length; i++) {
+      var t = list[i];
+      if (t.dataset.local) continue;
+      var d = new Date(t.getAttribute("datetime"));
+      if (isNaN(d.getTime())) continue;
+      var day = d.toDateString();
+      if (t.classList.contains("long")) { t.textContent = fmtFull.format(d); if (!startDay) startDay = day; }
+      else t.textContent = !startDay || day === startDay ? fmtTime.format(d) : fmtDate.format(d);
+      t.title = fmtFull.format(d);
+      t.dataset.local = "1";
+    }
+  }
+
+  /* ---- live updates (SSE) ---- */
+  function atBottom() { return innerHeight + scrollY >= root.scrollHeight - 60; }
+  function applyTurn(index, html) {
+    var box = $("turns");
+    if (!box) return;
+    var follow = atBottom();
+    var tpl = doc.createElement("template");
+    tpl.innerHTML = html;
+    var el = tpl.content.firstElementChild;
+    if (!el) return;
+    var empty = box.parentElement.querySelector(".empty-session");
+    if (empty) empty.remove();
+    var old = $("turn-" + index);
+    if (old) {
+      // Keep what the reader opened.
+      var was = old.querySelectorAll("details"), now = el.querySelectorAll("details");
+      for (var i = 0; i < was.length && i < now.length; i++) if (was[i].open) now[i].open = true;
+      if (observer) observer.unobserve(old);
+      old.replaceWith(el);
+    } else {
+      var list = box.children, before = null;
+      for (var j = list.length - 1; j >= 0; j--) {
+        var n = Number(list[j].id.slice(5));
+        if (n > index) before = list[j]; else break;
+      }
+      box.insertBefore(el, before);
+      addOutline(index, el.getAttribute("data-label"), el.classList.contains("abandoned"));
+    }
+    localize(el);
+    watch(el);
+    if (follow) window.scrollTo(0, root.scrollHeight);
+  }
+  function applyMeta(m) {
+    if (typeof m.title === "string" && m.title) {
+      var h = $("title"), b = $("bar-title");
+      if (h) h.textContent = m.title;
+      if (b) b.textContent = m.title;
+      doc.title = m.title + " · panko";
+    }
+    if (typeof m.turns === "number") {
+      var c = $("turn-count"), o = $("outline-count");
+      if (c) c.textContent = String(m.turns);
+      if (o) o.textContent = String(m.turns);
+    }
+    var dur = $("duration");
+    if (dur && m.endedAt) {
+      var ms = Date.parse(m.endedAt) - Date.parse(dur.getAttribute("data-start"));
+      if (ms >= 0) {
+        var s = Math.round(ms / 1000), min = Math.floor(s / 60), hr = Math.floor(min / 60);
+        dur.textContent = s < 60 ? s + "s" : min < 60 ? min + "m " + String(s % 60).padStart(2, "0") + "s" : hr + "h " + String(min % 60).padStart(2, "0") + "m";
+      }
+    }
+  }
+  function connect() {
+    var url = doc.body.getAttribute("data-events");
+    if (!url || !window.EventSource) return;
+    var es = new EventSource(url);
+    es.addEventListener("turn", function (e) {
+      try { var d = JSON.parse(e.data); applyTurn(d.index, d.html); } catch (err) {}
+    });
+    es.addEventListener("meta", function (e) {
+      try { applyMeta(JSON.parse(e.data)); } catch (err) {}
+    });
+  }
+
+  /* ---- help ---- */
+  function toggleHelp(force) {
+    var h = $("help");
+    if (h) h.hidden = force === undefined ? !h.hidden : !force;
+  }
+
+  /* ---- events (delegated: they work while the page still streams) ---- */
+  doc.addEventListener("click", function (e) {
+    var t = e.target.closest ? e.target.closest("button, a") : null;
+    if (!t) {
+      if (e.target.id === "help") toggleHelp(false);
+      return;
+    }
+    if (t.classList.contains("copy")) { e.preventDefault(); copyText(t); return; }
+    switch (t.id) {
+      case "b-outline": toggleOutline(); return;
+      case "b-find": openFind(); return;
+      case "b-thinking": toggleThinking(); return;
+      case "b-theme": toggleTheme(); return;
+      case "b-help": toggleHelp(); return;
+      case "help-close": toggleHelp(false); return;
+      case "find-next": show(find.cur + 1); return;
+      case "find-prev": show(find.cur - 1); return;
+      case "find-close": closeFind(); return;
+    }
+    if (t.tagName === "A" && t.closest("#outline") && !isWide()) toggleOutline(false);
+  });
+  doc.addEventListener("input", function (e) {
+    if (e.target.id !== "find-q") return;
+    clearTimeout(find.timer);
+    var q = e.target.value;
+    find.timer = setTimeout(function () { runFind(q); }, q.length < 3 ? 300 : 120);
+  });
+  doc.addEventListener("keydown", function (e) {
+    var tgt = e.target;
+    if (tgt.id === "find-q") {
+      if (e.key === "Enter") {
+        e.preventDefault();
+        if (tgt.value !== find.q) runFind(tgt.value);
+        else show(find.cur + (e.shiftKey ? -1 : 1));
+      } else if (e.key === "Escape") closeFind();
+      return;
+    }
+    if (e.ctrlKey || e.metaKey || e.altKey) return;
+    if (tgt.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(tgt.tagName)) return;
+    var list;
+    switch (e.key) {
+      case "j": step(1); break;
+      case "k": step(-1); break;
+      case "g": list = turns(); goTurn(list[0]); break;
+      case "G": list = turns(); goTurn(list[list.length - 1]); break;
+      case "t": toggleThinking(); break;
+      case "o": toggleOutline(); break;
+      case "/": openFind(); break;
+      case "?": toggleHelp(); break;
+      case "Escape":
+        toggleHelp(false);
+        closeFind();
+        if (!isWide()) toggleOutline(false);
+        return;
+      default: return;
+    }
+    e.preventDefault();
+  });
+  window.addEventListener("hashchange", function () {
+    var el = location.hash.length > 1 ? doc.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
+    if (el) openAncestors(el);
+  });
+
+  function ready() {
+    localize(doc);
+    startObserver();
+    connect();
+    if (location.hash.length > 1) {
+      var el = doc.getElementById(decodeURIComponent(location.hash.slice(1)));
+      if (el) { openAncestors(el); el.scrollIntoView(); }
+    }
+  }
+  if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", ready);
+  else ready();
+})();

@@ -1,0 +1,97 @@
+/**
+ * One block to HTML. Prompts and assistant text read as a conversation; thinking, compaction
+ * summaries, sub-agent transcripts and unknown records are collapsed; notices and commands are
+ * quiet single lines. Every string from the session is escaped (esc, highlight, ansiToHtml and
+ * markdownToHtml all escape).
+ */
+import type { Block, CommandBlock, CompactionBlock, NoticeBlock, PromptBlock, TextBlock, ThinkingBlock, UnknownBlock } from "../sessions/model.ts";
+import { stripAnsi } from "./ansi.ts";
+import type { Ctx } from "./context.ts";
+import { esc, formatCount, timeTag } from "./escape.ts";
+import { imageHtml } from "./image.ts";
+import { markdownToHtml } from "./markdown-html.ts";
+import { copyButton, lineCount, pre } from "./output.ts";
+import { jsonHtml } from "./tools/frame.ts";
+import { renderTool } from "./tools/index.ts";
+
+/** Prompts longer than this many lines show their first PROMPT_HEAD lines. */
+const PROMPT_OVER = 40;
+const PROMPT_HEAD = 25;
+
+/** Plain text that keeps its line breaks, collapsed when long; copyable as `.raw`. */
+function plainText(text: string, cls: string, over = PROMPT_OVER, head = PROMPT_HEAD): string {
+  const lines = lineCount(text);
+  if (lines <= over) return `<div class="${cls} raw">${esc(text)}</div>`;
+  let cut = -1;
+  for (let k = 0; k < head; k++) cut = text.indexOf("\n", cut + 1);
+  return (
+    `<div class="${cls} raw">${esc(text.slice(0, cut + 1))}</div>` +
+    `<details class="more"><summary data-more="${lines - head}">show all ${lines} lines</summary><div class="${cls} raw">${esc(text.slice(cut + 1))}</div></details>`
+  );
+}
+
+function prompt(b: PromptBlock): string {
+  return `<div class="blk prompt cpy">${copyButton("Copy prompt")}${plainText(b.text, "ptext")}</div>`;
+}
+
+function text(b: TextBlock): string {
+  // The raw Markdown travels in a <template> (inert, not searched, not shown) for the copy button.
+  return `<div class="blk text cpy">${copyButton("Copy Markdown")}<div class="md">${markdownToHtml(b.text)}</div><template class="raw">${esc(b.text)}</template></div>`;
+}
+
+function thinking(b: ThinkingBlock): string {
+  if (!b.text.trim()) return `<div class="blk thinking quiet">Thinking${b.encrypted ? " (encrypted by the provider)" : ""}</div>`;
+  const words = b.text.split(/\s+/).length;
+  return `<details class="blk thinking cpy"><summary>Thinking <span class="muted">${formatCount(words)} words</span></summary>${copyButton()}<div class="think raw">${esc(b.text)}</div></details>`;
+}
+
+function compaction(b: CompactionBlock): string {
+  const facts = [b.trigger, b.preTokens ? `${formatCount(b.preTokens)} tokens before` : ""].filter(Boolean).map((x) => esc(x!)).join(" · ");
+  const summary = b.summary ? `<div class="md">${markdownToHtml(b.summary)}</div>` : `<p class="muted">(no summary recorded)</p>`;
+  return `<details class="blk compaction"><summary>Conversation compacted${facts ? ` <span class="muted">${facts}</span>` : ""}</summary>${summary}</details>`;
+}
+
+function notice(b: NoticeBlock): string {
+  const cls = `blk notice lv-${b.level === "error" || b.level === "warning" ? b.level : "info"}`;
+  const first = b.text.split("\n", 1)[0];
+  const short = first.length > 160 ? first.slice(0, 157) + "…" : first;
+  const label = `<span class="nst">${esc(b.subtype)}</span> ${esc(short)}`;
+  if (short === b.text) return `<div class="${cls}">${label}${timeTag(b.timestamp)}</div>`;
+  return `<details class="${cls}"><summary>${label}${timeTag(b.timestamp)}</summary>${pre(esc(b.text))}</details>`;
+}
+
+function command(b: CommandBlock): string {
+  const head = `<code>${esc(b.name)}${b.args ? ` ${esc(b.args)}` : ""}</code>`;
+  const out = b.output ? stripAnsi(b.output).trim() : "";
+  if (!out) return `<div class="blk command">${head}</div>`;
+  return `<details class="blk command"><summary>${head} <span class="muted">output</span></summary>${pre(esc(out))}</details>`;
+}
+
+function unknown(b: UnknownBlock): string {
+  return `<details class="blk unknown"><summary>Unrecognised record <code>${esc(b.recordType)}</code></summary>${pre(jsonHtml(b.raw), { cls: "json" })}</details>`;
+}
+
+export function renderBlock(b: Block, ctx: Ctx): string {
+  switch (b.kind) {
+    case "prompt":
+      return prompt(b);
+    case "text":
+      return text(b);
+    case "thinking":
+      return thinking(b);
+    case "image":
+      return `<div class="blk image">${imageHtml(b, ctx)}</div>`;
+    case "tool":
+      return renderTool(b, ctx);
+    case "compaction":
+      return compaction(b);
+    case "notice":
+      return notice(b);
+    case "command":
+      return command(b);
+    case "unknown":
+      return unknown(b);
+    default:
+      return unknown({ kind: "unknown", id: (b as Block).id ?? "", recordType: String((b as { kind?: unknown }).kind), raw: b });
+  }
+}

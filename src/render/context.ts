@@ -1,0 +1,31 @@
+/** What every renderer is handed: the page options and where in the session it is. */
+import type { ImageBlock, Session } from "../sessions/model.ts";
+
+export interface RenderOptions {
+  /**
+   * served: the page links `${base}panko.css` and `${base}panko.js` (the viewer serves ASSETS);
+   * inline: CSS and JS are inlined, for a self-contained file that works offline.
+   */
+  assets: { mode: "served"; base: string } | { mode: "inline" };
+  /** URL of an image; return "" when it cannot be shown (a placeholder is rendered instead). */
+  imageSrc(img: ImageBlock): string;
+  /** SSE endpoint for live updates (served mode). */
+  eventsUrl?: string;
+  /** Where the reader can download this session as one HTML file. */
+  downloadUrl?: string;
+}
+
+export interface Ctx {
+  opts: RenderOptions;
+  /** The top-level session (sub-agents render with the same ctx and a greater depth). */
+  session: Session;
+  depth: number;
+}
+
+/** imageSrc for self-contained pages: embedded images as data: URIs, remote ones not loaded. */
+export function inlineImageSrc(img: ImageBlock): string {
+  if (!img.data) return "";
+  const type = /^image\/[\w.+-]+$/.test(img.mediaType) ? img.mediaType : "application/octet-stream";
+  if (!/^[A-Za-z0-9+/=\s]*$/.test(img.data.length > 4096 ? img.data.slice(0, 4096) : img.data)) return "";
+  return `data:${type};base64,${img.data}`;
+}

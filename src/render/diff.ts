@@ -1,0 +1,55 @@
+/**
+ * File edits as unified line diffs: one box per file with its path, change kind and +/- counts,
+ * hunks with old/new line numbers when the position is known, lines coloured by op and
+ * highlighted in the file's language. The op character is real text, so copy gives a patch.
+ */
+import type { FileEdit } from "../sessions/model.ts";
+import { esc } from "./escape.ts";
+import { highlight, langFromPath } from "./highlight.ts";
+import { copyButton } from "./output.ts";
+
+/** Diffs longer than this many lines are collapsed to their first DIFF_HEAD lines. */
+const DIFF_OVER = 80;
+const DIFF_HEAD = 50;
+/** Above this many characters diff lines are not highlighted. */
+const HIGHLIGHT_DIFF_MAX = 100_000;
+
+const OP_CLASS = { " ": "ctx", "-": "del", "+": "add" } as const;
+
+export function countsHtml(added: number, removed: number): string {
+  return `<span class="counts"><span class="plus">+${added}</span> <span class="minus">−${removed}</span></span>`;
+}
+
+export function fileEditHtml(edit: FileEdit): string {
+  const lang = langFromPath(edit.movePath ?? edit.path);
+  let size = 0;
+  for (const h of edit.hunks) for (const l of h.lines) size += l.text.length;
+  const hl = size <= HIGHLIGHT_DIFF_MAX && lang !== undefined;
+  const rows: string[] = [];
+  for (const h of edit.hunks) {
+    const known = h.oldStart > 0 || h.newStart > 0;
+    if (edit.hunks.length > 1 || known) {
+      rows.push(`<span class="dl hk">${known ? esc(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`) : "@@"}\n</span>`);
+    }
+    let o = h.oldStart;
+    let n = h.newStart;
+    for (const l of h.lines) {
+      const on = known && l.op !== "+" ? o++ : undefined;
+      const nn = known && l.op !== "-" ? n++ : undefined;
+      const text = hl ? highlight(l.text, lang) : esc(l.text);
+      rows.push(
+        `<span class="dl ${OP_CLASS[l.op] ?? "ctx"}"><span class=ln data-n="${on ?? ""}"></span><span class=ln data-n="${nn ?? ""}"></span><span class=op>${l.op}</span>${text}\n</span>`,
+      );
+    }
+  }
+  const change =
+    edit.change === "create" ? `<span class="badge new">new</span>` : edit.change === "delete" ? `<span class="badge bad">deleted</span>` : edit.change === "move" ? `<span class="badge">moved</span>` : "";
+  const path = edit.change === "move" && edit.movePath ? `${esc(edit.path)} → ${esc(edit.movePath)}` : esc(edit.path);
+  const head = `<div class="fh"><code class="path">${path}</code>${change}${countsHtml(edit.added, edit.removed)}</div>`;
+  if (rows.length === 0) return `<div class="file">${head}<div class="empty">(no line changes)</div></div>`;
+  const lined = rows.length > DIFF_OVER;
+  const body = lined
+    ? `<pre class="diff raw"><code>${rows.slice(0, DIFF_HEAD).join("")}</code></pre><details class="more"><summary data-more="${rows.length - DIFF_HEAD}">show all ${rows.length} lines</summary><pre class="diff raw"><code>${rows.slice(DIFF_HEAD).join("")}</code></pre></details>`
+    : `<pre class="diff raw"><code>${rows.join("")}</code></pre>`;
+  return `<div class="file out cpy${lined ? " long" : ""}">${head}${copyButton("Copy diff")}${body}</div>`;
+}

@@ -1,0 +1,195 @@
+/**
+ * The page: a streamed HTML document for one session (renderPage), and one turn's element for live
+ * updates (renderTurnHtml).
+ *
+ * Streaming: the head, header and outline go out first, then turns in chunks of about CHUNK
+ * characters, each rendered only when the reader of the stream pulls; nothing holds the whole page.
+ *
+ * Live updates (served mode with opts.eventsUrl): panko.js opens an EventSource on
+ * `<body data-events>` and applies two events:
+ *   event: turn   data: {"index":N,"html":"<section class=\"turn\" id=\"turn-N\">…"}
+ *                 replaces #turn-N when present, else appends it (and adds it to the outline);
+ *   event: meta   data: {"turns":N,"title":"…","endedAt":"ISO"}
+ *                 updates the title, the turn count and the duration.
+ * The reader keeps their scroll position unless they were at the bottom, in which case the page
+ * follows the new content.
+ */
+import type { Session, Turn } from "../sessions/model.ts";
+import { ASSETS, assetHash } from "./assets.ts";
+import type { Ctx, RenderOptions } from "./context.ts";
+import { esc, formatCount, formatDuration, timeTag } from "./escape.ts";
+import { countTools } from "./tools/agent.ts";
+import { renderTurnHtml, turnHtml, turnLabel } from "./turn.ts";
+
+export type { RenderOptions } from "./context.ts";
+export { inlineImageSrc } from "./context.ts";
+export { renderTurnHtml } from "./turn.ts";
+
+/** Turns are flushed to the stream in chunks of about this many characters. */
+const CHUNK = 64 * 1024;
+
+/** The `data` of a live `turn` event. */
+export interface TurnEvent {
+  index: number;
+  html: string;
+}
+/** The `data` of a live `meta` event. */
+export interface MetaEvent {
+  turns: number;
+  title: string;
+  endedAt?: string;
+}
+
+/** The SSE event the viewer sends for a new or changed turn. */
+export function renderTurnsEvent(turn: Turn, session: Session, opts: RenderOptions): string {
+  const data: TurnEvent = { index: turn.index, html: renderTurnHtml(turn, session, opts) };
+  return `event: turn\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+/** The SSE event the viewer sends when the session's title, length or end time change. */
+export function renderMetaEvent(session: Session): string {
+  const data: MetaEvent = { turns: session.turns.length, title: session.title, endedAt: session.endedAt };
+  return `event: meta\ndata: ${JSON.stringify(data)}\n\n`;
+}
+
+const SOURCE_NAME = { claude: "Claude Code", codex: "Codex" } as const;
+
+function tokens(session: Session): string {
+  let i = 0;
+  let o = 0;
+  let cr = 0;
+  let cw = 0;
+  for (const u of Object.values(session.usage)) {
+    i += u.inputTokens;
+    o += u.outputTokens;
+    cr += u.cacheReadTokens;
+    cw += u.cacheCreationTokens;
+  }
+  if (!i && !o && !cr && !cw) return "";
+  const parts = [`${formatCount(i)} in`, `${formatCount(o)} out`];
+  if (cr || cw) parts.push(`${formatCount(cr)} cache read`, `${formatCount(cw)} cache write`);
+  return parts.join(" · ");
+}
+
+function fact(name: string, html: string, cls = ""): string {
+  return html ? `<div${cls ? ` class="${cls}"` : ""}><dt>${name}</dt><dd>${html}</dd></div>` : "";
+}
+
+function headerHtml(session: Session): string {
+  const tools = countTools(session);
+  const dur = formatDuration(session.startedAt, session.endedAt);
+  const models = session.models.map((m) => `<code>${esc(m)}</code>`).join(" ");
+  const source = `${SOURCE_NAME[session.source] ?? esc(session.source)}${session.version ? ` ${esc(session.version)}` : ""}`;
+  return (
+    `<header class="session"><div class="kicker">${source} session</div><h1 id="title">${esc(session.title || "Untitled session")}</h1><dl class="facts">` +
+    fact("Project", session.project ? `<code>${esc(session.project)}</code>` : "") +
+    fact("Branch", session.gitBranch ? `<code>${esc(session.gitBranch)}</code>` : "") +
+    fact("Models", models) +
+    fact("Started", timeTag(session.startedAt, "ts long")) +
+    fact("Duration", dur ? `<span id="duration" data-start="${esc(session.startedAt ?? "")}">${dur}</span>` : "") +
+    fact("Turns", `<span id="turn-count">${session.turns.length}</span> · ${tools} tool call${tools === 1 ? "" : "s"}`) +
+    fact("Tokens", tokens(session)) +
+    `</dl></header>`
+  );
+}
+
+function outlineHtml(session: Session): string {
+  let items = "";
+  for (const t of session.turns) {
+    items += `<li${t.abandoned ? ` class="abandoned"` : ""}><a href="#turn-${t.index}"><span class="on">${t.index + 1}</span><span class="lb">${esc(turnLabel(t))}</span></a></li>`;
+  }
+  return `<nav id="outline" class="outline" aria-label="Turns"><div class="oh">Turns <span class="muted" id="outline-count">${session.turns.length}</span></div><ol id="outline-list">${items}</ol></nav>`;
+}
+
+const ICONS = {
+  outline: `<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M2 3h12M2 8h12M2 13h12"/></svg>`,
+  find: `<svg viewBox="0 0 16 16" aria-hidden="true"><circle cx="7" cy="7" r="4.5"/><path d="M10.5 10.5L14 14"/></svg>`,
+  thinking: `<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M8 2.5a4 4 0 0 0-2.5 7.1V11h5V9.6A4 4 0 0 0 8 2.5zM6 13.5h4"/></svg>`,
+  theme: `<svg viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="5.5"/><path d="M8 2.5v11A5.5 5.5 0 0 0 8 2.5z" class="fill"/></svg>`,
+  download: `<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M8 2v8M4.5 7L8 10.5 11.5 7M3 13.5h10"/></svg>`,
+};
+
+function barHtml(session: Session, opts: RenderOptions): string {
+  const dl = opts.downloadUrl ? `<a class="ib" id="b-download" href="${esc(opts.downloadUrl)}" download title="Download as HTML" aria-label="Download as HTML">${ICONS.download}</a>` : "";
+  return (
+    `<div class="bar" id="bar"><button class="ib" id="b-outline" type="button" title="Outline" aria-label="Show outline" aria-controls="outline">${ICONS.outline}</button>` +
+    `<a class="bt" href="#top" id="bar-title">${esc(session.title || "Untitled session")}</a>` +
+    `<button class="ib" id="b-find" type="button" title="Find (/)" aria-label="Find in page">${ICONS.find}</button>` +
+    `<button class="ib" id="b-thinking" type="button" title="Show/hide all thinking (t)" aria-label="Toggle all thinking">${ICONS.thinking}</button>` +
+    `<button class="ib" id="b-theme" type="button" title="Light/dark theme" aria-label="Switch theme">${ICONS.theme}</button>` +
+    dl +
+    `<button class="ib" id="b-help" type="button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button></div>` +
+    `<div class="findbar" id="findbar" hidden><input id="find-q" type="search" placeholder="Find in session" aria-label="Find in session" autocomplete="off" spellcheck="false"><span id="find-n" class="muted" aria-live="polite"></span>` +
+    `<button type="button" class="ib" id="find-prev" title="Previous (Shift+Enter)" aria-label="Previous match">↑</button><button type="button" class="ib" id="find-next" title="Next (Enter)" aria-label="Next match">↓</button><button type="button" class="ib" id="find-close" title="Close (Esc)" aria-label="Close find">✕</button></div>`
+  );
+}
+
+const HELP = `<div class="help" id="help" hidden role="dialog" aria-label="Keyboard shortcuts"><div class="help-box"><h2>Keyboard shortcuts</h2><dl>
+<div><dt><kbd>j</kbd> / <kbd>k</kbd></dt><dd>next / previous turn</dd></div>
+<div><dt><kbd>g</kbd> / <kbd>G</kbd></dt><dd>first / last turn</dd></div>
+<div><dt><kbd>t</kbd></dt><dd>show / hide all thinking</dd></div>
+<div><dt><kbd>o</kbd></dt><dd>show / hide the outline</dd></div>
+<div><dt><kbd>/</kbd></dt><dd>find in session (<kbd>Enter</kbd> next, <kbd>Shift</kbd>+<kbd>Enter</kbd> previous)</dd></div>
+<div><dt><kbd>?</kbd></dt><dd>this help</dd></div>
+<div><dt><kbd>Esc</kbd></dt><dd>close</dd></div>
+</dl><button type="button" class="btn" id="help-close">Close</button></div></div>`;
+
+function headHtml(session: Session, opts: RenderOptions): string {
+  const title = esc(`${session.title || "Untitled session"} · panko`);
+  const meta = `<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><meta name="referrer" content="no-referrer"><meta name="generator" content="panko">`;
+  let assets: string;
+  if (opts.assets.mode === "served") {
+    const base = esc(opts.assets.base);
+    assets = `<link rel="stylesheet" href="${base}panko.css"><script src="${base}panko.js"></script>`;
+  } else {
+    // A self-contained file: its own CSP allows only these exact inline assets and data: images.
+    const csp = `default-src 'none'; script-src '${assetHash("panko.js")}'; style-src '${assetHash("panko.css")}'; img-src data:; base-uri 'none'; form-action 'none'`;
+    assets = `<meta http-equiv="Content-Security-Policy" content="${csp}"><style>${ASSETS["panko.css"].body}</style><script>${ASSETS["panko.js"].body}</script>`;
+  }
+  return `<!doctype html>\n<html lang="en"><head>${meta}<title>${title}</title>${assets}</head>\n`;
+}
+
+function* pageChunks(session: Session, opts: RenderOptions): Generator<string> {
+  const events = opts.eventsUrl ? ` data-events="${esc(opts.eventsUrl)}"` : "";
+  yield headHtml(session, opts) +
+    `<body${events}><a id="top"></a>${barHtml(session, opts)}<div class="layout">${outlineHtml(session)}<main id="main">${headerHtml(session)}<div id="turns">`;
+  const ctx: Ctx = { opts, session, depth: 0 };
+  let buf = "";
+  for (const turn of session.turns) {
+    buf += turnHtml(turn, ctx);
+    if (buf.length >= CHUNK) {
+      yield buf;
+      buf = "";
+    }
+  }
+  if (session.turns.length === 0) buf += `<p class="empty-session">This session has no turns yet.</p>`;
+  yield buf + `</div><footer class="foot">Rendered by panko from <code>${esc(session.source)}</code> session <code>${esc(session.id)}</code></footer></main></div>${HELP}</body></html>\n`;
+}
+
+/** The page as strings, chunk by chunk (what renderPage encodes; handy for writers that take text). */
+export function renderPageChunks(session: Session, opts: RenderOptions): Iterable<string> {
+  return pageChunks(session, opts);
+}
+
+/** The page for `session`, streamed: each pull renders the next chunk of turns. */
+export function renderPage(session: Session, opts: RenderOptions): ReadableStream<Uint8Array> {
+  const it = pageChunks(session, opts);
+  const encoder = new TextEncoder();
+  return new ReadableStream<Uint8Array>(
+    {
+      pull(controller) {
+        try {
+          const next = it.next();
+          if (next.done) controller.close();
+          else controller.enqueue(encoder.encode(next.value));
+        } catch (e) {
+          controller.error(e);
+        }
+      },
+      cancel() {
+        it.return(undefined);
+      },
+    },
+    { highWaterMark: 1 },
+  );
+}

@@ -1,0 +1,56 @@
+/**
+ * Sub-agents (Claude Task / Agent, Codex spawn calls): what was asked, the nested transcript
+ * (collapsed, drawn with the same block renderers one level deeper) and the agent's report.
+ */
+import type { Session, ToolBlock } from "../../sessions/model.ts";
+import { renderBlock } from "../blocks.ts";
+import type { Ctx } from "../context.ts";
+import { esc, formatDuration } from "../escape.ts";
+import { markdownToHtml } from "../markdown-html.ts";
+import { lineCount } from "../output.ts";
+import { frame, inputOf, str } from "./frame.ts";
+
+/** Tool calls in a session, sub-agents included. */
+export function countTools(session: Session): number {
+  let n = 0;
+  for (const t of session.turns)
+    for (const b of t.blocks)
+      if (b.kind === "tool") {
+        n++;
+        if (b.subAgent) n += countTools(b.subAgent);
+      }
+  return n;
+}
+
+function subAgentHtml(sub: Session, ctx: Ctx): string {
+  const inner: Ctx = { ...ctx, depth: ctx.depth + 1 };
+  let body = "";
+  for (const turn of sub.turns) {
+    for (const b of turn.blocks) body += renderBlock(b, inner);
+  }
+  const tools = countTools(sub);
+  const dur = formatDuration(sub.startedAt, sub.endedAt);
+  const facts = [`${tools} tool call${tools === 1 ? "" : "s"}`, dur, sub.models[0]].filter(Boolean).map((x) => esc(x!)).join(" · ");
+  return `<details class="subagent"><summary>Sub-agent transcript <span class="muted">${facts}</span></summary><div class="sub">${body}</div></details>`;
+}
+
+export function renderAgent(block: ToolBlock, ctx: Ctx): string {
+  const input = inputOf(block);
+  const desc = str(input.description) ?? "";
+  const type = str(input.subagent_type) ?? str(input.agent_type);
+  const prompt = str(input.prompt) ?? str(input.message);
+  let body = "";
+  if (prompt) body += `<details class="prompt-in"><summary>Instructions</summary><div class="ptext">${esc(prompt)}</div></details>`;
+  if (block.subAgent) body += subAgentHtml(block.subAgent, ctx);
+  const result = block.result;
+  if (result && result.text.trim()) {
+    const md = `<div class="md">${markdownToHtml(result.text)}</div>`;
+    const lines = lineCount(result.text);
+    body +=
+      lines > 30
+        ? `<details class="report${result.isError ? " bad" : ""}"><summary>Report <span class="muted">${lines} lines</span></summary>${md}</details>`
+        : `<div class="report${result.isError ? " bad" : ""}">${md}</div>`;
+  }
+  const label = type ? `${block.name} · ${type}` : block.name;
+  return frame(block, { kind: "agent", label, arg: esc(desc), body }, ctx);
+}

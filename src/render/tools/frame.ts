@@ -1,0 +1,88 @@
+/** The frame every tool call is drawn in: a header line (name, main argument, status) and a body. */
+import type { ToolBlock, ToolResult } from "../../sessions/model.ts";
+import { ansiToHtml } from "../ansi.ts";
+import { esc, timeTag } from "../escape.ts";
+import { highlight } from "../highlight.ts";
+import { pre, type PreOptions } from "../output.ts";
+import type { Ctx } from "../context.ts";
+import { imageHtml } from "../image.ts";
+
+export interface FrameParts {
+  /** Kind class, e.g. "bash" -> `k-bash`. */
+  kind: string;
+  /** Label shown first (escaped here). */
+  label: string;
+  /** Main argument, already HTML (use `esc`). */
+  arg?: string;
+  /** Extra header HTML (counts, badges). */
+  extra?: string;
+  body: string;
+}
+
+export function frame(block: ToolBlock, p: FrameParts, ctx: Ctx): string {
+  const err = block.result?.isError;
+  const pending = !block.result;
+  const cls = `blk tool k-${p.kind}${err ? " err" : ""}`;
+  const badge = err ? `<span class="badge bad">error</span>` : pending ? `<span class="badge">no result</span>` : "";
+  const imgs = block.result?.images ?? [];
+  const images = imgs.length ? `<div class="imgs">${imgs.map((i) => imageHtml(i, ctx)).join("")}</div>` : "";
+  const arg = p.arg ? `<span class="ta">${p.arg}</span>` : "";
+  return (
+    `<div class="${cls}"><div class="th"><span class="tn">${esc(p.label)}</span>${arg}${p.extra ?? ""}${badge}${timeTag(block.timestamp)}</div>` +
+    (p.body || images ? `<div class="tb">${p.body}${images}</div>` : "") +
+    `</div>`
+  );
+}
+
+export const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+export const str = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
+
+/** Input as an object (Codex string arguments that were not JSON come as strings). */
+export const inputOf = (b: ToolBlock): Record<string, unknown> => (isObj(b.input) ? b.input : {});
+
+/** Pretty JSON, highlighted; huge values are cut (they are in the JSON export in full). */
+export function jsonHtml(value: unknown, max = 100_000): string {
+  let text: string;
+  try {
+    text = JSON.stringify(value, null, 2) ?? String(value);
+  } catch {
+    text = String(value);
+  }
+  if (text.length > max) text = text.slice(0, max) + `\n… (${text.length - max} more characters)`;
+  return highlight(text, "json");
+}
+
+/** The result of a call as an output block: ANSI colours kept, long outputs collapsed. */
+export function resultHtml(result: ToolResult | undefined, o: PreOptions & { lang?: string } = {}): string {
+  if (!result) return "";
+  let html = "";
+  const { text, reminders } = splitReminders(result.text);
+  if (text && text.trim() !== "") {
+    const body = o.lang ? highlight(text, o.lang) : ansiToHtml(text);
+    html += pre(body, { ...o, cls: `result${result.isError ? " bad" : ""}${o.cls ? ` ${o.cls}` : ""}` });
+  } else if (!result.images.length) {
+    html += `<div class="empty">(no output)</div>`;
+  }
+  return html + remindersHtml(reminders);
+}
+
+const REMINDER = /\s*<system-reminder>([\s\S]*?)<\/system-reminder>\s*/g;
+
+/**
+ * Claude Code appends `<system-reminder>` notes for the model to tool results; they are noise for
+ * a reader, so they are taken out of the output and shown as a quiet collapsed line.
+ */
+export function splitReminders(text: string): { text: string; reminders: string[] } {
+  if (text.indexOf("<system-reminder>") < 0) return { text, reminders: [] };
+  const reminders: string[] = [];
+  const rest = text.replace(REMINDER, (_, body: string) => {
+    reminders.push(body.trim());
+    return "\n";
+  });
+  return { text: rest.replace(/^\n+|\n+$/g, ""), reminders };
+}
+
+export function remindersHtml(reminders: string[]): string {
+  if (!reminders.length) return "";
+  return `<details class="reminder"><summary>system reminder${reminders.length > 1 ? `s (${reminders.length})` : ""}</summary><pre>${esc(reminders.join("\n\n"))}</pre></details>`;
+}

@@ -1,0 +1,45 @@
+/** One turn: a <section id="turn-N"> with a permalink, its time and its blocks; rewound turns collapsed. */
+import type { Session, Turn } from "../sessions/model.ts";
+import { renderBlock } from "./blocks.ts";
+import type { Ctx, RenderOptions } from "./context.ts";
+import { esc, timeTag } from "./escape.ts";
+
+const LABEL_MAX = 80;
+
+/** The outline's words for a turn: the start of its prompt (or of whatever opened it). */
+export function turnLabel(turn: Turn): string {
+  let text = "";
+  for (const b of turn.blocks) {
+    if (b.kind === "prompt") {
+      text = b.text;
+      break;
+    }
+    if (!text && b.kind === "command") text = b.name + (b.args ? ` ${b.args}` : "");
+    if (!text && b.kind === "compaction") text = "(conversation compacted)";
+  }
+  if (!text) {
+    const first = turn.blocks.find((b) => b.kind === "text");
+    text = first && first.kind === "text" ? first.text : "(continued)";
+  }
+  const one = text.replace(/\s+/g, " ").trim();
+  return one.length > LABEL_MAX ? one.slice(0, LABEL_MAX - 1) + "…" : one || "(empty prompt)";
+}
+
+export function turnHtml(turn: Turn, ctx: Ctx): string {
+  let body = "";
+  for (const b of turn.blocks) body += renderBlock(b, ctx);
+  const n = turn.index;
+  const head = `<div class="turn-h"><a class="pl" href="#turn-${n}" title="Link to this turn">#${n + 1}</a>${timeTag(turn.timestamp)}${
+    turn.abandoned ? `<span class="badge">rewound</span>` : ""
+  }</div>`;
+  const label = esc(turnLabel(turn));
+  if (turn.abandoned) {
+    return `<section class="turn abandoned" id="turn-${n}" data-label="${label}">${head}<details class="rewound"><summary>A branch the user rewound away from <span class="muted">${turn.blocks.length} block${turn.blocks.length === 1 ? "" : "s"}</span></summary>${body}</details></section>\n`;
+  }
+  return `<section class="turn" id="turn-${n}" data-label="${label}">${head}${body}</section>\n`;
+}
+
+/** One turn's element, as the viewer pushes it in a live `turn` event. */
+export function renderTurnHtml(turn: Turn, session: Session, opts: RenderOptions): string {
+  return turnHtml(turn, { opts, session, depth: 0 });
+}
