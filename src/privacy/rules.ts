@@ -43,7 +43,14 @@
  *   `${{ secrets.X }}`, `%TOKEN%`), a literal (`null`, `true`, `string`, `undefined`), a number, an
  *   identifier that itself names a secret (`token=token`, `password: newPassword`), and after `:` a
  *   plain word with no digit or symbol (`token: string`, `token: TokenType`).
- * - Placeholders are kept: `<...>`, `{{...}}`, `your-api-key`, `ghp_xxxxxxxxxxxx`, `****`, `...`.
+ * - Code shapes are kept: `==`/`===`/`=>` (comparisons, arrows), a bare key with no space after
+ *   its colon (a minified object literal: `{token:\`passed\`}`), a colon with a space before it (a
+ *   ternary), a literal followed by `|` (a type union), a bare identifier ended by `,` `}` `)`
+ *   inside an object literal (`{ token: parent2 }`), a value starting with an operator (`!0`).
+ * - Values shorter than 4 characters (`t.token=p`, `tokenValue = "0"`) and values with non-ASCII
+ *   characters (translated messages) are kept.
+ * - Placeholders are kept: `<...>`, `{{...}}`, `your-api-key`, `ghp_xxxxxxxxxxxx`, `****`, `...`,
+ *   and stand-ins made of the words they name (`mock-token`, `newPassword`, `token2`).
  *   `const token = getToken()` is therefore untouched, and so is `password=` with nothing after it.
  */
 
@@ -144,6 +151,7 @@ export function nameWords(name: string): string[] {
   return name
     .replace(/([a-z0-9])([A-Z])/g, "$1 $2")
     .replace(/([A-Z]+)([A-Z][a-z])/g, "$1 $2")
+    .replace(/([A-Za-z])([0-9])/g, "$1 $2")
     .split(/[\s_.\-]+/)
     .filter(Boolean)
     .map((w) => w.toLowerCase());
@@ -167,19 +175,26 @@ export function isSecretName(name: string): boolean {
   return true;
 }
 
-/** An identifier whose own words name a secret: `token`, `newPassword`, `api_key` (a reference). */
+/**
+ * An identifier whose own words name a secret: `token`, `newPassword`, `api_key`, `token2` (a
+ * reference to a variable), or a kebab-case stand-in such as `mock-token`.
+ */
 function isSecretNamedIdentifier(v: string): boolean {
-  if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(v)) return false;
+  if (!/^[A-Za-z_][A-Za-z0-9_-]*$/.test(v)) return false;
   const words = nameWords(v);
   return words.some((w, i) => KEYWORDS.includes(w) || (w === "api" && words[i + 1] === "key"));
 }
+
+/** Shorter values are flags and minified variables (`t.token=p`, `tokenValue = "0"`), not secrets. */
+const MIN_VALUE_LENGTH = 4;
 
 const CODE_LITERALS = /^(?:string|number|boolean|bool|int|str|any|unknown|object|bytes|buffer|optional|required|none|null|nil|undefined|true|false|void)$/i;
 
 /** A quoted literal after a secret name: hidden unless empty, a placeholder, a message or a reference. */
 function isQuotedSecretValue(secret: string): boolean {
+  if (secret.length < MIN_VALUE_LENGTH) return false;
   if (isPlaceholder(secret)) return false;
-  if (/\s/.test(secret)) return false;
+  if (/[^\x21-\x7e]/.test(secret)) return false; // whitespace (a message) or non-ASCII (translated text)
   if (!/[A-Za-z0-9]/.test(secret)) return false; // punctuation caught between two string literals
   if (isSecretNamedIdentifier(secret) && secret.length <= 24) return false; // "password" -> "newPassword"
   return true;
@@ -198,21 +213,33 @@ function validateAssignment(secret: string, m: RegExpExecArray): boolean {
   const name = g.name ?? "";
   if (!isSecretName(name)) return false;
   if (isPlaceholder(secret)) return false;
+  const sep = g.sep ?? "";
+  // `{token:\`passed\`}`, `password:!0`: a bare key with no space after the colon is a (minified)
+  // object literal in code; YAML and headers put a space there, JSON quotes the key.
+  if (sep === ":" && !g.q) return false;
+  if (/^[ \t]+:(?!=)/.test(sep)) return false; // `cond ? token : other`: a ternary, not a key
+  const after = m.input.charAt(m.index + m[0].length);
+  if (after === "|") return false; // `type TokenStatus = "Success"|"Failed"`: a union of literals
   if (g.secretQ !== undefined || g.secretQ2 !== undefined || g.secretQ3 !== undefined) {
     return isQuotedSecretValue(secret);
   }
   // bare value
-  const sep = g.sep ?? "";
+  if (secret.length < MIN_VALUE_LENGTH) return false;
+  if (/^[!?=|&+*\/^~.:%]/.test(secret)) return false; // an operator: `t.errorToken=!0`
+  if (/[^\x21-\x7e]/.test(secret)) return false;
   const colon = sep.includes(":");
   if (!colon && sep !== "=") return false; // `token = x`, `token := x`: code
   if (colon && sep.includes("=")) return false;
-  const next = m.input.charAt(m.index + m[0].length);
+  const next = after;
   if (next === "(" || next === "[" || next === "<") return false; // a call, an index, a generic
   if (/^-?\d+(?:\.\d+)?[,;]?$/.test(secret)) return false; // a number: a count, a port, an id
   if (CODE_LITERALS.test(secret.replace(/[,;]$/, ""))) return false;
   if (/^[A-Za-z_$][\w$]*(?:\??\.[A-Za-z_$][\w$]*)+[,;]?$/.test(secret)) return false; // process.env.X, args.password
   if (isSecretNamedIdentifier(secret.replace(/[,;]$/, ""))) return false; // token=token, password: newPassword
   if (colon && /^[A-Za-z]+[,;]?$/.test(secret)) return false; // token: string, token: TokenType
+  // `{ token: parent2, kind: 3 }`: an identifier ended by `,` `}` `)` is a variable in an object literal
+  if (colon && /^[A-Za-z_$][\w$]*$/.test(secret) && /^[ \t]*[,})]/.test(m.input.slice(m.index + m[0].length, m.index + m[0].length + 8)))
+    return false;
   return true;
 }
 
@@ -220,7 +247,7 @@ function validateAssignment(secret: string, m: RegExpExecArray): boolean {
 // before, so `config.api_key = "..."` matches at `api_key`). Optionally quoted (JSON, dicts).
 // Then `=`, `:`, `:=` with optional spaces, then a quoted value or a bare one.
 const ASSIGNMENT = new RegExp(
-  String.raw`(?<![A-Za-z0-9_$]|[A-Za-z0-9]-)(?<q>["']?)(?<name>[A-Za-z_][A-Za-z0-9_-]{0,80})\k<q>(?<sep>[ \t]*(?::=|=|:)[ \t]*)` +
+  String.raw`(?<![A-Za-z0-9_$]|[A-Za-z0-9]-)(?<q>["']?)(?<name>[A-Za-z_][A-Za-z0-9_-]{0,80})\k<q>(?<sep>[ \t]*(?::=|=(?![=>])|:)[ \t]*)` +
     String.raw`(?:"(?<secretQ>[^"\\\n]*)"|'(?<secretQ2>[^'\\\n]*)'|` + "`" + String.raw`(?<secretQ3>[^` + "`" + String.raw`\\\n]*)` + "`" +
     String.raw`|(?<secretB>[^\s"'` + "`" + String.raw`&,;<>(){}\[\]\\]+))`,
   "gd",
@@ -286,7 +313,7 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
   {
     kind: "url-password",
     pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:@\/?#"'<>`]*:(?<secret>[^\s@\/?#"'<>`]+)@(?=[A-Za-z0-9\[])/dg,
-    validator: (s) => !isPlaceholder(s) && !/^(?:pass|pwd|passw(?:or)?d|secret)$/i.test(s),
+    validator: (s) => s.length >= 3 && !isPlaceholder(s) && !/^(?:pass|pwd|passw(?:or)?d|secret)$/i.test(s),
     hint: /:\/\//,
   },
   {

@@ -169,6 +169,18 @@ describe("rules: look-alikes survive untouched", () => {
     ["aws inside a longer word", "XAKIA" + "ABCDEFGHIJKLMNOPQ"],
     ["eyJ but not a jwt", "eyJhbGciOiJIUzI1Ni.notbase64json.abcdefghijk"],
     ["private key header alone", "if (pem.startsWith('-----BEGIN " + "PRIVATE KEY-----')) {"],
+    // minified and ordinary code met when scanning node_modules for false positives
+    ["minified member assignment", "(t.token=p,t.localState=t.local);r.addToken=wn;t.errorToken=!0"],
+    ["minified comparison", "t.lastToken==`def`||t.prevToken===null||n.tokenTypeOverrides===void 0"],
+    ["minified object literal", "{regex:E,token:`linkified`},{email:!0,password:!0,range:!0}"],
+    ["object literal variable", "return { kind: 3, token: parent2, identifier: void 0 };"],
+    ["variable with digit", "const { contextToken: contextToken2, previousToken: previousToken2 } = info;"],
+    ["ternary", "x = cond ? tagToken : anchor2 ?? tagToken;"],
+    ["short literal", `tokenValue = "0x" + tokenValue; tokenValue = "0";`],
+    ["stand-in value", `route.fulfill({ body: JSON.stringify({ token: 'mock-token' }) });`],
+    ["type union", `export type OriginTrialTokenStatus = "Success"|"NotSupported";`],
+    ["translated message", `"d_a_1_to_match_the_0_token_here_1007": "分析器预期在此处找到与“{0}”标记匹配的“{1}”。",`],
+    ["arrow function", "const f = token => token.trim()"],
   ];
   for (const [name, text] of lookAlikes) test(name, () => expectUntouched(text));
 
