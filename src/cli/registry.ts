@@ -2,12 +2,14 @@
 import check from "./check.ts";
 import type { Command } from "./command.ts";
 import config from "./config.ts";
+import exportCommand from "./export.ts";
 import list from "./list.ts";
 import view from "./view.ts";
 
 export const commands: Command<any>[] = [
   list,
   view,
+  exportCommand,
   check,
   config,
 ];
