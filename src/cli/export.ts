@@ -1,0 +1,135 @@
+/**
+ * `panko export SESSION`: one session as a self-contained HTML page, a Markdown transcript or the
+ * session model as JSON. Streams to stdout, or writes FILE atomically (a temp file beside it, then
+ * a rename), so a failure or Ctrl+C never leaves a half-written file behind.
+ */
+import { closeSync, fsyncSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
+import { basename, dirname, join, resolve } from "node:path";
+import { PankoError, describeError, usageError } from "../errors.ts";
+import { markdownTranscriptChunks } from "../render/markdown.ts";
+import { inlineImageSrc, renderPageChunks } from "../render/page.ts";
+import { formatBytes } from "../render/escape.ts";
+import type { Block, Session } from "../sessions/model.ts";
+import { parseSession } from "../sessions/parse.ts";
+import { resolveSessionRef } from "../sessions/resolve.ts";
+import { defineCommand } from "./command.ts";
+
+export const FORMATS = ["html", "md", "json"] as const;
+export type ExportFormat = (typeof FORMATS)[number];
+
+/** The session as JSON, a turn at a time (a big session never becomes one giant string). */
+export function* jsonChunks(session: Session): Generator<string> {
+  const { turns, ...rest } = session;
+  const head = JSON.stringify(rest);
+  yield `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"turns":[`;
+  for (let i = 0; i < turns.length; i++) yield (i ? "," : "") + JSON.stringify(turns[i]);
+  yield "]}\n";
+}
+
+/** A copy of the session without thinking blocks (sub-agents included). */
+export function withoutThinking(session: Session): Session {
+  const strip = (blocks: Block[]): Block[] =>
+    blocks.filter((b) => b.kind !== "thinking").map((b) => (b.kind === "tool" && b.subAgent ? { ...b, subAgent: withoutThinking(b.subAgent) } : b));
+  return { ...session, turns: session.turns.map((t) => ({ ...t, blocks: strip(t.blocks) })) };
+}
+
+export function exportChunks(session: Session, format: ExportFormat, opts: { maxOutputLines?: number } = {}): Iterable<string> {
+  if (format === "html") return renderPageChunks(session, { assets: { mode: "inline" }, imageSrc: inlineImageSrc });
+  if (format === "md") return markdownTranscriptChunks(session, { maxOutputLines: opts.maxOutputLines });
+  return jsonChunks(session);
+}
+
+/** Writes chunks to `file` through a temp file in the same folder and a rename; returns the size. */
+export function writeAtomically(file: string, chunks: Iterable<string>, signal?: AbortSignal): number {
+  const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
+  let fd: number;
+  try {
+    fd = openSync(tmp, "w", 0o644);
+  } catch (e) {
+    throw new PankoError("io", `cannot write ${file}: ${describeError(e)}`, { cause: e });
+  }
+  let ok = false;
+  try {
+    for (const chunk of chunks) {
+      if (signal?.aborted) throw new PankoError("io", `export interrupted; ${file} was not written`);
+      writeSync(fd, chunk);
+    }
+    fsyncSync(fd);
+    closeSync(fd);
+    fd = -1;
+    renameSync(tmp, file);
+    ok = true;
+  } catch (e) {
+    if (e instanceof PankoError) throw e;
+    throw new PankoError("io", `cannot write ${file}: ${describeError(e)}`, { cause: e });
+  } finally {
+    if (fd! >= 0) closeSync(fd!);
+    if (!ok) {
+      try {
+        unlinkSync(tmp);
+      } catch {
+        // already gone
+      }
+    }
+  }
+  return statSync(file).size;
+}
+
+function parseMaxLines(value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\s*\d+\s*$/.test(value)) throw usageError(`--max-output-lines must be a whole number of lines (0 or more), not "${value}"`);
+  return Number(value);
+}
+
+export default defineCommand({
+  name: "export",
+  summary: "Write a session as a self-contained HTML page, Markdown or JSON",
+  usage: "panko export SESSION [--format html|md|json] [-o FILE] [--no-thinking] [--max-output-lines N]",
+  description:
+    "html: one file that reads offline (styles, script and images inside). md: a readable transcript,\n" +
+    "handy as context for another agent. json: the parsed session model.\n" +
+    "Without -o the result goes to stdout; with -o the file is written atomically.",
+  options: {
+    format: { type: "string", short: "f", description: "html (default), md or json", valueName: "FORMAT" },
+    output: { type: "string", short: "o", description: "Write to FILE instead of stdout", valueName: "FILE" },
+    "no-thinking": { type: "boolean", description: "Leave out the agent's thinking" },
+    "max-output-lines": { type: "string", description: "Cut each tool output to N lines (md)", valueName: "N" },
+  },
+  positionals: { min: 1, max: 1 },
+  examples: ["panko export latest -o session.html", "panko export 3f2a --format md --no-thinking --max-output-lines 40 > context.md", "panko export ./rollout.jsonl -f json | jq .title"],
+  async run({ values, positionals: [ref], io, signal }) {
+    const format = (values.format ?? "html").trim().toLowerCase();
+    if (!(FORMATS as readonly string[]).includes(format)) {
+      throw usageError(`unknown --format "${values.format}"; valid formats: ${FORMATS.join(", ")}`);
+    }
+    const maxOutputLines = parseMaxLines(values["max-output-lines"]);
+    const out = values.output?.trim();
+    if (values.output !== undefined && !out) throw usageError("-o needs a file name");
+    if (!out && format === "html" && io.isTTY) {
+      throw usageError("not writing an HTML page to the terminal", ["Use -o FILE, or redirect: panko export SESSION > session.html"]);
+    }
+
+    const { path } = resolveSessionRef(ref!, { env: io.env, cwd: io.cwd });
+    let session = await parseSession(path);
+    if (values["no-thinking"]) session = withoutThinking(session);
+    const chunks = exportChunks(session, format as ExportFormat, { maxOutputLines });
+
+    if (!out) {
+      try {
+        for (const chunk of chunks) {
+          if (signal.aborted) return 130;
+          io.out(chunk);
+        }
+      } catch (e) {
+        // The reader went away (`| head`): not an error worth a message.
+        if ((e as { code?: string }).code === "EPIPE") return 0;
+        throw e;
+      }
+      return 0;
+    }
+    const file = resolve(io.cwd, out);
+    const size = writeAtomically(file, chunks, signal);
+    io.err(`wrote ${out} (${formatBytes(size)})\n`);
+    return 0;
+  },
+});
