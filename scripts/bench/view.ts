@@ -17,6 +17,7 @@ const args = process.argv.slice(2);
 const runsAt = args.indexOf("--runs");
 const runs = runsAt >= 0 ? Number(args.splice(runsAt, 2)[1]) : 5;
 const path = args[0] ?? (await makeBigSession());
+const TARGET_TTFB_MS = 300;
 const ms = (x: number) => `${x.toFixed(1)} ms`;
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
@@ -69,7 +70,10 @@ try {
     }
     total.push(performance.now() - t);
   }
+  const worst = Math.max(...ttfb);
   console.log(`page first byte: ${ttfb.map((x) => x.toFixed(1)).join(", ")} ms (median ${ms(median(ttfb))})`);
+  console.log(`target: first byte < ${TARGET_TTFB_MS} ms on every run: ${worst < TARGET_TTFB_MS ? "ok" : "MISSED"} (worst ${ms(worst)})`);
+  if (worst >= TARGET_TTFB_MS) process.exitCode = 1;
   console.log(`page last byte:  median ${ms(median(total))} (${(bytes / 1024 / 1024).toFixed(1)} MB of HTML)`);
 
   const chromium = process.env.PANKO_CHROMIUM ?? "/usr/bin/chromium";
