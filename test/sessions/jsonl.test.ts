@@ -90,3 +90,14 @@ describe("parseJsonlText", () => {
     expect(stats).toMatchObject({ lines: 4, malformedLines: 1 });
   });
 });
+
+describe("readJsonl edge bytes", () => {
+  test("a byte-order mark at the start is dropped; invalid UTF-8 does not break the line", async () => {
+    const bad = new Uint8Array([...new TextEncoder().encode('{"s":"a'), 0xff, ...new TextEncoder().encode('b"}\n')]);
+    const p = file(new Uint8Array([0xef, 0xbb, 0xbf, ...new TextEncoder().encode('{"a":1}\n'), ...bad]));
+    const { stats, recs } = await readAll(p);
+    expect(recs[0]).toEqual([{ a: 1 }, 1]);
+    expect(recs[1][0]).toEqual({ s: "a\uFFFDb" });
+    expect(stats.malformedLines).toBe(0);
+  });
+});

@@ -59,16 +59,17 @@ export function assembleTurns(nodes: ChainNode[]): Turn[] {
   }
 
   // Side branches: for each node off the main path, the first node of its branch (child of the
-  // fork point), or null when its chain never joins the main path.
+  // fork point), or null when its chain never joins the main path. Parents usually come first in
+  // the file, so the walk is one step to a known node; a walk longer than the file is a cycle.
   const branchRoot = new Map<ChainNode, ChainNode | null>();
   const rootOf = (start: ChainNode): ChainNode | null => {
-    const path: ChainNode[] = [];
-    const seen = new Set<ChainNode>();
+    let path: ChainNode[] | undefined;
     let n: ChainNode | undefined = start;
     let root: ChainNode | null = null;
+    let steps = 0;
     while (n) {
       if (onMain.has(n)) {
-        root = path.length ? path[path.length - 1] : null;
+        root = path ? path[path.length - 1] : null;
         break;
       }
       const known = branchRoot.get(n);
@@ -76,12 +77,11 @@ export function assembleTurns(nodes: ChainNode[]): Turn[] {
         root = known;
         break;
       }
-      if (seen.has(n)) break; // a cycle off the main path: treat as disconnected
-      seen.add(n);
-      path.push(n);
+      if (++steps > nodes.length) break; // a cycle off the main path: treat as disconnected
+      (path ??= []).push(n);
       n = parentOf(n);
     }
-    for (const p of path) branchRoot.set(p, root);
+    if (path) for (const p of path) branchRoot.set(p, root);
     return root;
   };
 

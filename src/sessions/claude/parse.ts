@@ -17,6 +17,9 @@
  *   ClaudeParseOptions.subAgentFiles (default true): look for sub-agent transcript files beside
  *   the session file.
  *
+ * A file named agent-<id>.jsonl is a sub-agent transcript: parsed as a session of its own with
+ * agentId <id> (its sidechain lines are its conversation, not nested sub-agents).
+ *
  * Reading stops early (and the file is rejected) when the first 200 records hold nothing that
  * looks like a Claude Code session, so a big non-session file is not read to the end.
  */
@@ -38,7 +41,9 @@ const SNIFF_RECORDS = 200;
 
 export async function parseClaudeSession(path: string, opts: ClaudeParseOptions = {}): Promise<Session> {
   const abs = resolve(path);
-  const builder = new ClaudeSessionBuilder({ path: abs, inlineSidechains: true });
+  // A sub-agent transcript opened on its own (agent-<id>.jsonl): its lines are all sidechain.
+  const agent = /^agent-(.+)\.jsonl$/.exec(basename(abs));
+  const builder = new ClaudeSessionBuilder(agent ? { path: abs, inlineSidechains: false, agentId: agent[1] } : { path: abs, inlineSidechains: true });
   let records = 0;
   try {
     await readJsonl(
