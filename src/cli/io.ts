@@ -29,12 +29,27 @@ export function colorEnabled(env: Record<string, string | undefined>, isTTY: boo
   return isTTY && env.TERM !== "dumb";
 }
 
+/** Writes to a standard stream; a reader that went away (`panko list | head`) ends panko quietly. */
+function writer(stream: NodeJS.WriteStream): (text: string) => void {
+  stream.on("error", (e: NodeJS.ErrnoException) => {
+    if (e.code === "EPIPE") process.exit(0);
+  });
+  return (text) => {
+    try {
+      stream.write(text);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === "EPIPE") process.exit(0);
+      throw e;
+    }
+  };
+}
+
 export function processIo(): Io {
   const env = process.env;
   const isTTY = Boolean(process.stdout.isTTY);
   return {
-    out: (text) => void process.stdout.write(text),
-    err: (text) => void process.stderr.write(text),
+    out: writer(process.stdout),
+    err: writer(process.stderr),
     isTTY,
     stdinIsTTY: Boolean(process.stdin.isTTY),
     colors: createColors(colorEnabled(env, isTTY)),

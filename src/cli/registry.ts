@@ -4,6 +4,7 @@ import type { Command } from "./command.ts";
 import config from "./config.ts";
 import exportCommand from "./export.ts";
 import list from "./list.ts";
+import tunnel from "./tunnel.ts";
 import view from "./view.ts";
 
 export const commands: Command<any>[] = [
@@ -11,5 +12,6 @@ export const commands: Command<any>[] = [
   view,
   exportCommand,
   check,
+  tunnel,
   config,
 ];

@@ -11,8 +11,8 @@
  *   readVersion(argv: string[], pattern: RegExp, env?): Promise<string | null>
  *       runs `argv` (5 s limit) and returns the first capture of pattern in its output.
  */
-import { accessSync, constants as fsConstants, statSync } from "node:fs";
-import { join } from "node:path";
+import { accessSync, constants as fsConstants, realpathSync, statSync } from "node:fs";
+import { delimiter, join } from "node:path";
 import { PankoError } from "../errors.ts";
 import { binDir, home } from "../paths.ts";
 import type { Env } from "./provider.ts";
@@ -64,10 +64,30 @@ export function locateExecutable(o: LocateOptions): string | null {
   }
   const installed = join(binDir(env), o.binaryName);
   if (isExecutableFile(installed)) return installed;
-  const onPath = Bun.which(o.binaryName, { PATH: env.PATH ?? "" });
+  const onPath = whichReal(o.binaryName, env.PATH ?? "");
   if (onPath) return onPath;
   for (const candidate of o.extraCandidates ?? []) {
     if (isExecutableFile(candidate)) return candidate;
+  }
+  return null;
+}
+
+/**
+ * Like Bun.which, but passes over npm's JavaScript shims: under `npm start` PATH holds
+ * node_modules/.bin, whose `cloudflared` is the npm package's wrapper (it runs a binary baked into
+ * the package's folder, which a compiled panko cannot rely on), not a tunnel executable.
+ */
+function whichReal(name: string, path: string): string | null {
+  for (const dir of path.split(delimiter)) {
+    if (!dir) continue;
+    const candidate = join(dir, name);
+    if (!isExecutableFile(candidate)) continue;
+    try {
+      if (realpathSync(candidate).includes("/node_modules/")) continue;
+    } catch {
+      continue;
+    }
+    return candidate;
   }
   return null;
 }
