@@ -73,7 +73,7 @@ function toolMd(b: ToolBlock, o: MarkdownOptions, depth: number): string {
   const mcp = parseMcpName(b.name);
   const name = mcp ? `${mcp.tool} (MCP ${mcp.server})` : b.name;
   const arg =
-    str(input.description) ?? str(input.file_path) ?? str(input.path) ?? str(input.pattern) ?? str(input.url) ?? str(input.query) ?? str(input.skill);
+    str(input.description) ?? str(input.file_path) ?? str(input.pattern) ?? str(input.path) ?? str(input.url) ?? str(input.query) ?? str(input.skill);
   let out = `**Tool: ${name}**${arg ? ` ${inline(arg)}` : ""}${b.result?.isError ? " — error" : ""}\n\n`;
   const shell = ["Bash", "exec_command", "shell", "local_shell", "container_exec"].includes(b.name);
   if (shell) out += fence(commandOf(b), "sh") + "\n";
@@ -90,6 +90,8 @@ function toolMd(b: ToolBlock, o: MarkdownOptions, depth: number): string {
     out += str(input.plan) + "\n\n";
   } else if (typeof b.input === "string") {
     out += fence(b.input) + "\n";
+  } else if (b.name === "WebFetch") {
+    if (str(input.prompt)) out += `> ${str(input.prompt)!.replace(/\n/g, "\n> ")}\n\n`;
   } else if (!["Read", "Grep", "Glob", "WebSearch"].includes(b.name) && b.input !== undefined && Object.keys(input).length) {
     out += fence(JSON.stringify(b.input, null, 2), "json") + "\n";
   }
@@ -114,20 +116,30 @@ function toolMd(b: ToolBlock, o: MarkdownOptions, depth: number): string {
   return out;
 }
 
-function blockMd(b: Block, o: MarkdownOptions, depth: number, prev: Block | undefined): string {
-  const speaker = (who: string) => (prev && (prev.kind === "prompt" ? "user" : "assistant") === who.toLowerCase() ? "" : `**${who}**\n\n`);
+type Role = "user" | "assistant" | undefined;
+
+/** Who a block speaks for; undefined for quiet blocks that do not change the speaker. */
+function roleOf(b: Block, prev: Role): Role {
+  if (b.kind === "prompt" || b.kind === "command") return "user";
+  if (b.kind === "image") return prev ?? "user";
+  if (b.kind === "text" || b.kind === "thinking" || b.kind === "tool") return "assistant";
+  return prev;
+}
+
+function blockMd(b: Block, o: MarkdownOptions, depth: number, prev: Role): string {
+  const speaker = prev === "assistant" ? "" : "**Assistant**\n\n";
   switch (b.kind) {
     case "prompt":
       return `**User**\n\n${b.text.trim()}\n\n`;
     case "text":
-      return `${speaker("Assistant")}${b.text.trim()}\n\n`;
+      return `${speaker}${b.text.trim()}\n\n`;
     case "thinking":
       if (o.thinking === false || !b.text.trim()) return "";
-      return `${speaker("Assistant")}> _Thinking:_\n${b.text.trim().split("\n").map((l) => `> ${l}`).join("\n")}\n\n`;
+      return `${speaker}> _Thinking:_\n${b.text.trim().split("\n").map((l) => `> ${l}`).join("\n")}\n\n`;
     case "image":
       return `[image: ${b.mediaType}]\n\n`;
     case "tool":
-      return speaker("Assistant") + toolMd(b, o, depth);
+      return speaker + toolMd(b, o, depth);
     case "compaction":
       return `> **Conversation compacted**${b.trigger ? ` (${b.trigger})` : ""}\n${(b.summary ?? "").trim().split("\n").map((l) => `> ${l}`).join("\n")}\n\n`;
     case "notice":
@@ -141,10 +153,11 @@ function blockMd(b: Block, o: MarkdownOptions, depth: number, prev: Block | unde
 
 function blocksMd(blocks: Block[], o: MarkdownOptions, depth: number): string {
   let out = "";
-  let prev: Block | undefined;
+  let role: Role;
   for (const b of blocks) {
-    out += blockMd(b, o, depth, prev);
-    if (b.kind !== "unknown" && b.kind !== "notice") prev = b;
+    if (b.kind === "thinking" && (o.thinking === false || !b.text.trim())) continue;
+    out += blockMd(b, o, depth, role);
+    role = roleOf(b, role);
   }
   return out;
 }

@@ -1,0 +1,121 @@
+import { describe, expect, test } from "bun:test";
+import { ansiToHtml, resolveCarriageReturns, stripAnsi } from "../../src/render/ansi.ts";
+import { fileEditHtml } from "../../src/render/diff.ts";
+import { highlight, HIGHLIGHT_MAX, langFromPath, normalizeLang } from "../../src/render/highlight.ts";
+import { markdownToHtml } from "../../src/render/markdown-html.ts";
+import { lineCount, numberLines, pre } from "../../src/render/output.ts";
+import { splitNumbered } from "../../src/render/tools/read.ts";
+
+describe("ansi", () => {
+  test("SGR colours and styles become classed spans, escaped", () => {
+    expect(ansiToHtml("\x1b[31mred <b>\x1b[0m plain")).toBe(`<span class="af1">red &lt;b&gt;</span> plain`);
+    expect(ansiToHtml("\x1b[1;92mok\x1b[22m\x1b[39m")).toBe(`<span class="af10 ab">ok</span>`);
+    expect(ansiToHtml("\x1b[38;5;196mx\x1b[48;2;0;0;255my")).toBe(`<span class="af9">x</span><span class="af9 ag12">y</span>`);
+    expect(ansiToHtml("\x1b[4;3munder\x1b[24;23m no")).toBe(`<span class="ai au">under</span> no`);
+  });
+  test("spans never cross a newline", () => {
+    expect(ansiToHtml("\x1b[32ma\nb\x1b[0m")).toBe(`<span class="af2">a</span>\n<span class="af2">b</span>`);
+  });
+  test("other escape sequences are dropped; carriage returns keep the final write", () => {
+    expect(ansiToHtml("\x1b]0;title\x07\x1b[2K\x1b[1Ghi")).toBe("hi");
+    expect(ansiToHtml("\x1b]8;;https://x\x1b\\link\x1b]8;;\x1b\\")).toBe("link");
+    expect(resolveCarriageReturns("10%\r50%\r100%\nnext\r\n")).toBe("100%\nnext\n");
+    expect(stripAnsi("\x1b[31mred\x1b[0m")).toBe("red");
+    expect(ansiToHtml("no escapes & <tags>")).toBe("no escapes &amp; &lt;tags&gt;");
+  });
+});
+
+describe("highlight", () => {
+  test("keywords, strings, comments, numbers, literals", () => {
+    expect(highlight(`const x = "s"; // c\nreturn 42 ?? null;`, "ts")).toBe(
+      `<span class=k>const</span> x = <span class=s>&quot;s&quot;</span>; <span class=c>// c</span>\n<span class=k>return</span> <span class=n>42</span> ?? <span class=l>null</span>;`,
+    );
+    expect(highlight(`def f(): # c\n    return None`, "python")).toContain("<span class=k>def</span>");
+    expect(highlight(`echo "$HOME" # hi`, "bash")).toBe(`<span class=k>echo</span> <span class=s>&quot;$HOME&quot;</span> <span class=c># hi</span>`);
+    expect(highlight(`{"a": [1, true]}`, "json")).toBe(`{<span class=a>&quot;a&quot;</span>: [<span class=n>1</span>, <span class=l>true</span>]}`);
+    expect(highlight(`SELECT a FROM t -- x`, "sql")).toBe(`<span class=k>SELECT</span> a <span class=k>FROM</span> t <span class=c>-- x</span>`);
+    expect(highlight(`<a href="x">`, "html")).toBe(`<span class=t>&lt;a</span> <span class=a>href</span>=<span class=s>&quot;x&quot;</span><span class=t>&gt;</span>`);
+    expect(highlight(`key: "v" # c`, "yaml")).toBe(`<span class=a>key</span>: <span class=s>&quot;v&quot;</span> <span class=c># c</span>`);
+    expect(highlight(`@@ -1 +1 @@\n-a\n+b`, "diff")).toBe(`<span class=h>@@ -1 +1 @@</span>\n<span class=d>-a</span>\n<span class=i>+b</span>`);
+    for (const lang of ["go", "rust", "css", "java", "ruby", "toml", "md"]) expect(highlight("x", lang)).toBe("x");
+  });
+  test("multi-line tokens are split per line; unknown languages and huge code are only escaped", () => {
+    expect(highlight("/* a\nb */", "js")).toBe(`<span class=c>/* a</span>\n<span class=c>b */</span>`);
+    expect(highlight("<x> & y", "klingon")).toBe("&lt;x&gt; &amp; y");
+    expect(highlight("const a", undefined)).toBe("const a");
+    expect(highlight("const " + "a".repeat(HIGHLIGHT_MAX), "js")).not.toContain("<span");
+  });
+  test("languages from names and paths", () => {
+    expect(normalizeLang("TypeScript")).toBe("js");
+    expect(normalizeLang("shell")).toBe("sh");
+    expect(langFromPath("/a/b/main.rs")).toBe("rust");
+    expect(langFromPath("Dockerfile")).toBe("sh");
+    expect(langFromPath("/a/README")).toBeUndefined();
+  });
+});
+
+describe("markdown", () => {
+  test("raw HTML is text, code is highlighted, images never load", () => {
+    const html = markdownToHtml("<b>x</b>\n\n<div onclick=1>y</div>\n\n```py\nNone\n```\n\n![a](https://img.example/x.png)");
+    expect(html).toContain("&lt;b&gt;x&lt;/b&gt;");
+    expect(html).toContain(`<p class="rawhtml">&lt;div onclick=1&gt;y&lt;/div&gt;`);
+    expect(html).toContain(`<span class="lang">py</span>`);
+    expect(html).toContain("<span class=l>None</span>");
+    expect(html).not.toContain("<img");
+    expect(html).toContain(`<a class="mdimg" href="https://img.example/x.png"`);
+  });
+  test("autolinks become links; e-mail becomes mailto", () => {
+    const html = markdownToHtml("see https://a.example and www.b.example or me@c.example");
+    expect(html).toContain(`<a href="https://a.example"`);
+    expect(html).toContain(`<a href="https://www.b.example"`);
+    expect(html).toContain(`<a href="mailto:me@c.example"`);
+  });
+});
+
+describe("outputs", () => {
+  test("short outputs are shown whole", () => {
+    const html = pre("a\nb\nc");
+    expect(html).toBe(`<div class="out cpy"><button class="copy" type="button" data-copy title="Copy" aria-label="Copy"></button><pre class="raw"><code>a\nb\nc</code></pre></div>`);
+  });
+  test("long outputs show their first lines and say how many there are", () => {
+    const text = Array.from({ length: 45 }, (_, i) => `l${i + 1}`).join("\n");
+    const html = pre(text);
+    expect(html).toContain(`<pre class="raw"><code>l1\n`);
+    expect(html).toContain(`l20\n</code></pre><details class="more"><summary data-more="25">show all 45 lines</summary><pre class="raw"><code>l21\n`);
+    expect(html).toEndWith(`l45</code></pre></details></div>`);
+    expect(pre(text, { over: 0 })).not.toContain("<details");
+    expect(lineCount("a\nb\n")).toBe(2);
+  });
+  test("line numbers are drawn from data attributes (never copied)", () => {
+    expect(numberLines("a\nb", 7)).toEqual({ html: `<span class=ln data-n="7"></span>a\n<span class=ln data-n="8"></span>b\n`, width: 2 });
+  });
+  test("Claude's numbered Read output", () => {
+    expect(splitNumbered("   99→a\n  100→\tb\n\nnote")).toEqual({ numbers: [99, 100], code: "a\n\tb", tail: "note" });
+    expect(splitNumbered("plain")).toBeUndefined();
+  });
+});
+
+describe("diffs", () => {
+  test("hunks with line numbers, op colours and counts", () => {
+    const html = fileEditHtml({
+      path: "src/a.ts",
+      change: "update",
+      added: 1,
+      removed: 1,
+      hunks: [{ oldStart: 10, oldLines: 2, newStart: 10, newLines: 2, lines: [{ op: " ", text: "let a = 1;" }, { op: "-", text: "b()" }, { op: "+", text: "c()" }] }],
+    });
+    expect(html).toContain(`<code class="path">src/a.ts</code>`);
+    expect(html).toContain(`<span class="plus">+1</span> <span class="minus">−1</span>`);
+    expect(html).toContain(`<span class="dl hk">@@ -10,2 +10,2 @@\n</span>`);
+    expect(html).toContain(`<span class="dl ctx"><span class=ln data-n="10"></span><span class=ln data-n="10"></span><span class=op> </span><span class=k>let</span> a = <span class=n>1</span>;\n</span>`);
+    expect(html).toContain(`<span class="dl del"><span class=ln data-n="11"></span><span class=ln data-n=""></span><span class=op>-</span>b()\n</span>`);
+    expect(html).toContain(`<span class="dl add"><span class=ln data-n=""></span><span class=ln data-n="11"></span><span class=op>+</span>c()\n</span>`);
+  });
+  test("unknown positions: no numbers; long diffs collapse", () => {
+    const lines = Array.from({ length: 100 }, (_, i) => ({ op: "+" as const, text: `x${i}` }));
+    const html = fileEditHtml({ path: "f.txt", change: "create", added: 100, removed: 0, hunks: [{ oldStart: 0, oldLines: 0, newStart: 0, newLines: 100, lines }] });
+    expect(html).toContain(`<span class=ln data-n=""></span><span class=ln data-n=""></span><span class=op>+</span>x0`);
+    expect(html).toContain(`<summary data-more="50">show all 100 lines</summary>`);
+    expect(html).toContain(`<span class="badge new">new</span>`);
+  });
+});
