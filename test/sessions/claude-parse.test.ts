@@ -100,6 +100,22 @@ describe("user lines", () => {
   });
 });
 
+describe("unknown content", () => {
+  test("unknown user parts and assistant blocks are kept raw, not counted as unknown records", () => {
+    const L = (o: object) => JSON.stringify(o);
+    const s = parseClaudeText(
+      [
+        L({ type: "user", uuid: "u1", parentUuid: null, message: { role: "user", content: [{ type: "text", text: "see doc" }, { type: "document", source: { media_type: "application/pdf", data: "JVBE" } }] } }),
+        L({ type: "assistant", uuid: "u2", parentUuid: "u1", message: { id: "m", role: "assistant", content: [{ type: "hologram", beam: 1 }] } }),
+      ].join("\n"),
+    );
+    expect(shape(s)).toEqual(["prompt,unknown,unknown"]);
+    expect(ofKind(s, "unknown").map((u) => u.recordType)).toEqual(["document", "hologram"]);
+    expect(ofKind(s, "unknown")[1].raw).toEqual({ type: "hologram", beam: 1 });
+    expect(s.stats.unknownRecords).toBe(0);
+  });
+});
+
 describe("tool calls", () => {
   test("results attach by tool_use_id: string, array with image, is_error, before the call, parallel, orphan", async () => {
     const s = await parse("tools.jsonl");
@@ -256,6 +272,12 @@ describe("sub-agents", () => {
     expect(tool(s, "toolu_ag3").subAgent).toMatchObject({ agentId: "f1a7000" });
     // the compaction helper agent is claimed by no call and left out
     expect(ofKind(s, "tool").every((t) => t.subAgent?.agentId !== "acompact-1")).toBe(true);
+  });
+
+  test("an agent-<id>.jsonl opened on its own is a session of its own, not a nested sidechain", async () => {
+    const s = await parse("layout/0b9a1c2d-0000-4000-8000-000000000001/subagents/agent-a1b2c3d.jsonl");
+    expect(s).toMatchObject({ id: "a1b2c3d", agentId: "a1b2c3d", title: "Write poem one" });
+    expect(shape(s)).toEqual(["prompt,text"]);
   });
 
   test("subAgentFiles: false skips the files", async () => {

@@ -104,6 +104,7 @@ export class ClaudeSessionBuilder {
   readonly opts: BuilderOptions;
   /** Task / Agent calls (and any call whose result names an agent), for sub-agent linking. */
   readonly agentCalls: ToolBlock[] = [];
+  private agentCallSet = new Set<ToolBlock>();
   readonly sidechains: InlineSidechain[] = [];
   /** Raw text of the first user record (a sub-agent's prompt, for linking). */
   firstUserText: string | undefined;
@@ -440,8 +441,10 @@ export class ClaudeSessionBuilder {
   }
 
   private noteAgentCall(block: ToolBlock): void {
+    if (this.agentCallSet.has(block)) return;
     if (block.name === "Task" || block.name === "Agent" || (isObj(block.result?.meta) && typeof block.result.meta.agentId === "string")) {
-      if (!this.agentCalls.includes(block)) this.agentCalls.push(block);
+      this.agentCallSet.add(block);
+      this.agentCalls.push(block);
     }
   }
 

@@ -40,86 +40,95 @@ export interface ChainNode {
   content: boolean;
 }
 
+/** Per-node working state of assembleTurns (kept off the nodes so they stay plain). */
+interface State {
+  parent: State | undefined;
+  node: ChainNode;
+  main: boolean;
+  /** First node of the side branch this node is on; null: not on one; undefined: not known yet. */
+  root: State | null | undefined;
+  abandoned: boolean;
+  /** Abandoned branches to place just before this (main-path) node. */
+  before?: ChainNode[][];
+}
+
 export function assembleTurns(nodes: ChainNode[]): Turn[] {
-  const byUuid = new Map<string, ChainNode>();
-  for (const n of nodes) if (n.uuid !== undefined && !byUuid.has(n.uuid)) byUuid.set(n.uuid, n);
-  const parentOf = (n: ChainNode) => (n.parent === undefined ? undefined : byUuid.get(n.parent));
+  const states: State[] = new Array(nodes.length);
+  const byUuid = new Map<string, State>();
+  for (let i = 0; i < nodes.length; i++) {
+    const n = nodes[i];
+    const st: State = { parent: undefined, node: n, main: false, root: undefined, abandoned: false };
+    states[i] = st;
+    if (n.uuid !== undefined && !byUuid.has(n.uuid)) byUuid.set(n.uuid, st);
+  }
+  for (const st of states) if (st.node.parent !== undefined) st.parent = byUuid.get(st.node.parent);
 
   // Main path: back from the leaf.
-  const onMain = new Set<ChainNode>();
-  let leaf: ChainNode | undefined;
-  for (let i = nodes.length - 1; i >= 0 && !leaf; i--) if (nodes[i].uuid !== undefined && nodes[i].conversational) leaf = nodes[i];
-  for (let n = leaf; n && !onMain.has(n); n = parentOf(n)) onMain.add(n);
-
-  // Main-path child of each main node (who replaced a rewound branch).
-  const mainChild = new Map<ChainNode, ChainNode>();
-  for (const n of onMain) {
-    const p = parentOf(n);
-    if (p && onMain.has(p)) mainChild.set(p, n);
+  let leaf: State | undefined;
+  for (let i = states.length - 1; i >= 0 && !leaf; i--) if (nodes[i].uuid !== undefined && nodes[i].conversational) leaf = states[i];
+  const mainChild = new Map<State, State>();
+  for (let st = leaf, child: State | undefined; st && !st.main; child = st, st = st.parent) {
+    st.main = true;
+    if (child) mainChild.set(st, child);
   }
 
   // Side branches: for each node off the main path, the first node of its branch (child of the
   // fork point), or null when its chain never joins the main path. Parents usually come first in
   // the file, so the walk is one step to a known node; a walk longer than the file is a cycle.
-  const branchRoot = new Map<ChainNode, ChainNode | null>();
-  const rootOf = (start: ChainNode): ChainNode | null => {
-    let path: ChainNode[] | undefined;
-    let n: ChainNode | undefined = start;
-    let root: ChainNode | null = null;
+  const rootOf = (start: State): State | null => {
+    let path: State[] | undefined;
+    let st: State | undefined = start;
+    let root: State | null = null;
     let steps = 0;
-    while (n) {
-      if (onMain.has(n)) {
+    while (st) {
+      if (st.main) {
         root = path ? path[path.length - 1] : null;
         break;
       }
-      const known = branchRoot.get(n);
-      if (known !== undefined) {
-        root = known;
+      if (st.root !== undefined) {
+        root = st.root;
         break;
       }
-      if (++steps > nodes.length) break; // a cycle off the main path: treat as disconnected
-      (path ??= []).push(n);
-      n = parentOf(n);
+      if (++steps > states.length) break; // a cycle off the main path: treat as disconnected
+      (path ??= []).push(st);
+      st = st.parent;
     }
-    if (path) for (const p of path) branchRoot.set(p, root);
+    if (path) for (const p of path) p.root = root;
     return root;
   };
 
-  const branches = new Map<ChainNode, ChainNode[]>();
-  for (const n of nodes) {
-    if (n.uuid === undefined || onMain.has(n)) continue;
-    const root = rootOf(n);
+  let branches: Map<State, State[]> | undefined;
+  for (const st of states) {
+    if (st.main || st.node.uuid === undefined) continue;
+    const root = rootOf(st);
     if (!root) continue;
+    branches ??= new Map();
     let list = branches.get(root);
     if (!list) branches.set(root, (list = []));
-    list.push(n);
+    list.push(st);
   }
 
   // Only branches with content are rewinds; place each before its replacement.
-  const abandonedNodes = new Set<ChainNode>();
-  const before = new Map<ChainNode, ChainNode[][]>();
   const trailing: ChainNode[][] = [];
-  for (const [root, list] of branches) {
-    if (!list.some((n) => n.content)) continue;
-    for (const n of list) abandonedNodes.add(n);
-    const fork = parentOf(root);
-    const replacement = fork ? mainChild.get(fork) : undefined;
-    if (replacement) {
-      let l = before.get(replacement);
-      if (!l) before.set(replacement, (l = []));
-      l.push(list);
-    } else trailing.push(list);
+  if (branches) {
+    for (const [root, list] of branches) {
+      if (!list.some((st) => st.node.content)) continue;
+      for (const st of list) st.abandoned = true;
+      const replacement = root.parent ? mainChild.get(root.parent) : undefined;
+      const branch = list.map((st) => st.node);
+      if (replacement) (replacement.before ??= []).push(branch);
+      else trailing.push(branch);
+    }
   }
 
   const out = new TurnWriter();
-  for (const n of nodes) {
-    if (abandonedNodes.has(n)) continue;
-    const pending = before.get(n);
-    if (pending) {
-      for (const branch of pending) out.branch(branch);
+  for (const st of states) {
+    if (st.abandoned) continue;
+    if (st.before) {
+      for (const branch of st.before) out.branch(branch);
       out.forceNewTurn();
     }
-    out.node(n, false);
+    out.node(st.node, false);
   }
   for (const branch of trailing) out.branch(branch);
   return out.turns;
