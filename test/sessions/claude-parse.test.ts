@@ -300,6 +300,10 @@ describe("files that are not sessions, and big ones", () => {
     expect(err.code).toBe("not-a-session");
   });
 
+  test("bookkeeping only (a summary-only file) -> not-a-session", () => {
+    expect(() => parseClaudeText('{"type":"summary","summary":"x","leafUuid":"y"}\n{"type":"file-history-snapshot","messageId":"m"}\n')).toThrow(PankoError);
+  });
+
   test("missing file -> not-found", async () => {
     const err = await parse("nope.jsonl").catch((e) => e);
     expect(err).toBeInstanceOf(PankoError);

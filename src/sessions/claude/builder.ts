@@ -112,6 +112,8 @@ export class ClaudeSessionBuilder {
   agentId: string | undefined;
   /** Records that looked like a Claude session at all. */
   sessionRecords = 0;
+  /** user / assistant / system / attachment records: a conversation, not just bookkeeping. */
+  conversationRecords = 0;
 
   private nodes: ChainNode[] = [];
   private seenUuids = new Set<string>();
@@ -150,6 +152,7 @@ export class ClaudeSessionBuilder {
     const type = rec.type;
     if (this.opts.inlineSidechains && rec.isSidechain === true) {
       this.sessionRecords++;
+      this.conversationRecords++;
       this.routeSidechain(rec, line);
       return;
     }
@@ -170,6 +173,7 @@ export class ClaudeSessionBuilder {
       blocks: [],
       content: false,
     };
+    if (node.conversational) this.conversationRecords++;
     const ts = str(rec.timestamp);
     switch (type) {
       case "user":

@@ -7,8 +7,9 @@
  *     Streams the file (never reads it whole), builds turns/blocks (builder.ts), orders them by
  *     the parentUuid chain with rewound branches as abandoned turns (chain.ts), links inline
  *     sidechains and sub-agent transcript files to the calls that spawned them (subagents.ts).
- *     Throws PankoError "not-a-session" when the file has no Claude session record at all (empty
- *     file, other JSON), "not-found" / "io" when it cannot be read. Malformed lines and unknown
+ *     Throws PankoError "not-a-session" when the file holds no conversation record (user,
+ *     assistant, system, attachment): empty file, other JSON, or only bookkeeping such as a
+ *     summary-only file; "not-found" / "io" when it cannot be read. Malformed lines and unknown
  *     record types are never errors: they are counted in Session.stats.
  *
  *   parseClaudeText(text: string, path?: string): Session
@@ -72,7 +73,8 @@ export function parseClaudeText(text: string, path = "memory.jsonl"): Session {
 }
 
 function finish(builder: ClaudeSessionBuilder, abs: string, shown: string): Session {
-  if (builder.sessionRecords === 0) throw new PankoError("not-a-session", `not a Claude Code or Codex session: ${shown}`);
+  // Only bookkeeping (a summary-only or snapshot-only file) is no session either.
+  if (builder.conversationRecords === 0) throw new PankoError("not-a-session", `not a Claude Code or Codex session: ${shown}`);
   const fallbackId = basename(abs).replace(/\.jsonl$/, "");
   // The id is needed to name inline sidechains; it comes from the records, else the file name.
   const probe = builder.finishId(fallbackId);

@@ -86,7 +86,7 @@ async function parseAgentFile(file: string, agentId: string): Promise<{ session:
   } catch {
     return undefined; // unreadable: the call simply has no transcript
   }
-  if (builder.sessionRecords === 0) return undefined;
+  if (builder.conversationRecords === 0) return undefined;
   return { session: builder.finish(agentId), builder };
 }
 
