@@ -18,6 +18,19 @@ import { renderTool } from "./tools/index.ts";
 const PROMPT_OVER = 40;
 const PROMPT_HEAD = 25;
 
+/** Words in a text (a cheap scan: thinking can be megabytes). */
+function wordCount(text: string): number {
+  let n = 0;
+  let inWord = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const space = c === 32 || c === 10 || c === 9 || c === 13;
+    if (!space && !inWord) n++;
+    inWord = !space;
+  }
+  return n;
+}
+
 /** Plain text that keeps its line breaks, collapsed when long; copyable as `.raw`. */
 function plainText(text: string, cls: string, over = PROMPT_OVER, head = PROMPT_HEAD): string {
   const lines = lineCount(text);
@@ -41,7 +54,7 @@ function text(b: TextBlock): string {
 
 function thinking(b: ThinkingBlock): string {
   if (!b.text.trim()) return `<div class="blk thinking quiet">Thinking${b.encrypted ? " (encrypted by the provider)" : ""}</div>`;
-  const words = b.text.split(/\s+/).length;
+  const words = wordCount(b.text);
   return `<details class="blk thinking cpy"><summary>Thinking <span class="muted">${formatCount(words)} words</span></summary>${copyButton()}<div class="think raw">${esc(b.text)}</div></details>`;
 }
 

@@ -139,10 +139,15 @@ const ALIASES: Record<string, string> = {
 };
 
 /** The highlighter's name for a language or file extension, or undefined when it has none. */
+const langCache = new Map<string, string | undefined>();
+
 export function normalizeLang(lang: string | undefined): string | undefined {
   if (!lang) return undefined;
+  if (langCache.has(lang)) return langCache.get(lang);
   const key = lang.trim().toLowerCase().split(/[\s{,]/)[0];
-  return ALIASES[key];
+  const name = Object.hasOwn(ALIASES, key) ? ALIASES[key] : undefined;
+  if (langCache.size < 1000) langCache.set(lang, name);
+  return name;
 }
 
 const FILE_NAMES: Record<string, string> = { dockerfile: "sh", makefile: "sh", ".bashrc": "sh", ".zshrc": "sh", gemfile: "ruby" };
@@ -151,7 +156,7 @@ const FILE_NAMES: Record<string, string> = { dockerfile: "sh", makefile: "sh", "
 export function langFromPath(path: string | undefined): string | undefined {
   if (!path) return undefined;
   const base = path.slice(path.lastIndexOf("/") + 1).toLowerCase();
-  if (FILE_NAMES[base]) return FILE_NAMES[base];
+  if (Object.hasOwn(FILE_NAMES, base)) return FILE_NAMES[base];
   const dot = base.lastIndexOf(".");
   return dot < 0 ? undefined : normalizeLang(base.slice(dot + 1));
 }
