@@ -4,6 +4,7 @@ import type { Command } from "./command.ts";
 import config from "./config.ts";
 import exportCommand from "./export.ts";
 import list from "./list.ts";
+import share from "./share.ts";
 import tunnel from "./tunnel.ts";
 import view from "./view.ts";
 
@@ -11,6 +12,7 @@ export const commands: Command<any>[] = [
   list,
   view,
   exportCommand,
+  share,
   check,
   tunnel,
   config,

@@ -1,0 +1,156 @@
+/** `panko share` in the foreground, against the fake tunnel executables. */
+import { describe, expect, test } from "bun:test";
+import { join } from "node:path";
+import { memoryIo } from "../../src/cli/io.ts";
+import { runCli } from "../../src/cli/run.ts";
+import { hasBinary, BINARY } from "../helpers/cli.ts";
+import { claudeSession, writeLines } from "../helpers/session-tree.ts";
+import { fakeEnv, readPids, tempDir, waitGone } from "../tunnels/helpers.ts";
+
+const GITHUB = "ghp_" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2";
+const AWS = "AKIA" + "QWERTYUIOPASDFGH";
+
+function secretSession(): string {
+  const dir = tempDir("share-");
+  const records = claudeSession({ id: "cccc4444-0000-4000-8000-000000000004", cwd: "/work/s", prompt: `deploy with token ${GITHUB}`, at: "2026-02-01T10:00:00Z" });
+  (records[3] as { message: { content: { content: string }[] } }).message.content[0].content = `export AWS_ACCESS_KEY_ID=${AWS}\nok`;
+  return writeLines(join(dir, "secret.jsonl"), records);
+}
+
+/** Starts `panko share` in-process; resolves once the JSON line is out. */
+async function startShare(args: string[], env: Record<string, string | undefined>) {
+  const m = memoryIo({ env });
+  const ac = new AbortController();
+  const done = runCli(["share", ...args], m.io, ac.signal);
+  const until = Date.now() + 15000;
+  while (!m.stdout().includes("\n") && Date.now() < until) {
+    const early = await Promise.race([done, Bun.sleep(25).then(() => undefined)]);
+    if (early !== undefined) break;
+  }
+  return { m, ac, done };
+}
+
+describe("panko share --foreground", () => {
+  test("--json prints exactly the share object, serves the redacted session under the token, and stops clean", async () => {
+    const pidfile = join(tempDir(), "pids");
+    const env = fakeEnv({ FAKE_TUNNEL_PIDFILE: pidfile });
+    const { m, ac, done } = await startShare([secretSession(), "--json", "--foreground", "--ttl", "2h"], env);
+    const out = m.stdout();
+    const share = JSON.parse(out);
+    expect(out.trim().split("\n")).toHaveLength(1);
+    expect(Object.keys(share).sort()).toEqual(["expiresAt", "id", "localUrl", "provider", "publicUrl", "redactions"]);
+    expect(share.provider).toBe("cloudflare");
+    // The token sits in the prompt and in the title made from it: both are hidden.
+    expect(share.redactions).toEqual({ "github-token": 2, "aws-access-key": 1 });
+    expect(m.stderr()).toContain("hid 3 secrets: 2 github-token, 1 aws-access-key");
+    expect(Date.parse(share.expiresAt) - Date.now()).toBeGreaterThan(7_100_000);
+
+    const token = new URL(share.publicUrl).pathname.split("/")[1];
+    expect(Buffer.from(token, "base64url")).toHaveLength(16);
+    expect(share.publicUrl).toMatch(/^https:\/\/[a-z-]+\.trycloudflare\.com\/[A-Za-z0-9_-]{22}\/$/);
+    expect(new URL(share.localUrl).pathname).toBe(`/${token}/`);
+
+    const page = await (await fetch(share.localUrl)).text();
+    expect(page).not.toContain(GITHUB);
+    expect(page).toContain("[REDACTED:github-token]");
+    const download = await (await fetch(share.localUrl + "download")).text();
+    expect(download).not.toContain(GITHUB);
+    expect(download).not.toContain(AWS);
+    for (const line of download.trim().split("\n")) JSON.parse(line);
+
+    const origin = new URL(share.localUrl).origin;
+    for (const path of ["/", "/download", "/health", `/${token.slice(0, -1)}x/`, "/assets/panko.css"]) {
+      const r = await fetch(origin + path);
+      expect(r.status).toBe(404);
+      expect((await r.text()).length).toBeLessThan(40);
+    }
+
+    ac.abort();
+    expect(await done).toBe(0);
+    expect(await waitGone(readPids(pidfile))).toEqual([]);
+    expect(await fetch(share.localUrl).catch(() => "down")).toBe("down");
+  });
+
+  test("--no-redact shares secrets as they are and says so", async () => {
+    const { m, ac, done } = await startShare([secretSession(), "--json", "--no-redact"], fakeEnv());
+    const share = JSON.parse(m.stdout());
+    expect(share.redactions).toEqual({});
+    expect(m.stderr()).toContain("NOT hidden");
+    expect(await (await fetch(share.localUrl)).text()).toContain(GITHUB);
+    ac.abort();
+    expect(await done).toBe(0);
+  });
+
+  test("--redact-pattern hides extra matches; a bad one is a usage error", async () => {
+    const { m, ac, done } = await startShare([secretSession(), "--json", "--redact-pattern", "/work/s"], fakeEnv());
+    expect(JSON.parse(m.stdout()).redactions.custom).toBeGreaterThan(0);
+    ac.abort();
+    await done;
+    const bad = memoryIo({ env: fakeEnv() });
+    expect(await runCli(["share", secretSession(), "--redact-pattern", "("], bad.io)).toBe(2);
+  });
+
+  test("a tunnel that fails gives its failure line and leaves nothing running", async () => {
+    const pidfile = join(tempDir(), "pids");
+    const m = memoryIo({ env: fakeEnv({ FAKE_TUNNEL_MODE: "fail", FAKE_TUNNEL_PIDFILE: pidfile }) });
+    const code = await runCli(["share", secretSession()], m.io);
+    expect(code).toBe(1);
+    expect(m.stderr()).toContain("failed to request quick Tunnel");
+    expect(await waitGone(readPids(pidfile))).toEqual([]);
+  });
+
+  test("a tunnel that dies takes the share down with a clear error", async () => {
+    const { m, done } = await startShare([secretSession(), "--json"], fakeEnv({ FAKE_TUNNEL_DIE_AFTER: "1" }));
+    const share = JSON.parse(m.stdout());
+    expect(await done).toBe(1);
+    expect(m.stderr()).toContain("tunnel stopped");
+    expect(await fetch(share.localUrl).catch(() => "down")).toBe("down");
+  });
+
+  test("the share stops by itself when its time is up", async () => {
+    const { m, done } = await startShare([secretSession(), "--json", "--ttl", "2s"], fakeEnv());
+    expect(JSON.parse(m.stdout()).expiresAt).not.toBeNull();
+    expect(await done).toBe(0);
+    expect(m.stderr()).toContain("time is up");
+  });
+
+  test("no provider available: explains each one and how to get cloudflared", async () => {
+    const m = memoryIo({ env: fakeEnv({}, false) });
+    expect(await runCli(["share", secretSession()], m.io)).toBe(1);
+    const err = m.stderr();
+    expect(err).toContain("No tunnel provider is available");
+    expect(err).toContain("ngrok");
+    expect(err).toContain("tailscale");
+    expect(err).toContain("panko tunnel install cloudflared");
+  });
+
+  test("--tunnel picks the provider; --provider is its alias", async () => {
+    const { m, ac, done } = await startShare([secretSession(), "--json", "--provider", "tailscale"], fakeEnv());
+    const share = JSON.parse(m.stdout());
+    expect(share.provider).toBe("tailscale");
+    expect(share.publicUrl).toMatch(/\.ts\.net/);
+    ac.abort();
+    await done;
+    const m2 = memoryIo({ env: fakeEnv() });
+    expect(await runCli(["share", secretSession(), "--tunnel", "ngrok"], m2.io)).toBe(1);
+    expect(m2.stderr()).toContain("ngrok_token");
+  });
+});
+
+describe.skipIf(!hasBinary)("dist/panko share", () => {
+  test("runs from the binary, prints the URL and stops on SIGINT without leftovers", async () => {
+    const pidfile = join(tempDir(), "pids");
+    const proc = Bun.spawn([BINARY, "share", secretSession(), "--json"], {
+      env: fakeEnv({ FAKE_TUNNEL_PIDFILE: pidfile }) as Record<string, string>,
+      stdout: "pipe",
+      stderr: "pipe",
+    });
+    const reader = proc.stdout.getReader();
+    const { value } = await reader.read();
+    const share = JSON.parse(new TextDecoder().decode(value));
+    expect((await fetch(share.localUrl)).status).toBe(200);
+    proc.kill("SIGINT");
+    expect(await proc.exited).toBe(0);
+    expect(await waitGone(readPids(pidfile))).toEqual([]);
+  });
+});
