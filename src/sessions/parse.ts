@@ -7,23 +7,11 @@ import { PankoError } from "../errors.ts";
 import type { Session, Source } from "./model.ts";
 import { parseClaudeSession } from "./claude/parse.ts";
 import { parseCodexSession } from "./codex/parse.ts";
+import { KNOWN_RECORD_TYPES } from "./claude/builder.ts";
 import { CODEX_RECORD_TYPES, RESPONSE_ITEM_TYPES } from "./codex/build.ts";
 
-/** Claude Code record types (new ones appear; any record with uuid/sessionId fields also counts). */
-const CLAUDE_TYPES = new Set([
-  "user",
-  "assistant",
-  "system",
-  "summary",
-  "progress",
-  "queue-operation",
-  "file-history-snapshot",
-  "attachment",
-  "ai-title",
-  "custom-title",
-  "last-prompt",
-  "session-id",
-]);
+/** Claude Code record types the parser knows (new ones appear; any record with uuid/sessionId fields also counts). */
+const CLAUDE_TYPES = KNOWN_RECORD_TYPES;
 
 /** Sniffing gives up after this many non-blank lines, or this many bytes, without a verdict. */
 const SNIFF_MAX_LINES = 64;

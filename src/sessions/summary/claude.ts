@@ -35,7 +35,7 @@ import { basename } from "node:path";
 import type { SessionSummary } from "../model.ts";
 import { classifyUserText } from "../claude/prompt.ts";
 import { cutTitle } from "../title.ts";
-import { MarkerCounter, jsonStringAt, jsonStringField, readLines, type LineSink } from "./lines.ts";
+import { MarkerCounter, jsonStringAt, jsonStringField, parseLine, readLines, type LineSink } from "./lines.ts";
 import { EXACT_MAX_BYTES, UNTITLED, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
 
 const PREFIX = 2048;
@@ -198,15 +198,6 @@ export function summarizeClaude(path: string, stat: FileStat, opts: SummaryOptio
     size: stat.size,
     mtimeMs: stat.mtimeMs,
   };
-}
-
-function parseLine(buf: Buffer, start: number, end: number): Rec | undefined {
-  try {
-    const v = JSON.parse(buf.toString("utf8", start, end));
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as Rec) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function exactSink(acc: ClaudeAccumulator): LineSink {

@@ -18,7 +18,7 @@
 import { basename } from "node:path";
 import type { SessionSummary } from "../model.ts";
 import { cutTitle } from "../title.ts";
-import { jsonStringField, readLines, type LineSink } from "./lines.ts";
+import { jsonStringField, parseLine, readLines, type LineSink } from "./lines.ts";
 import { EXACT_MAX_BYTES, UNTITLED, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
 
 const PREFIX = 2048;
@@ -172,15 +172,6 @@ export function summarizeCodex(path: string, stat: FileStat, opts: SummaryOption
     size: stat.size,
     mtimeMs: stat.mtimeMs,
   };
-}
-
-function parseLine(buf: Buffer, start: number, end: number): Rec | undefined {
-  try {
-    const v = JSON.parse(buf.toString("utf8", start, end));
-    return v && typeof v === "object" && !Array.isArray(v) ? (v as Rec) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 function exactSink(acc: CodexAccumulator): LineSink {

@@ -134,3 +134,13 @@ export function jsonStringField(text: string, key: string, from = 0): string | u
   if (at === -1) return undefined;
   return jsonStringAt(text, at + marker.length);
 }
+
+/** JSON.parse of one line held in a buffer; undefined unless it is a JSON object. */
+export function parseLine(buf: Buffer, start: number, end: number): Record<string, unknown> | undefined {
+  try {
+    const v = JSON.parse(buf.toString("utf8", start, end));
+    return v && typeof v === "object" && !Array.isArray(v) ? (v as Record<string, unknown>) : undefined;
+  } catch {
+    return undefined;
+  }
+}
