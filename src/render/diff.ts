@@ -20,12 +20,14 @@ export function countsHtml(added: number, removed: number): string {
   return `<span class="counts"><span class="plus">+${added}</span> <span class="minus">−${removed}</span></span>`;
 }
 
-export function fileEditHtml(edit: FileEdit): string {
+export function fileEditHtml(edit: FileEdit, opts: { header?: boolean } = {}): string {
   const lang = langFromPath(edit.movePath ?? edit.path);
   let size = 0;
   for (const h of edit.hunks) for (const l of h.lines) size += l.text.length;
   const hl = size <= HIGHLIGHT_DIFF_MAX && lang !== undefined;
   const rows: string[] = [];
+  // Gutters only when some position is known (Claude Edit without context, Codex patches have none).
+  const numbered = edit.hunks.some((h) => h.oldStart > 0 || h.newStart > 0);
   for (const h of edit.hunks) {
     const known = h.oldStart > 0 || h.newStart > 0;
     if (edit.hunks.length > 1 || known) {
@@ -38,18 +40,22 @@ export function fileEditHtml(edit: FileEdit): string {
       const nn = known && l.op !== "-" ? n++ : undefined;
       const text = hl ? highlight(l.text, lang) : esc(l.text);
       rows.push(
-        `<span class="dl ${OP_CLASS[l.op] ?? "ctx"}"><span class=ln data-n="${on ?? ""}"></span><span class=ln data-n="${nn ?? ""}"></span><span class=op>${l.op}</span>${text}\n</span>`,
+        `<span class="dl ${OP_CLASS[l.op] ?? "ctx"}">${numbered ? `<span class=ln data-n="${on ?? ""}"></span><span class=ln data-n="${nn ?? ""}"></span>` : ""}<span class=op>${l.op}</span>${text}\n</span>`,
       );
     }
   }
-  const change =
-    edit.change === "create" ? `<span class="badge new">new</span>` : edit.change === "delete" ? `<span class="badge bad">deleted</span>` : edit.change === "move" ? `<span class="badge">moved</span>` : "";
+  const change = changeBadge(edit);
   const path = edit.change === "move" && edit.movePath ? `${esc(edit.path)} → ${esc(edit.movePath)}` : esc(edit.path);
-  const head = `<div class="fh"><code class="path">${path}</code>${change}${countsHtml(edit.added, edit.removed)}</div>`;
+  const head = opts.header === false ? "" : `<div class="fh"><code class="path">${path}</code>${change}${countsHtml(edit.added, edit.removed)}</div>`;
   if (rows.length === 0) return `<div class="file">${head}<div class="empty">(no line changes)</div></div>`;
   const lined = rows.length > DIFF_OVER;
   const body = lined
     ? `<pre class="diff raw"><code>${rows.slice(0, DIFF_HEAD).join("")}</code></pre><details class="more"><summary data-more="${rows.length - DIFF_HEAD}">show all ${rows.length} lines</summary><pre class="diff raw"><code>${rows.slice(DIFF_HEAD).join("")}</code></pre></details>`
     : `<pre class="diff raw"><code>${rows.join("")}</code></pre>`;
-  return `<div class="file out cpy${lined ? " long" : ""}">${head}${copyButton("Copy diff")}${body}</div>`;
+  return `<div class="file out cpy${lined ? " long" : ""}${head ? "" : " bare"}">${head}${copyButton("Copy diff")}${body}</div>`;
+}
+
+/** The change badge of an edit (new / deleted / moved), for a header that stands in for the file's. */
+export function changeBadge(edit: FileEdit): string {
+  return edit.change === "create" ? `<span class="badge new">new</span>` : edit.change === "delete" ? `<span class="badge bad">deleted</span>` : edit.change === "move" ? `<span class="badge">moved</span>` : "";
 }

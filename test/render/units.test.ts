@@ -114,7 +114,8 @@ describe("diffs", () => {
   test("unknown positions: no numbers; long diffs collapse", () => {
     const lines = Array.from({ length: 100 }, (_, i) => ({ op: "+" as const, text: `x${i}` }));
     const html = fileEditHtml({ path: "f.txt", change: "create", added: 100, removed: 0, hunks: [{ oldStart: 0, oldLines: 0, newStart: 0, newLines: 100, lines }] });
-    expect(html).toContain(`<span class=ln data-n=""></span><span class=ln data-n=""></span><span class=op>+</span>x0`);
+    expect(html).toContain(`<span class="dl add"><span class=op>+</span>x0\n</span>`); // no empty gutters
+    expect(fileEditHtml({ path: "f", change: "update", added: 0, removed: 0, hunks: [] }, { header: false })).not.toContain(`class="fh"`);
     expect(html).toContain(`<summary data-more="50">show all 100 lines</summary>`);
     expect(html).toContain(`<span class="badge new">new</span>`);
   });

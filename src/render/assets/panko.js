@@ -280,6 +280,11 @@
 
   /* ---- live updates (SSE) ---- */
   function atBottom() { return innerHeight + scrollY >= root.scrollHeight - 60; }
+  /* Off-screen turns get their real height only once laid out: settle over a few frames. */
+  function toBottom(frames) {
+    window.scrollTo(0, root.scrollHeight);
+    if (frames > 0) requestAnimationFrame(function () { if (!atBottom()) toBottom(frames - 1); else window.scrollTo(0, root.scrollHeight); });
+  }
   function applyTurn(index, html) {
     var box = $("turns");
     if (!box) return;
@@ -288,6 +293,7 @@
     tpl.innerHTML = html;
     var el = tpl.content.firstElementChild;
     if (!el) return;
+    el.classList.add("live"); // laid out at once, so the page height is true when following
     var empty = box.parentElement.querySelector(".empty-session");
     if (empty) empty.remove();
     var old = $("turn-" + index);
@@ -308,7 +314,7 @@
     }
     localize(el);
     watch(el);
-    if (follow) window.scrollTo(0, root.scrollHeight);
+    if (follow) toBottom(3);
   }
   function applyMeta(m) {
     if (typeof m.title === "string" && m.title) {

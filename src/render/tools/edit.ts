@@ -5,7 +5,7 @@
  */
 import type { ToolBlock } from "../../sessions/model.ts";
 import type { Ctx } from "../context.ts";
-import { countsHtml, fileEditHtml } from "../diff.ts";
+import { changeBadge, countsHtml, fileEditHtml } from "../diff.ts";
 import { esc } from "../escape.ts";
 import { highlight, langFromPath } from "../highlight.ts";
 import { pre } from "../output.ts";
@@ -16,8 +16,11 @@ export function renderEdit(block: ToolBlock, ctx: Ctx): string {
   const input = inputOf(block);
   const path = str(input.file_path) ?? str(input.notebook_path) ?? str(input.path) ?? edits[0]?.path ?? "";
   let body = "";
-  if (edits.length) {
-    body = edits.map(fileEditHtml).join("");
+  if (edits.length === 1) {
+    // One file: the tool's header already says which, and how much changed.
+    body = fileEditHtml(edits[0], { header: false });
+  } else if (edits.length) {
+    body = edits.map((e) => fileEditHtml(e)).join("");
   } else if (typeof block.input === "string") {
     body = pre(highlight(block.input, "diff"), { cls: "diff-src" });
   } else if (typeof input.content === "string") {
@@ -36,6 +39,8 @@ export function renderEdit(block: ToolBlock, ctx: Ctx): string {
     removed += e.removed;
   }
   const files = edits.length > 1 ? ` <span class="muted">${edits.length} files</span>` : "";
-  const arg = edits.length > 1 ? files : `<code class="path">${esc(path)}</code>`;
+  const one = edits.length === 1 ? edits[0] : undefined;
+  const shown = one ? (one.change === "move" && one.movePath ? `${esc(one.path)} → ${esc(one.movePath)}` : esc(one.path)) : esc(path);
+  const arg = edits.length > 1 ? files : `<code class="path">${shown}</code>${one ? changeBadge(one) : ""}`;
   return frame(block, { kind: "edit", label: block.name, arg, extra: edits.length ? countsHtml(added, removed) : "", body }, ctx);
 }
