@@ -20,7 +20,7 @@ export interface Update {
 export interface LiveOptions {
   path: string;
   load(): Promise<Session>;
-  /** Debounce of change notifications, ms (default 75). */
+  /** Delay between a change being seen and the re-parse, ms (default 75); changes within it are coalesced. */
   debounceMs?: number;
   /** Poll interval while watching, ms (default 1000). */
   pollMs?: number;
@@ -56,6 +56,9 @@ export class LiveSession {
   #poll: ReturnType<typeof setInterval> | undefined;
   #debounce: ReturnType<typeof setTimeout> | undefined;
   #refreshing: Promise<boolean> | undefined;
+  /** How long the last parse took, and when it ended (performance.now()). */
+  #lastLoadMs = 0;
+  #lastEnd = 0;
   #again = false;
   #stopped = false;
 
@@ -70,8 +73,12 @@ export class LiveSession {
   /** Parses the session once (before the server listens, so the first page is fast). */
   static async open(opts: LiveOptions): Promise<LiveSession> {
     const state = await fileState(opts.path);
+    const started = performance.now();
     const session = await opts.load();
-    return new LiveSession(opts, session, state);
+    const live = new LiveSession(opts, session, state);
+    live.#lastEnd = performance.now();
+    live.#lastLoadMs = live.#lastEnd - started;
+    return live;
   }
 
   get session(): Session {
@@ -119,12 +126,16 @@ export class LiveSession {
     const state = await fileState(this.#opts.path);
     if (state === undefined || sameState(state, this.#state)) return false;
     let session: Session;
+    const started = performance.now();
     try {
       session = await this.#opts.load();
     } catch (e) {
       // A half-written file or a transient error: keep what we have, try again on the next change.
       log.debug(`viewer: re-parse of ${this.#opts.path} failed`, e);
       return false;
+    } finally {
+      this.#lastEnd = performance.now();
+      this.#lastLoadMs = this.#lastEnd - started;
     }
     if (this.#stopped) return false;
     const previous = this.#session;
@@ -169,12 +180,20 @@ export class LiveSession {
     return this.#listeners.size;
   }
 
+  /**
+   * A change was seen: re-parse soon. Changes that arrive meanwhile join the pending run (the timer
+   * is not pushed back, so a file written without pause is still picked up), and the next run
+   * waits at least as long as the last parse took, so a huge session that never stops growing
+   * costs at most about half a core, not all of it.
+   */
   #schedule = () => {
-    if (this.#debounce) clearTimeout(this.#debounce);
+    if (this.#debounce || this.#stopped) return;
+    const sinceLast = performance.now() - this.#lastEnd;
+    const delay = Math.max(this.#opts.debounceMs ?? 75, this.#lastLoadMs - sinceLast);
     this.#debounce = setTimeout(() => {
       this.#debounce = undefined;
       void this.refresh();
-    }, this.#opts.debounceMs ?? 75);
+    }, delay);
   };
 
   #startWatching(): void {
@@ -189,7 +208,7 @@ export class LiveSession {
     } catch (e) {
       log.debug("viewer: fs.watch unavailable, polling only", e);
     }
-    this.#poll = setInterval(() => void this.refresh(), this.#opts.pollMs ?? 1000);
+    this.#poll = setInterval(this.#schedule, this.#opts.pollMs ?? 1000);
     this.#poll.unref?.();
   }
 

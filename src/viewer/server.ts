@@ -254,7 +254,8 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     return new Response(bytes, { headers: headers(h) });
   };
 
-  const download = (): Response => {
+  const download = async (): Promise<Response> => {
+    if (!(await Bun.file(opts.path).exists())) return notFound(); // the file went away while being viewed
     const body = downloadStream(opts.path, opts.rawLine ? (line) => opts.rawLine!(line) : undefined);
     return new Response(body, {
       headers: headers({
