@@ -32,7 +32,7 @@ fi
 bun run build >/dev/null || { echo "build failed"; echo "0 passed, 1 failed"; exit 1; }
 
 log=$(mktemp)
-bun test "$@" 2>&1 | tee "$log"
+bun test --timeout 30000 "$@" 2>&1 | tee "$log"
 status=${PIPESTATUS[0]}
 passed=$(grep -E '^ *[0-9]+ pass$' "$log" | tail -1 | grep -oE '[0-9]+' || true)
 failed=$(grep -E '^ *[0-9]+ fail$' "$log" | tail -1 | grep -oE '[0-9]+' || true)

@@ -11,7 +11,7 @@ export interface RenderOptions {
   imageSrc(img: ImageBlock): string;
   /** SSE endpoint for live updates (served mode). */
   eventsUrl?: string;
-  /** Where the reader can download this session as one HTML file. */
+  /** Where the reader can download the session file (JSONL, as served: redacted for shares). */
   downloadUrl?: string;
 }
 

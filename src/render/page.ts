@@ -110,7 +110,7 @@ const ICONS = {
 };
 
 function barHtml(session: Session, opts: RenderOptions): string {
-  const dl = opts.downloadUrl ? `<a class="ib" id="b-download" href="${esc(opts.downloadUrl)}" download title="Download as HTML" aria-label="Download as HTML">${ICONS.download}</a>` : "";
+  const dl = opts.downloadUrl ? `<a class="ib" id="b-download" href="${esc(opts.downloadUrl)}" download title="Download the session (JSONL)" aria-label="Download the session (JSONL)">${ICONS.download}</a>` : "";
   return (
     `<div class="bar" id="bar"><button class="ib" id="b-outline" type="button" title="Outline" aria-label="Show outline" aria-controls="outline">${ICONS.outline}</button>` +
     `<a class="bt" href="#top" id="bar-title">${esc(session.title || "Untitled session")}</a>` +
