@@ -71,6 +71,39 @@ describe("panko share --foreground", () => {
     expect(await fetch(share.localUrl).catch(() => "down")).toBe("down");
   });
 
+  test("live updates keep working through the share, redacted", async () => {
+    const file = secretSession();
+    const { m, ac, done } = await startShare([file, "--json"], fakeEnv());
+    const share = JSON.parse(m.stdout());
+    const res = await fetch(share.localUrl + "events");
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    const reader = res.body!.getReader();
+    const late = "ghp_" + "Zz9Yy8Xx7Ww6Vv5Uu4Tt3Ss2Rr1Qq0Pp9Oo8";
+    const record = {
+      type: "user",
+      uuid: "late-u1",
+      parentUuid: "cccc4444-0000-4000-8000-000000000004-u2",
+      sessionId: "cccc4444-0000-4000-8000-000000000004",
+      timestamp: "2026-02-01T10:05:00Z",
+      message: { role: "user", content: `one more thing: ${late}` },
+    };
+    await Bun.write(file, (await Bun.file(file).text()) + JSON.stringify(record) + "\n");
+    let text = "";
+    const until = Date.now() + 10000;
+    while (!text.includes("one more thing") && Date.now() < until) {
+      const { value, done: end } = await Promise.race([reader.read(), Bun.sleep(10000).then(() => ({ value: undefined, done: true }))]);
+      if (end) break;
+      text += new TextDecoder().decode(value);
+    }
+    expect(text).toContain("event: turn");
+    expect(text).toContain("one more thing");
+    expect(text).not.toContain(late);
+    expect(text).toContain("[REDACTED:github-token]");
+    await reader.cancel();
+    ac.abort();
+    expect(await done).toBe(0);
+  });
+
   test("--no-redact shares secrets as they are and says so", async () => {
     const { m, ac, done } = await startShare([secretSession(), "--json", "--no-redact"], fakeEnv());
     const share = JSON.parse(m.stdout());
