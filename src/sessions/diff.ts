@@ -50,7 +50,24 @@ export function splitLines(text: string): string[] {
 }
 
 export function diffLines(oldText: string, newText: string, context = 3): DiffHunk[] {
-  return hunksFromOps(diffLineArrays(splitLines(oldText), splitLines(newText)), context);
+  const a = splitLines(oldText);
+  const b = splitLines(newText);
+  const ctx = Number.isFinite(context) ? Math.max(0, Math.floor(context)) : Infinity;
+  let pre = 0;
+  const minLen = Math.min(a.length, b.length);
+  while (pre < minLen && a[pre] === b[pre]) pre++;
+  if (pre === a.length && pre === b.length) return []; // identical
+  let suf = 0;
+  while (suf < minLen - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
+  // Unchanged lines farther than `ctx` from the change are in no hunk: never materialised (an
+  // edit of one line in a 5,000-line file builds a few lines, not 5,000).
+  const skip = pre > ctx ? pre - ctx : 0;
+  const ops: DiffLine[] = [];
+  for (let i = skip; i < pre; i++) ops.push({ op: " ", text: a[i] });
+  pushMiddle(ops, a, b, pre, a.length - suf, b.length - suf);
+  const tailEnd = suf > ctx ? a.length - suf + ctx : a.length;
+  for (let i = a.length - suf; i < tailEnd; i++) ops.push({ op: " ", text: a[i] });
+  return hunksFromOps(ops, ctx, skip);
 }
 
 /** The full edit script between two line arrays. */
@@ -60,35 +77,39 @@ export function diffLineArrays(a: string[], b: string[]): DiffLine[] {
   while (pre < minLen && a[pre] === b[pre]) pre++;
   let suf = 0;
   while (suf < minLen - pre && a[a.length - 1 - suf] === b[b.length - 1 - suf]) suf++;
-
   const ops: DiffLine[] = [];
   for (let i = 0; i < pre; i++) ops.push({ op: " ", text: a[i] });
-  const aMid = a.slice(pre, a.length - suf);
-  const bMid = b.slice(pre, b.length - suf);
-  if (aMid.length === 0 || bMid.length === 0) {
-    for (const t of aMid) ops.push({ op: "-", text: t });
-    for (const t of bMid) ops.push({ op: "+", text: t });
-  } else {
+  pushMiddle(ops, a, b, pre, a.length - suf, b.length - suf);
+  for (let i = a.length - suf; i < a.length; i++) ops.push({ op: " ", text: a[i] });
+  return ops;
+}
+
+/** Appends the edit script of a[from, aEnd) -> b[from, bEnd) (the part between common ends). */
+function pushMiddle(ops: DiffLine[], a: string[], b: string[], from: number, aEnd: number, bEnd: number): void {
+  if (from < aEnd && from < bEnd) {
     // Compare integers, not strings.
     const ids = new Map<string, number>();
-    const idOf = (s: string) => {
-      let id = ids.get(s);
-      if (id === undefined) ids.set(s, (id = ids.size));
-      return id;
-    };
-    const ai = Int32Array.from(aMid, idOf);
-    const bi = Int32Array.from(bMid, idOf);
+    const ai = new Int32Array(aEnd - from);
+    const bi = new Int32Array(bEnd - from);
+    for (let i = from; i < aEnd; i++) {
+      let id = ids.get(a[i]);
+      if (id === undefined) ids.set(a[i], (id = ids.size));
+      ai[i - from] = id;
+    }
+    for (let i = from; i < bEnd; i++) {
+      let id = ids.get(b[i]);
+      if (id === undefined) ids.set(b[i], (id = ids.size));
+      bi[i - from] = id;
+    }
     const maxD = Math.min(MAX_EDIT_DISTANCE, Math.floor(MAX_WORK / (ai.length + bi.length)));
     const script = myers(ai, bi, maxD);
     if (script) {
-      for (const [op, idx] of script) ops.push({ op, text: op === "+" ? bMid[idx] : aMid[idx] });
-    } else {
-      for (const t of aMid) ops.push({ op: "-", text: t });
-      for (const t of bMid) ops.push({ op: "+", text: t });
+      for (const [op, idx] of script) ops.push({ op, text: op === "+" ? b[from + idx] : a[from + idx] });
+      return;
     }
   }
-  for (let i = a.length - suf; i < a.length; i++) ops.push({ op: " ", text: a[i] });
-  return ops;
+  for (let i = from; i < aEnd; i++) ops.push({ op: "-", text: a[i] });
+  for (let i = from; i < bEnd; i++) ops.push({ op: "+", text: b[i] });
 }
 
 type ScriptOp = [" " | "-" | "+", number];
@@ -146,8 +167,11 @@ function backtrack(trace: Int32Array[], dEnd: number, n: number, m: number): Scr
   return out.reverse();
 }
 
-/** Groups an edit script into hunks with `context` lines around each change. */
-export function hunksFromOps(ops: DiffLine[], context = 3): DiffHunk[] {
+/**
+ * Groups an edit script into hunks with `context` lines around each change. `base`: unchanged
+ * lines left out before ops[0] (they shift the line numbers).
+ */
+export function hunksFromOps(ops: DiffLine[], context = 3, base = 0): DiffHunk[] {
   const n = ops.length;
   const ctx = Number.isFinite(context) ? Math.max(0, Math.floor(context)) : n;
   // keep[i]: op i is a change or within ctx ops of one.
@@ -169,8 +193,8 @@ export function hunksFromOps(ops: DiffLine[], context = 3): DiffHunk[] {
   if (!any) return [];
 
   const hunks: DiffHunk[] = [];
-  let oldNo = 0; // old lines before op i
-  let newNo = 0;
+  let oldNo = base; // old lines before op i
+  let newNo = base;
   let cur: DiffHunk | undefined;
   let curOld = 0;
   let curNew = 0;

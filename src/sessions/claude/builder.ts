@@ -44,16 +44,22 @@ import {
   emptyStats,
   emptyUsage,
   type Block,
+  type CommandBlock,
   type CompactionBlock,
   type ImageBlock,
+  type NoticeBlock,
+  type PromptBlock,
   type ParseStats,
   type Session,
+  type TextBlock,
+  type ThinkingBlock,
   type ToolBlock,
   type ToolResult,
   type Turn,
+  type UnknownBlock,
   type Usage,
 } from "../model.ts";
-import { assembleTurns, type ChainNode } from "./chain.ts";
+import { assembleTurns, chainNode, type ChainNode } from "./chain.ts";
 import { classifyUserText } from "./prompt.ts";
 
 export const KNOWN_RECORD_TYPES = new Set([
@@ -116,7 +122,8 @@ export class ClaudeSessionBuilder {
   conversationRecords = 0;
 
   private nodes: ChainNode[] = [];
-  private seenUuids = new Set<string>();
+  /** Every uuid seen (later copies are duplicates), with its node: the chain walk's index. */
+  private byUuid = new Map<string, ChainNode>();
   private blockIds = new Set<string>();
   private synthetic = 0;
   private tools = new Map<string, ToolBlock>();
@@ -158,21 +165,19 @@ export class ClaudeSessionBuilder {
     }
     const uuid = str(rec.uuid);
     if (uuid !== undefined) {
-      if (this.seenUuids.has(uuid)) return;
-      this.seenUuids.add(uuid);
+      if (this.byUuid.has(uuid)) return;
     }
     if (typeof type === "string" && KNOWN_RECORD_TYPES.has(type)) this.sessionRecords++;
     else if (rec.sessionId !== undefined && uuid !== undefined) this.sessionRecords++;
     this.noteMeta(rec);
 
-    const node: ChainNode = {
-      seq: this.nodes.length,
+    const node = chainNode(
+      this.nodes.length,
       uuid,
-      parent: str(rec.parentUuid) ?? str(rec.logicalParentUuid),
-      conversational: type === "user" || type === "assistant" || type === "system" || type === "attachment",
-      blocks: [],
-      content: false,
-    };
+      str(rec.parentUuid) ?? str(rec.logicalParentUuid),
+      type === "user" || type === "assistant" || type === "system" || type === "attachment",
+      [],
+    );
     if (node.conversational) this.conversationRecords++;
     const ts = str(rec.timestamp);
     switch (type) {
@@ -205,9 +210,10 @@ export class ClaudeSessionBuilder {
       default:
         if (typeof type === "string" && SILENT_TYPES.has(type)) break;
         this.stats.unknownRecords++;
-        this.push(node, { kind: "unknown", id: this.blockId(uuid, node), ...(ts ? { timestamp: ts } : {}), recordType: typeof type === "string" ? type : "(no type)", raw: rec });
+        this.push(node, unknownBlock(this.blockId(uuid, node), ts, typeof type === "string" ? type : "(no type)", rec));
     }
     // Bookkeeping records without uuid need no node; the rest keep the chain connected.
+    if (uuid !== undefined) this.byUuid.set(uuid, node);
     if (uuid !== undefined || node.blocks.length > 0) this.nodes.push(node);
   }
 
@@ -254,46 +260,53 @@ export class ClaudeSessionBuilder {
     const content = msg ? msg.content : undefined;
     const isMeta = rec.isMeta === true;
     const uuid = node.uuid;
-    const tsf = ts ? { timestamp: ts } : {};
 
+    // Most lines have one part (a tool result, or the prompt's text): lists are made when needed.
     let text: string | undefined;
-    const images: ImageBlock[] = [];
-    const results: JsonObject[] = [];
-    const unknown: JsonObject[] = [];
+    let texts: string[] | undefined;
+    let images: ImageBlock[] | undefined;
+    let results: JsonObject[] | undefined;
+    let unknown: JsonObject[] | undefined;
     if (typeof content === "string") text = content;
     else if (Array.isArray(content)) {
-      const texts: string[] = [];
-      for (const part of content) {
+      for (let i = 0; i < content.length; i++) {
+        const part = content[i];
         if (!isObj(part)) continue;
         switch (part.type) {
           case "text":
-            if (typeof part.text === "string") texts.push(part.text);
+            if (typeof part.text === "string") {
+              if (text === undefined) text = part.text;
+              else (texts ??= [text]).push(part.text);
+            }
             break;
           case "image": {
-            const img = imageOf(part);
-            if (img) images.push({ kind: "image", id: "", ...tsf, ...img });
+            const img = imageBlock("", ts, part);
+            if (img) (images ??= []).push(img);
             break;
           }
           case "tool_result":
-            results.push(part);
+            (results ??= []).push(part);
             break;
           default:
-            unknown.push(part);
+            (unknown ??= []).push(part);
         }
       }
-      if (texts.length) text = texts.join("\n\n");
+      if (texts) text = texts.join("\n\n");
     }
-    if (this.firstUserText === undefined && text !== undefined && results.length === 0) this.firstUserText = text;
+    if (this.firstUserText === undefined && text !== undefined && results === undefined) this.firstUserText = text;
 
     // Tool results: attach to their call.
-    const meta = results.length === 1 && rec.toolUseResult !== undefined ? rec.toolUseResult : undefined;
-    for (const r of results) this.attachResult(r, meta, ts, node);
+    if (results) {
+      const meta = results.length === 1 && rec.toolUseResult !== undefined ? rec.toolUseResult : undefined;
+      for (const r of results) this.attachResult(r, meta, ts, node);
+    }
 
     if (rec.isCompactSummary === true) {
       const summary = text ?? "";
       if (this.lastCompaction && this.lastCompaction.summary === undefined) this.lastCompaction.summary = summary;
       else {
-        const c: CompactionBlock = { kind: "compaction", id: this.blockId(uuid, node), ...tsf, summary };
+        const c = head("compaction", this.blockId(uuid, node), ts) as CompactionBlock;
+        c.summary = summary;
         this.lastCompaction = c;
         this.push(node, c);
       }
@@ -304,7 +317,7 @@ export class ClaudeSessionBuilder {
       const cls = classifyUserText(text, isMeta);
       switch (cls.kind) {
         case "prompt":
-          this.push(node, { kind: "prompt", id: this.blockId(uuid, node), ...tsf, text: cls.text }, true);
+          this.push(node, promptBlock(this.blockId(uuid, node), ts, cls.text), true);
           break;
         case "command": {
           const last = this.lastBlock;
@@ -312,36 +325,25 @@ export class ClaudeSessionBuilder {
             last.output = cls.output;
             node.content = true;
           } else {
-            this.push(
-              node,
-              {
-                kind: "command",
-                id: this.blockId(uuid, node),
-                ...tsf,
-                name: cls.name,
-                ...(cls.args !== undefined ? { args: cls.args } : {}),
-                ...(cls.output !== undefined ? { output: cls.output } : {}),
-              },
-              cls.name !== "",
-            );
+            this.push(node, commandBlock(this.blockId(uuid, node), ts, cls.name, cls.args, cls.output), cls.name !== "");
           }
           break;
         }
         case "interrupt":
-          this.push(node, { kind: "notice", id: this.blockId(uuid, node), ...tsf, level: "info", subtype: "interrupt", text: cls.text });
+          this.push(node, noticeBlock(this.blockId(uuid, node), ts, "info", "interrupt", cls.text));
           break;
         case "ignore":
           break;
       }
     }
-    if (!isMeta) {
+    if (!isMeta && images) {
       for (const img of images) {
         img.id = this.blockId(uuid, node);
         this.push(node, img, true);
       }
     }
-    for (const part of unknown) {
-      this.push(node, { kind: "unknown", id: this.blockId(uuid, node), ...tsf, recordType: typeof part.type === "string" ? part.type : "(no type)", raw: part });
+    if (unknown) {
+      for (const part of unknown) this.push(node, unknownBlock(this.blockId(uuid, node), ts, typeof part.type === "string" ? part.type : "(no type)", part));
     }
   }
 
@@ -357,7 +359,8 @@ export class ClaudeSessionBuilder {
     }
     if (this.orphanResults.has(id)) return;
     // The call may come later: keep a placeholder where the result is.
-    const placeholder: ToolBlock = { kind: "tool", id: this.blockId(undefined, node, id), ...(ts ? { timestamp: ts } : {}), toolUseId: id, name: "unknown", input: null, result };
+    const placeholder = toolBlock(this.blockId(undefined, node, id), ts, id, "unknown", null);
+    placeholder.result = result;
     this.orphanResults.set(id, placeholder);
     this.push(node, placeholder, false, false);
   }
@@ -366,7 +369,6 @@ export class ClaudeSessionBuilder {
     const msg = isObj(rec.message) ? rec.message : undefined;
     if (!msg) return;
     const uuid = node.uuid;
-    const tsf = ts ? { timestamp: ts } : {};
     const model = str(msg.model);
     const real = model !== undefined && model !== SYNTHETIC_MODEL;
     if (real && !this.modelSet.has(model)) {
@@ -378,31 +380,32 @@ export class ClaudeSessionBuilder {
     const content = msg.content;
     if (rec.isApiErrorMessage === true || (model === SYNTHETIC_MODEL && rec.error !== undefined)) {
       const text = typeof content === "string" ? content : Array.isArray(content) ? content.filter(isObj).map((p) => str(p.text) ?? "").join("\n") : "";
-      this.push(node, { kind: "notice", id: this.blockId(uuid, node), ...tsf, level: "error", subtype: "api_error", text: text || "API error" });
+      this.push(node, noticeBlock(this.blockId(uuid, node), ts, "error", "api_error", text || "API error"));
       return;
     }
-    const modelf = real ? { model } : {};
+    const blockModel = real ? model : undefined;
     if (typeof content === "string") {
-      if (content.trim()) this.push(node, { kind: "text", id: this.blockId(uuid, node), ...tsf, text: content, ...modelf });
+      if (content.trim()) this.push(node, textBlock(this.blockId(uuid, node), ts, content, blockModel));
       return;
     }
     if (!Array.isArray(content)) return;
-    for (const part of content) {
+    for (let i = 0; i < content.length; i++) {
+      const part = content[i];
       if (!isObj(part)) continue;
       switch (part.type) {
         case "text": {
           const text = str(part.text) ?? "";
-          if (text.trim()) this.push(node, { kind: "text", id: this.blockId(uuid, node), ...tsf, text, ...modelf });
+          if (text.trim()) this.push(node, textBlock(this.blockId(uuid, node), ts, text, blockModel));
           break;
         }
         case "thinking": {
           const text = str(part.thinking) ?? "";
-          if (text) this.push(node, { kind: "thinking", id: this.blockId(uuid, node), ...tsf, text });
-          else if (part.signature) this.push(node, { kind: "thinking", id: this.blockId(uuid, node), ...tsf, text: "", encrypted: true });
+          if (text) this.push(node, thinkingBlock(this.blockId(uuid, node), ts, text, false));
+          else if (part.signature) this.push(node, thinkingBlock(this.blockId(uuid, node), ts, "", true));
           break;
         }
         case "redacted_thinking":
-          this.push(node, { kind: "thinking", id: this.blockId(uuid, node), ...tsf, text: "", encrypted: true });
+          this.push(node, thinkingBlock(this.blockId(uuid, node), ts, "", true));
           break;
         case "tool_use":
         case "server_tool_use": {
@@ -410,7 +413,7 @@ export class ClaudeSessionBuilder {
           const name = str(part.name) ?? "unknown";
           const orphan = id !== undefined ? this.orphanResults.get(id) : undefined;
           // A call whose result came first takes over the placeholder's id.
-          const block: ToolBlock = { kind: "tool", id: orphan ? orphan.id : this.blockId(uuid, node, id), ...tsf, toolUseId: id ?? "", name, input: part.input };
+          const block = toolBlock(orphan ? orphan.id : this.blockId(uuid, node, id), ts, id ?? "", name, part.input);
           if (orphan) {
             block.result = orphan.result;
             this.orphanResults.delete(id!);
@@ -428,7 +431,7 @@ export class ClaudeSessionBuilder {
             this.attachResult(part, part.content, ts, node);
             break;
           }
-          this.push(node, { kind: "unknown", id: this.blockId(uuid, node), ...tsf, recordType: typeof part.type === "string" ? part.type : "(no type)", raw: part });
+          this.push(node, unknownBlock(this.blockId(uuid, node), ts, typeof part.type === "string" ? part.type : "(no type)", part));
         }
       }
     }
@@ -455,15 +458,14 @@ export class ClaudeSessionBuilder {
   private system(rec: JsonObject, node: ChainNode, ts: string | undefined): void {
     const subtype = str(rec.subtype) ?? "";
     const uuid = node.uuid;
-    const tsf = ts ? { timestamp: ts } : {};
     if (SILENT_SYSTEM.has(subtype)) return;
     if (subtype === "api_error") {
-      this.push(node, { kind: "notice", id: this.blockId(uuid, node), ...tsf, level: "error", subtype, text: apiErrorText(rec) });
+      this.push(node, noticeBlock(this.blockId(uuid, node), ts, "error", subtype, apiErrorText(rec)));
       return;
     }
     if (subtype === "compact_boundary") {
       const m = isObj(rec.compactMetadata) ? rec.compactMetadata : {};
-      const c: CompactionBlock = { kind: "compaction", id: this.blockId(uuid, node), ...tsf };
+      const c = head("compaction", this.blockId(uuid, node), ts) as CompactionBlock;
       if (typeof m.trigger === "string") c.trigger = m.trigger;
       if (typeof m.preTokens === "number") c.preTokens = m.preTokens;
       this.lastCompaction = c;
@@ -478,33 +480,31 @@ export class ClaudeSessionBuilder {
         const last = this.lastBlock;
         if (!cls.name && cls.output !== undefined && last?.kind === "command" && last.name && last.output === undefined) last.output = cls.output;
         else {
-          const b: Block = { kind: "command", id: this.blockId(uuid, node), ...tsf, name: cls.name, ...(cls.args !== undefined ? { args: cls.args } : {}), ...(cls.output !== undefined ? { output: cls.output } : {}) };
-          this.push(node, b, cls.name !== "");
+          this.push(node, commandBlock(this.blockId(uuid, node), ts, cls.name, cls.args, cls.output), cls.name !== "");
         }
         return;
       }
     }
     const level = rec.level === "error" ? "error" : rec.level === "warning" ? "warning" : "info";
-    this.push(node, { kind: "notice", id: this.blockId(uuid, node), ...tsf, level, subtype: subtype || "system", text: content });
+    this.push(node, noticeBlock(this.blockId(uuid, node), ts, level, subtype || "system", content));
   }
 
   private attachment(rec: JsonObject, node: ChainNode, ts: string | undefined): void {
     const a = isObj(rec.attachment) ? rec.attachment : undefined;
     if (!a) return;
     const type = str(a.type) ?? "";
-    const tsf = ts ? { timestamp: ts } : {};
     if (type === "queued_command") {
       const prompt = str(a.prompt) ?? (Array.isArray(a.prompt) ? a.prompt.filter(isObj).map((p) => str(p.text) ?? "").join("\n\n") : undefined);
       if (!prompt) return;
       const cls = classifyUserText(prompt);
-      if (cls.kind === "prompt") this.push(node, { kind: "prompt", id: this.blockId(node.uuid, node), ...tsf, text: cls.text }, true);
-      else if (cls.kind === "command" && cls.name) this.push(node, { kind: "command", id: this.blockId(node.uuid, node), ...tsf, name: cls.name, ...(cls.args ? { args: cls.args } : {}) }, true);
+      if (cls.kind === "prompt") this.push(node, promptBlock(this.blockId(node.uuid, node), ts, cls.text), true);
+      else if (cls.kind === "command" && cls.name) this.push(node, commandBlock(this.blockId(node.uuid, node), ts, cls.name, cls.args || undefined, undefined), true);
       return;
     }
     if (type.includes("error")) {
       const text = str(a.content) ?? str(a.stderr) ?? str(a.message) ?? (isObj(a.blockingError) ? str(a.blockingError.blockingError) : undefined) ?? type;
       const name = str(a.hookName);
-      this.push(node, { kind: "notice", id: this.blockId(node.uuid, node), ...tsf, level: "warning", subtype: type, text: name ? `${name}: ${text}` : text });
+      this.push(node, noticeBlock(this.blockId(node.uuid, node), ts, "warning", type, name ? `${name}: ${text}` : text));
     }
   }
 
@@ -531,7 +531,7 @@ export class ClaudeSessionBuilder {
   /** Inserts a block after the given node (used for sidechains that no call claimed). */
   appendBlock(anchor: ChainNode | undefined, block: Block): void {
     if (anchor) anchor.blocks.push(block);
-    else this.nodes.unshift({ seq: -1, conversational: false, blocks: [block], content: false });
+    else this.nodes.unshift(chainNode(-1, undefined, undefined, false, [block]));
   }
 
   /** The session id finish() will use. */
@@ -550,7 +550,7 @@ export class ClaudeSessionBuilder {
     if (this.dropped.size) {
       for (const n of this.nodes) if (n.blocks.some((b) => this.dropped.has(b))) n.blocks = n.blocks.filter((b) => !this.dropped.has(b));
     }
-    const turns = assembleTurns(this.nodes);
+    const turns = assembleTurns(this.nodes, (uuid) => this.byUuid.get(uuid));
 
     const usage: Record<string, Usage> = {};
     for (const { model, usage: u } of this.usageByMessage.values()) {
@@ -563,7 +563,7 @@ export class ClaudeSessionBuilder {
 
     let title = this.customTitle ?? this.aiTitle;
     if (!title && this.summaries.length) {
-      const own = this.summaries.filter((s) => s.leafUuid !== undefined && this.seenUuids.has(s.leafUuid));
+      const own = this.summaries.filter((s) => s.leafUuid !== undefined && this.byUuid.has(s.leafUuid));
       title = (own.length ? own[own.length - 1] : this.summaries[this.summaries.length - 1]).summary;
     }
     if (!title) title = firstOf(turns, (b) => (b.kind === "prompt" ? b.text : undefined));
@@ -601,14 +601,80 @@ function firstOf(turns: Turn[], pick: (b: Block) => string | undefined): string 
   return undefined;
 }
 
-function imageOf(part: JsonObject): { mediaType: string; data?: string; url?: string } | undefined {
+// Block constructors. Fields are added in the order the model lists them (kind, id, timestamp,
+// then the kind's own), without object spreads: spreads of optional fields made the hot record
+// functions large and slow to optimise (JIT time was a good part of a 100 MB parse).
+
+function head<K extends Block["kind"]>(kind: K, id: string, ts: string | undefined): { kind: K; id: string; timestamp?: string } {
+  return ts ? { kind, id, timestamp: ts } : { kind, id };
+}
+
+function textBlock(id: string, ts: string | undefined, text: string, model: string | undefined): TextBlock {
+  const b = head("text", id, ts) as TextBlock;
+  b.text = text;
+  if (model !== undefined) b.model = model;
+  return b;
+}
+
+function thinkingBlock(id: string, ts: string | undefined, text: string, encrypted: boolean): ThinkingBlock {
+  const b = head("thinking", id, ts) as ThinkingBlock;
+  b.text = text;
+  if (encrypted) b.encrypted = true;
+  return b;
+}
+
+function promptBlock(id: string, ts: string | undefined, text: string): PromptBlock {
+  const b = head("prompt", id, ts) as PromptBlock;
+  b.text = text;
+  return b;
+}
+
+function commandBlock(id: string, ts: string | undefined, name: string, args: string | undefined, output: string | undefined): CommandBlock {
+  const b = head("command", id, ts) as CommandBlock;
+  b.name = name;
+  if (args !== undefined) b.args = args;
+  if (output !== undefined) b.output = output;
+  return b;
+}
+
+function noticeBlock(id: string, ts: string | undefined, level: NoticeBlock["level"], subtype: string, text: string): NoticeBlock {
+  const b = head("notice", id, ts) as NoticeBlock;
+  b.level = level;
+  b.subtype = subtype;
+  b.text = text;
+  return b;
+}
+
+function unknownBlock(id: string, ts: string | undefined, recordType: string, raw: unknown): UnknownBlock {
+  const b = head("unknown", id, ts) as UnknownBlock;
+  b.recordType = recordType;
+  b.raw = raw;
+  return b;
+}
+
+function toolBlock(id: string, ts: string | undefined, toolUseId: string, name: string, input: unknown): ToolBlock {
+  const b = head("tool", id, ts) as ToolBlock;
+  b.toolUseId = toolUseId;
+  b.name = name;
+  b.input = input;
+  return b;
+}
+
+/** An image part ({source: {media_type, data | url | path}}) as a block; undefined when it has no image. */
+function imageBlock(id: string, ts: string | undefined, part: JsonObject): ImageBlock | undefined {
   const src = isObj(part.source) ? part.source : undefined;
   if (!src) return undefined;
-  const mediaType = str(src.media_type) ?? str(src.mediaType) ?? "image/png";
-  if (typeof src.data === "string") return { mediaType, data: src.data };
-  if (typeof src.url === "string") return { mediaType, url: src.url };
-  if (typeof src.path === "string") return { mediaType, url: src.path };
-  return undefined;
+  let data: string | undefined;
+  let url: string | undefined;
+  if (typeof src.data === "string") data = src.data;
+  else if (typeof src.url === "string") url = src.url;
+  else if (typeof src.path === "string") url = src.path;
+  else return undefined;
+  const b = head("image", id, ts) as ImageBlock;
+  b.mediaType = str(src.media_type) ?? str(src.mediaType) ?? "image/png";
+  if (data !== undefined) b.data = data;
+  else b.url = url;
+  return b;
 }
 
 function resultOf(part: JsonObject, meta: unknown, ts: string | undefined): ToolResult {
@@ -622,8 +688,11 @@ function resultOf(part: JsonObject, meta: unknown, ts: string | undefined): Tool
       if (!isObj(p)) continue;
       if (p.type === "text" && typeof p.text === "string") texts.push(p.text);
       else if (p.type === "image") {
-        const img = imageOf(p);
-        if (img) images.push({ kind: "image", id: `${str(part.tool_use_id) ?? "result"}.img${k++}`, ...(ts ? { timestamp: ts } : {}), ...img });
+        const img = imageBlock(`${str(part.tool_use_id) ?? "result"}.img${k}`, ts, p);
+        if (img) {
+          images.push(img);
+          k++;
+        }
       } else texts.push(JSON.stringify(p));
     }
   } else if (c !== undefined && c !== null) texts.push(JSON.stringify(c));

@@ -1,7 +1,9 @@
 /**
  * Ordering of a Claude Code transcript into turns, from the parentUuid chain.
  *
- * Exported: assembleTurns(nodes): Turn[]  (pure; ChainNode is what the record builder produces)
+ * Exported: assembleTurns(nodes, lookup?): Turn[]  (ChainNode is what the record builder produces;
+ * the nodes' own fields are left as they were, only their working-state fields are written);
+ * chainNode(...) makes a node.
  *
  * How order is decided:
  * - The main path is the chain that leads to the last conversational record of the file (the
@@ -38,97 +40,140 @@ export interface ChainNode {
   userInput?: Set<Block>;
   /** Has real content (used to tell a rewound branch from parallel tool results). */
   content: boolean;
-}
 
-/** Per-node working state of assembleTurns (kept off the nodes so they stay plain). */
-interface State {
-  parent: State | undefined;
-  node: ChainNode;
-  main: boolean;
+  // Working state of assembleTurns, set by it (callers need not fill it). It lives on the nodes,
+  // not in a node -> state map or in state objects: on a 100 MB file (50,000 nodes) those were
+  // most of the walk's time. Builders should create nodes with these fields (undefined/false)
+  // so every node has one shape.
+  /** The parent node, when it is in the list. */
+  parentNode?: ChainNode;
+  main?: boolean;
+  /** Main-path child (main-path nodes only). */
+  mainChild?: ChainNode;
   /** First node of the side branch this node is on; null: not on one; undefined: not known yet. */
-  root: State | null | undefined;
-  abandoned: boolean;
+  root?: ChainNode | null;
+  abandoned?: boolean;
+  /** Nodes of the side branch this node is the first of. */
+  branch?: ChainNode[];
   /** Abandoned branches to place just before this (main-path) node. */
   before?: ChainNode[][];
 }
 
-export function assembleTurns(nodes: ChainNode[]): Turn[] {
-  const states: State[] = new Array(nodes.length);
-  const byUuid = new Map<string, State>();
-  for (let i = 0; i < nodes.length; i++) {
-    const n = nodes[i];
-    const st: State = { parent: undefined, node: n, main: false, root: undefined, abandoned: false };
-    states[i] = st;
-    if (n.uuid !== undefined && !byUuid.has(n.uuid)) byUuid.set(n.uuid, st);
+/** A node with every field present (one object shape for all nodes). */
+export function chainNode(seq: number, uuid: string | undefined, parent: string | undefined, conversational: boolean, blocks: Block[]): ChainNode {
+  return {
+    seq,
+    uuid,
+    parent,
+    conversational,
+    blocks,
+    userInput: undefined,
+    content: false,
+    parentNode: undefined,
+    main: false,
+    mainChild: undefined,
+    root: undefined,
+    abandoned: false,
+    branch: undefined,
+    before: undefined,
+  };
+}
+
+/**
+ * `lookup` finds a node by uuid (the first node with that uuid); the record builder passes its
+ * own index so that no second one is built here.
+ */
+export function assembleTurns(nodes: ChainNode[], lookup?: (uuid: string) => ChainNode | undefined): Turn[] {
+  if (!lookup) {
+    const byUuid = new Map<string, ChainNode>();
+    for (const n of nodes) if (n.uuid !== undefined && !byUuid.has(n.uuid)) byUuid.set(n.uuid, n);
+    lookup = (uuid) => byUuid.get(uuid);
   }
-  for (const st of states) if (st.node.parent !== undefined) st.parent = byUuid.get(st.node.parent);
+  // Working state: reset (a node may have been walked before), parents resolved. A node the
+  // lookup knows but that is not in `nodes` is treated as missing: mark the members first.
+  for (const n of nodes) {
+    n.parentNode = undefined;
+    n.main = false;
+    n.mainChild = undefined;
+    n.root = undefined;
+    n.abandoned = true; // "in the list" until the parents are resolved
+    n.branch = undefined;
+    n.before = undefined;
+  }
+  for (const n of nodes) {
+    if (n.parent === undefined) continue;
+    const p = lookup(n.parent);
+    if (p !== undefined && p.abandoned === true) n.parentNode = p;
+  }
+  for (const n of nodes) n.abandoned = false;
 
   // Main path: back from the leaf.
-  let leaf: State | undefined;
-  for (let i = states.length - 1; i >= 0 && !leaf; i--) if (nodes[i].uuid !== undefined && nodes[i].conversational) leaf = states[i];
-  const mainChild = new Map<State, State>();
-  for (let st = leaf, child: State | undefined; st && !st.main; child = st, st = st.parent) {
-    st.main = true;
-    if (child) mainChild.set(st, child);
+  let leaf: ChainNode | undefined;
+  for (let i = nodes.length - 1; i >= 0 && !leaf; i--) if (nodes[i].uuid !== undefined && nodes[i].conversational) leaf = nodes[i];
+  for (let n = leaf, child: ChainNode | undefined; n && !n.main; child = n, n = n.parentNode) {
+    n.main = true;
+    if (child) n.mainChild = child;
   }
 
   // Side branches: for each node off the main path, the first node of its branch (child of the
   // fork point), or null when its chain never joins the main path. Parents usually come first in
   // the file, so the walk is one step to a known node; a walk longer than the file is a cycle.
-  const rootOf = (start: State): State | null => {
-    let path: State[] | undefined;
-    let st: State | undefined = start;
-    let root: State | null = null;
+  const rootOf = (start: ChainNode): ChainNode | null => {
+    let path: ChainNode[] | undefined;
+    let n: ChainNode | undefined = start;
+    let root: ChainNode | null = null;
     let steps = 0;
-    while (st) {
-      if (st.main) {
+    while (n) {
+      if (n.main) {
         root = path ? path[path.length - 1] : null;
         break;
       }
-      if (st.root !== undefined) {
-        root = st.root;
+      if (n.root !== undefined) {
+        root = n.root;
         break;
       }
-      if (++steps > states.length) break; // a cycle off the main path: treat as disconnected
-      (path ??= []).push(st);
-      st = st.parent;
+      if (++steps > nodes.length) break; // a cycle off the main path: treat as disconnected
+      (path ??= []).push(n);
+      n = n.parentNode;
     }
     if (path) for (const p of path) p.root = root;
     return root;
   };
 
-  let branches: Map<State, State[]> | undefined;
-  for (const st of states) {
-    if (st.main || st.node.uuid === undefined) continue;
-    const root = rootOf(st);
+  // Branch roots, in the order their branches were first met.
+  let roots: ChainNode[] | undefined;
+  for (const n of nodes) {
+    if (n.main || n.uuid === undefined) continue;
+    const root = rootOf(n);
     if (!root) continue;
-    branches ??= new Map();
-    let list = branches.get(root);
-    if (!list) branches.set(root, (list = []));
-    list.push(st);
+    if (!root.branch) {
+      root.branch = [];
+      (roots ??= []).push(root);
+    }
+    root.branch.push(n);
   }
 
   // Only branches with content are rewinds; place each before its replacement.
   const trailing: ChainNode[][] = [];
-  if (branches) {
-    for (const [root, list] of branches) {
-      if (!list.some((st) => st.node.content)) continue;
-      for (const st of list) st.abandoned = true;
-      const replacement = root.parent ? mainChild.get(root.parent) : undefined;
-      const branch = list.map((st) => st.node);
+  if (roots) {
+    for (const root of roots) {
+      const branch = root.branch!;
+      if (!branch.some((n) => n.content)) continue;
+      for (const n of branch) n.abandoned = true;
+      const replacement = root.parentNode?.mainChild;
       if (replacement) (replacement.before ??= []).push(branch);
       else trailing.push(branch);
     }
   }
 
   const out = new TurnWriter();
-  for (const st of states) {
-    if (st.abandoned) continue;
-    if (st.before) {
-      for (const branch of st.before) out.branch(branch);
+  for (const n of nodes) {
+    if (n.abandoned) continue;
+    if (n.before) {
+      for (const branch of n.before) out.branch(branch);
       out.forceNewTurn();
     }
-    out.node(st.node, false);
+    out.node(n, false);
   }
   for (const branch of trailing) out.branch(branch);
   return out.turns;
