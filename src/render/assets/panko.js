@@ -108,6 +108,9 @@
   function addOutline(index, label, abandoned) {
     var list = $("outline-list");
     if (!list || doc.querySelector('#outline-list a[href="#turn-' + index + '"]')) return;
+    list.appendChild(outlineItem(index, label, abandoned));
+  }
+  function outlineItem(index, label, abandoned) {
     var li = doc.createElement("li");
     if (abandoned) li.className = "abandoned";
     var a = doc.createElement("a");
@@ -121,7 +124,44 @@
     lb.textContent = label || "";
     a.appendChild(lb);
     li.appendChild(a);
-    list.appendChild(li);
+    return li;
+  }
+  /* The page's outline comes after the turns. While a big page still loads, a stand-in in its
+   * place lists the turns that have arrived (their section carries the label); it goes once the
+   * real outline is in. */
+  var stand = null, standList = null, standCount = 0;
+  function fillStandIn() {
+    if ($("outline")) {
+      if (stand) stand.remove();
+      stand = null;
+      return;
+    }
+    var box = $("turns"), layout = box && box.parentElement && box.parentElement.parentElement;
+    if (!layout || !box.children.length) return;
+    if (!stand) {
+      stand = doc.createElement("nav");
+      stand.className = "outline";
+      stand.setAttribute("aria-label", "Turns");
+      var oh = doc.createElement("div"), n = doc.createElement("span"), c = $("turn-count");
+      oh.className = "oh";
+      oh.textContent = "Turns ";
+      n.className = "muted";
+      n.textContent = c ? c.textContent : "";
+      oh.appendChild(n);
+      standList = doc.createElement("ol");
+      stand.appendChild(oh);
+      stand.appendChild(standList);
+      layout.appendChild(stand);
+    }
+    var list = box.children;
+    for (; standCount < list.length; standCount++) {
+      var t = list[standCount];
+      standList.appendChild(outlineItem(Number(t.id.slice(5)), t.getAttribute("data-label"), t.classList.contains("abandoned")));
+    }
+  }
+  if (doc.readyState === "loading") {
+    var standTimer = setInterval(fillStandIn, 250);
+    doc.addEventListener("DOMContentLoaded", function () { clearInterval(standTimer); fillStandIn(); });
   }
 
   /* ---- thinking ---- */
