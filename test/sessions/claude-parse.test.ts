@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { PankoError } from "../../src/errors.ts";
 import { parseClaudeSession, parseClaudeText } from "../../src/sessions/claude/parse.ts";
+import { classifyUserText } from "../../src/sessions/claude/prompt.ts";
 import type { Block, Session, ToolBlock } from "../../src/sessions/model.ts";
 
 const FIX = join(import.meta.dir, "../fixtures/claude");
@@ -332,5 +333,122 @@ describe("files that are not sessions, and big ones", () => {
     const img = ofKind(s, "image")[0];
     expect(img.mediaType).toBe("image/jpeg");
     expect(img.data!.length).toBe(data.length);
+  });
+});
+
+describe("resumed sessions", () => {
+  // resumed.jsonl: a conversation, then the copy Claude Code wrote of it on resume (new uuids, new
+  // root, same timestamps and content; multi-part user messages split one part per record; only
+  // one of two parallel calls kept), then the conversation going on from the copy's last uuid.
+  test("the copy of the earlier conversation is skipped; what follows hangs from the original", async () => {
+    const s = await parse("resumed.jsonl");
+    expect(shape(s)).toEqual(["prompt,thinking,tool,tool,text,tool,text,notice,text", "prompt,text", "prompt,text", "prompt,text"]);
+    // "commit!" typed again (another timestamp) stays twice
+    expect(ofKind(s, "prompt").map((p) => p.text)).toEqual(["read plan.md and notes.md", "commit!", "commit!", "thanks"]);
+    expect(s.turns.some((t) => t.abandoned)).toBe(false);
+    expect(ofKind(s, "tool").map((t) => t.toolUseId)).toEqual(["toolu_a", "toolu_b", "toolu_task"]);
+    expect(tool(s, "toolu_a").result?.text).toBe("plan");
+    expect(tool(s, "toolu_b").result?.text).toBe("notes");
+    // one sub-agent, on the original call; no unclaimed copy of it
+    expect(tool(s, "toolu_task").subAgent?.turns.map((t) => t.blocks.map((b) => b.kind).join(","))).toEqual(["prompt,text"]);
+    expect(ofKind(s, "tool").filter((t) => t.name === "Task")).toHaveLength(1);
+    expect(s.usage["claude-opus-4-5"].outputTokens).toBe(5 * 8); // 8 message ids, counted once each
+    expect(s.endedAt).toBe("2026-01-21T15:40:03.000Z");
+    expect(s.title).toBe("Reading the plan");
+    checkInvariants(s);
+  });
+
+  test("a copy at the end of the file (resumed, nothing new yet) adds nothing", async () => {
+    const text = await Bun.file(join(FIX, "resumed.jsonl")).text();
+    const lines = text.trim().split("\n");
+    const s = parseClaudeText(lines.slice(0, lines.findIndex((l) => l.includes('"uuid":"n01"'))).join("\n"));
+    expect(ofKind(s, "prompt").map((p) => p.text)).toEqual(["read plan.md and notes.md", "commit!"]);
+    expect(s.endedAt).toBe("2026-01-21T15:31:01.000Z");
+  });
+
+  test("same content at another time is no replay; a replay keeps its place in the chain", () => {
+    const L = (o: object) => JSON.stringify(o);
+    const u = (uuid: string, parentUuid: string | null, ts: string, content: string) => L({ type: "user", uuid, parentUuid, timestamp: ts, message: { role: "user", content } });
+    const a = (uuid: string, parentUuid: string, ts: string, id: string, text: string) =>
+      L({ type: "assistant", uuid, parentUuid, timestamp: ts, message: { id, role: "assistant", content: [{ type: "text", text }] } });
+    const s = parseClaudeText(
+      [
+        u("1", null, "T1", "again"),
+        a("2", "1", "T2", "m1", "ok"),
+        u("3", "2", "T3", "again"), // typed twice
+        a("4", "3", "T4", "m2", "ok"),
+        u("1c", null, "T1", "again"), // resume copy
+        a("2c", "1c", "T2", "m1", "ok"),
+        u("5", "2c", "T5", "branch from the first answer"), // a rewind made after resuming
+        a("6", "5", "T6", "m3", "fine"),
+      ].join("\n"),
+    );
+    expect(shape(s)).toEqual(["prompt,text", "x:prompt,text", "prompt,text"]);
+    expect(ofKind(s, "prompt").map((p) => p.text)).toEqual(["again", "again", "branch from the first answer"]);
+  });
+
+  test("sub-agent files: a replayed part of the transcript is skipped too", async () => {
+    const dir = mkdtempSync(join(tmpdir(), "panko-resume-"));
+    const L = (o: object) => JSON.stringify({ isSidechain: true, agentId: "r1", sessionId: "s", ...o });
+    const u = (uuid: string, parentUuid: string | null, ts: string, content: unknown) => L({ type: "user", uuid, parentUuid, timestamp: ts, message: { role: "user", content } });
+    const a = (uuid: string, parentUuid: string, ts: string, content: unknown[]) => L({ type: "assistant", uuid, parentUuid, timestamp: ts, message: { id: `m${ts}`, role: "assistant", content } });
+    const lines = [
+      u("1", null, "T1", "Find the bug"),
+      a("2", "1", "T2", [{ type: "tool_use", id: "t1", name: "Grep", input: { pattern: "bug" } }]),
+      u("3", "2", "T3", [{ type: "tool_result", tool_use_id: "t1", content: "x.ts:1" }]),
+      u("1c", null, "T1", "Find the bug"),
+      a("2c", "1c", "T2", [{ type: "tool_use", id: "t1", name: "Grep", input: { pattern: "bug" } }]),
+      u("3c", "2c", "T3", [{ type: "tool_result", tool_use_id: "t1", content: "x.ts:1" }]),
+      a("4", "3c", "T4", [{ type: "text", text: "It is in x.ts." }]),
+    ];
+    const file = join(dir, "agent-r1.jsonl");
+    writeFileSync(file, lines.join("\n") + "\n");
+    const s = await parseClaudeSession(file);
+    expect(shape(s)).toEqual(["prompt,tool,text"]);
+    expect(tool(s, "t1").result?.text).toBe("x.ts:1");
+  });
+});
+
+describe("harness notices in user lines", () => {
+  test("<task-notification> is a quiet notice: no prompt, no turn, no title", () => {
+    const L = (o: object) => JSON.stringify(o);
+    const note = (id: string, status: string, summary: string) =>
+      `<task-notification>\n<task-id>${id}</task-id>\n<status>${status}</status>\n<summary>${summary}</summary>\n<result>Done. <command-name>/x</command-name></result>\n</task-notification>\nFull transcript available at: /tmp/tasks/${id}.output`;
+    const s = parseClaudeText(
+      [
+        L({ type: "user", uuid: "1", parentUuid: null, message: { role: "user", content: note("aa5ef13", "completed", 'Agent "Poem about Thai green curry" completed') } }),
+        L({ type: "assistant", uuid: "2", parentUuid: "1", message: { id: "m1", role: "assistant", content: [{ type: "text", text: "The poem is done." }] } }),
+        L({ type: "user", uuid: "3", parentUuid: "2", message: { role: "user", content: "Write one more" } }),
+        L({ type: "assistant", uuid: "4", parentUuid: "3", message: { id: "m2", role: "assistant", content: [{ type: "text", text: "Sure." }] } }),
+        L({ type: "user", uuid: "5", parentUuid: "4", message: { role: "user", content: [{ type: "text", text: note("b1", "failed", 'Background command "make" failed with exit code 2') }] } }),
+        L({ type: "attachment", uuid: "6", parentUuid: "5", attachment: { type: "queued_command", prompt: note("c2", "completed", 'Agent "x" completed') } }),
+      ].join("\n"),
+    );
+    expect(shape(s)).toEqual(["notice,text", "prompt,text,notice,notice"]);
+    expect(ofKind(s, "notice")).toMatchObject([
+      { level: "info", subtype: "task-notification", text: 'Background task aa5ef13 completed: Agent "Poem about Thai green curry" completed' },
+      { level: "warning", subtype: "task-notification", text: 'Background task b1 failed: Background command "make" failed with exit code 2' },
+      { level: "info", subtype: "task-notification", text: 'Background task c2 completed: Agent "x" completed' },
+    ]);
+    expect(ofKind(s, "command")).toEqual([]);
+    expect(s.title).toBe("Write one more");
+  });
+
+  test("classifyUserText: notifications, caveats and reminder-only text are not prompts", () => {
+    expect(classifyUserText("<bash-notification>\n<shell-id>bb6abe4</shell-id>\n<status>completed</status>\n<summary>Background command \"dev\" completed.</summary>\n</bash-notification>")).toEqual({
+      kind: "notice",
+      level: "info",
+      subtype: "bash-notification",
+      text: 'Background command bb6abe4 completed: Background command "dev" completed.',
+    });
+    expect(classifyUserText("<task-notification>\n<task-id>a</task-id>\n<status>completed</status>\n</task-notification>\n<task-notification>\n<task-id>b</task-id>\n<status>killed</status>\n</task-notification>")).toMatchObject({
+      kind: "notice",
+      level: "warning",
+      text: "Background task a completed\nBackground task b killed",
+    });
+    expect(classifyUserText("<local-command-caveat>Caveat: The messages below were generated by the user while running local commands.</local-command-caveat>").kind).toBe("ignore");
+    expect(classifyUserText("<system-reminder>Remember the todo list.</system-reminder>").kind).toBe("ignore");
+    expect(classifyUserText("<user-prompt-submit-hook>hook said hi</user-prompt-submit-hook>").kind).toBe("ignore");
+    expect(classifyUserText("what does <task-notification> mean?")).toEqual({ kind: "prompt", text: "what does <task-notification> mean?" });
   });
 });

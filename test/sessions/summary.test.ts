@@ -96,6 +96,32 @@ describe("claude summaries", () => {
     expect(s.createdAt).toBeDefined();
   });
 
+  test("a resumed session's copy of its conversation is not counted again", () => {
+    // The fixture: 3 prompts, a task notification, then the copy Claude Code wrote on resume
+    // (same timestamps and texts, multi-part messages split), then "commit!" typed again and "thanks".
+    const s = both(join(import.meta.dir, "../fixtures/claude/resumed.jsonl"))!;
+    expect(s.prompts).toBe(4);
+    expect(s.title).toBe("Reading the plan");
+    expect(s.tools).toEqual({ Read: 2, Task: 1 });
+    // Split copy of an image prompt (also when the original line is too long to parse), a prompt
+    // typed twice at two times.
+    const big = "x".repeat(600 * 1024);
+    const copy = (r: Record<string, unknown>, content: unknown) => ({ ...r, uuid: crypto.randomUUID(), message: { role: "user", content } });
+    const small = claude.user([{ type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } }, { type: "text", text: "what is this" }]);
+    const giant = claude.user([{ type: "image", source: { type: "base64", media_type: "image/png", data: big } }, { type: "text", text: "and this" }]);
+    const again = claude.user("what is this");
+    const parts = (r: { message: { content: unknown } }) => r.message.content as unknown[];
+    const recs = [small, giant, again, copy(small, [parts(small)[0]]), copy(small, [parts(small)[1]]), copy(giant, [parts(giant)[0]]), copy(giant, "and this"), copy(again, "what is this")];
+    expect(both(writeJsonl(join(dir, "resumed-images.jsonl"), recs))!.prompts).toBe(3);
+  });
+
+  test("task notifications are not prompts nor titles", () => {
+    const note = '<task-notification>\n<task-id>aa5ef13</task-id>\n<status>completed</status>\n<summary>Agent "Poem" completed</summary>\n<result>A poem</result>\n</task-notification>\nFull transcript available at: /tmp/x.output';
+    const s = both(writeJsonl(join(dir, "notes.jsonl"), [claude.user(note), claude.assistant("m", [{ type: "text", text: "ok" }]), claude.user("the real one")]))!;
+    expect(s.prompts).toBe(1);
+    expect(s.title).toBe("the real one");
+  });
+
   test("files with no conversation are not sessions", () => {
     expect(summarizeFile(writeJsonl(join(dir, "only-summary.jsonl"), [{ type: "summary", summary: "x", leafUuid: "y" }]), "claude")).toBeNull();
     const empty = join(dir, "empty.jsonl");

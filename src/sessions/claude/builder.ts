@@ -7,19 +7,21 @@
  * Record handling (see DESIGN.md "The session model"):
  * - user: string or array content. Text parts are joined and classified with classifyUserText:
  *   prompt -> PromptBlock, command -> CommandBlock (a `<local-command-stdout>` line is attached as
- *   the output of the command just before it), interrupt -> NoticeBlock info "interrupt", isMeta
- *   and harness text -> nothing. Images -> ImageBlock (not for isMeta lines). tool_result parts
- *   are attached to their ToolBlock by tool_use_id, whichever comes first (a result that arrives
- *   before its call waits for it; one whose call never comes is shown as a ToolBlock named
- *   "unknown"); the line's `toolUseResult` becomes result.meta when the line has one result.
+ *   the output of the command just before it), interrupt -> NoticeBlock info "interrupt", harness
+ *   notices (`<task-notification>`, `<bash-notification>`) -> NoticeBlock (subtype the tag name;
+ *   they open no turn and are no prompts), isMeta and other harness text -> nothing. Images ->
+ *   ImageBlock (not for isMeta lines). tool_result parts are attached to their ToolBlock by
+ *   tool_use_id, whichever comes first (a result that arrives before its call waits for it; one
+ *   whose call never comes is shown as a ToolBlock named "unknown"); the line's `toolUseResult` becomes result.meta when the line has one result.
  *   isCompactSummary lines are the compaction summary, not prompts.
  * - assistant: lines sharing message.id are one message streamed in pieces: their content blocks
  *   follow each other; usage is counted once per message id (the max of each counter over its
  *   lines, never the sum; a message id met again later, in a rewritten copy of the conversation,
  *   is not counted twice either). thinking -> ThinkingBlock; an empty thinking with a signature,
  *   or a redacted_thinking block, -> ThinkingBlock { text: "", encrypted: true }; an empty
- *   thinking without signature is dropped. A tool_use id met again (copied conversation, new
- *   uuids) is a new call: results go to the latest call with that id still waiting for one.
+ *   thinking without signature is dropped. A tool_use id met again in a record that is not a
+ *   replay (a rewritten copy with other timestamps) is a new call: results go to the latest call
+ *   with that id still waiting for one.
  *   Model "<synthetic>" (Claude Code's own messages) is not a model; its API error messages
  *   become error notices.
  * - system: api_error -> NoticeBlock error with cause/status and retry attempt; compact_boundary
@@ -33,6 +35,12 @@
  *   whose type names an error (hook errors) -> warning notice; the rest is context: silent.
  * - any other type -> UnknownBlock with the raw record, stats.unknownRecords++.
  * - a record whose uuid was already seen is a duplicate and is skipped (Claude Code does the same).
+ * - a user/assistant record that replays an earlier one (see replayKeys: same type, timestamp and
+ *   content identity, new uuid) is skipped too: when Claude Code resumes a session it may write
+ *   the earlier conversation again into the same file under new uuids and a new root. The copy's
+ *   uuid is aliased to the original's node in the uuid index, so records chained from the copy
+ *   (the conversation after the resume) hang from the original turns. Inline sidechains and
+ *   sub-agent files get the same treatment.
  * - isSidechain records in a main file are inline sub-agents: routed to a nested builder per
  *   sidechain chain (see subagents.ts for linking).
  */
@@ -125,6 +133,12 @@ export class ClaudeSessionBuilder {
   /** Every uuid seen (later copies are duplicates), with its node: the chain walk's index. */
   private byUuid = new Map<string, ChainNode>();
   private blockIds = new Set<string>();
+  /** Replay key (see replayKeys) -> the node of the first record with it. */
+  private replayed = new Map<string, ChainNode>();
+  /** Replay key -> the inline sidechain its first record went to (main files). */
+  private sidechainReplayed = new Map<string, InlineSidechain>();
+  /** Latest timestamp of the records with replay keys (see mayReplay). */
+  private latest: string | undefined;
   private synthetic = 0;
   private tools = new Map<string, ToolBlock>();
   /** Results whose call has not been seen yet: placeholder ToolBlocks. */
@@ -154,18 +168,32 @@ export class ClaudeSessionBuilder {
     this.agentId = opts.agentId;
   }
 
-  /** Feeds one record (file order). */
-  add(rec: JsonObject, line: number): void {
+  /**
+   * Feeds one record (file order). `keys`: the record's replay keys when the caller has computed
+   * them already (a main builder routing an inline sidechain record).
+   */
+  add(rec: JsonObject, line: number, keys: string | string[] | undefined = replayKeys(rec)): void {
     const type = rec.type;
     if (this.opts.inlineSidechains && rec.isSidechain === true) {
       this.sessionRecords++;
       this.conversationRecords++;
-      this.routeSidechain(rec, line);
+      this.routeSidechain(rec, line, keys);
       return;
     }
     const uuid = str(rec.uuid);
     if (uuid !== undefined) {
       if (this.byUuid.has(uuid)) return;
+    }
+    if (keys !== undefined && this.mayReplay(rec)) {
+      const original = replayOf(this.replayed, keys);
+      if (original !== undefined) {
+        // A resumed session's copy of a record already read: the original stands for it, and
+        // records chained from the copy's uuid hang from the original.
+        this.sessionRecords++;
+        this.conversationRecords++;
+        if (uuid !== undefined) this.byUuid.set(uuid, original);
+        return;
+      }
     }
     if (typeof type === "string" && KNOWN_RECORD_TYPES.has(type)) this.sessionRecords++;
     else if (rec.sessionId !== undefined && uuid !== undefined) this.sessionRecords++;
@@ -214,6 +242,7 @@ export class ClaudeSessionBuilder {
     }
     // Bookkeeping records without uuid need no node; the rest keep the chain connected.
     if (uuid !== undefined) this.byUuid.set(uuid, node);
+    if (keys !== undefined) remember(this.replayed, keys, node);
     if (uuid !== undefined || node.blocks.length > 0) this.nodes.push(node);
   }
 
@@ -332,6 +361,9 @@ export class ClaudeSessionBuilder {
         case "interrupt":
           this.push(node, noticeBlock(this.blockId(uuid, node), ts, "info", "interrupt", cls.text));
           break;
+        case "notice":
+          this.push(node, noticeBlock(this.blockId(uuid, node), ts, cls.level, cls.subtype, cls.text));
+          break;
         case "ignore":
           break;
       }
@@ -369,6 +401,7 @@ export class ClaudeSessionBuilder {
     const msg = isObj(rec.message) ? rec.message : undefined;
     if (!msg) return;
     const uuid = node.uuid;
+    node.message = str(msg.id);
     const model = str(msg.model);
     const real = model !== undefined && model !== SYNTHETIC_MODEL;
     if (real && !this.modelSet.has(model)) {
@@ -499,6 +532,7 @@ export class ClaudeSessionBuilder {
       const cls = classifyUserText(prompt);
       if (cls.kind === "prompt") this.push(node, promptBlock(this.blockId(node.uuid, node), ts, cls.text), true);
       else if (cls.kind === "command" && cls.name) this.push(node, commandBlock(this.blockId(node.uuid, node), ts, cls.name, cls.args || undefined, undefined), true);
+      else if (cls.kind === "notice") this.push(node, noticeBlock(this.blockId(node.uuid, node), ts, cls.level, cls.subtype, cls.text));
       return;
     }
     if (type.includes("error")) {
@@ -508,9 +542,25 @@ export class ClaudeSessionBuilder {
     }
   }
 
-  private routeSidechain(rec: JsonObject, line: number): void {
+  /**
+   * Whether a record may replay an earlier one: a copy is written after its original, with the
+   * original's timestamp, so it is never later than the latest record met. The other records (most,
+   * in a file without copies) are not looked up, only remembered.
+   */
+  private mayReplay(rec: JsonObject): boolean {
+    const ts = rec.timestamp as string; // replay keys are made only for records with a timestamp
+    if (this.latest === undefined || ts > this.latest) {
+      this.latest = ts;
+      return false;
+    }
+    return true;
+  }
+
+  private routeSidechain(rec: JsonObject, line: number, keys: string | string[] | undefined): void {
     const parent = str(rec.parentUuid);
-    let sc = parent !== undefined ? this.sidechainOf.get(parent) : undefined;
+    // A replayed record goes to the sidechain its original went to (whose builder skips it).
+    let sc = keys !== undefined && this.mayReplay(rec) ? replayOf(this.sidechainReplayed, keys) : undefined;
+    if (!sc && parent !== undefined) sc = this.sidechainOf.get(parent);
     if (!sc && parent !== undefined) sc = this.lastSidechain;
     if (!sc) {
       sc = {
@@ -522,8 +572,9 @@ export class ClaudeSessionBuilder {
     }
     this.lastSidechain = sc;
     const uuid = str(rec.uuid);
-    if (uuid !== undefined) this.sidechainOf.set(uuid, sc);
-    sc.builder.add(rec, line);
+    if (uuid !== undefined && !this.sidechainOf.has(uuid)) this.sidechainOf.set(uuid, sc);
+    if (keys !== undefined) remember(this.sidechainReplayed, keys, sc);
+    sc.builder.add(rec, line, keys);
   }
 
   // -------------------------------------------------------------------------------------------
@@ -588,6 +639,76 @@ export class ClaudeSessionBuilder {
     if (this.agentId !== undefined) session.agentId = this.agentId;
     return session;
   }
+}
+
+/**
+ * What makes a user or assistant record a replay of an earlier one. When Claude Code resumes a
+ * session it may write the earlier conversation again into the same file, with new uuids and a
+ * new root but the same timestamps and content; it also splits a user message of several text
+ * parts into one record per part. So each content part has a key: record type, timestamp and the
+ * part's identity (assistant: message id, block type and block id, or the text's length; user:
+ * the tool_use id of a tool result, the text itself, an image's size). A record all of whose
+ * part keys belong to earlier records is a replay. A prompt typed twice has two timestamps, so
+ * other keys. Only fields of the parsed record are read (no line is scanned).
+ *
+ * Returns one key (the usual one-part record), several, or undefined for a record with no such
+ * identity (other types, no timestamp, no content).
+ */
+export function replayKeys(rec: JsonObject): string | string[] | undefined {
+  const type = rec.type;
+  if (type !== "user" && type !== "assistant") return undefined;
+  const ts = rec.timestamp;
+  const msg = rec.message;
+  if (typeof ts !== "string" || !isObj(msg)) return undefined;
+  const content = msg.content;
+  const prefix = type === "user" ? `u\u0000${ts}\u0000` : `a\u0000${ts}\u0000${str(msg.id) ?? ""}\u0000`;
+  if (typeof content === "string") return `${prefix}text:${content}`;
+  if (!Array.isArray(content)) return undefined;
+  if (content.length === 1) return isObj(content[0]) ? prefix + partIdentity(content[0], type === "user") : undefined;
+  let one: string | undefined;
+  let many: string[] | undefined;
+  for (let i = 0; i < content.length; i++) {
+    const part = content[i];
+    if (!isObj(part)) continue;
+    const key = prefix + partIdentity(part, type === "user");
+    if (one === undefined) one = key;
+    else (many ??= [one]).push(key);
+  }
+  return many ?? one;
+}
+
+function partIdentity(part: JsonObject, user: boolean): string {
+  let key = typeof part.type === "string" ? `${part.type}:` : ":";
+  const id = str(part.id) ?? str(part.tool_use_id);
+  if (id !== undefined) key += id;
+  else if (typeof part.text === "string") key += user ? part.text : part.text.length;
+  else if (typeof part.thinking === "string") key += part.thinking.length;
+  else if (isObj(part.source)) {
+    const data = part.source.data ?? part.source.url ?? part.source.path;
+    if (typeof data === "string") key += data.length;
+  }
+  return key;
+}
+
+/** What an earlier record left under every one of `keys`, or undefined when some key is new. */
+function replayOf<T>(seen: Map<string, T>, keys: string | string[]): T | undefined {
+  if (typeof keys === "string") return seen.get(keys);
+  let first: T | undefined;
+  for (let i = 0; i < keys.length; i++) {
+    const v = seen.get(keys[i]);
+    if (v === undefined) return undefined;
+    first ??= v;
+  }
+  return first;
+}
+
+/** Records `value` under the keys no earlier record has. */
+function remember<T>(seen: Map<string, T>, keys: string | string[], value: T): void {
+  if (typeof keys === "string") {
+    if (!seen.has(keys)) seen.set(keys, value);
+    return;
+  }
+  for (const k of keys) if (!seen.has(k)) seen.set(k, value);
 }
 
 function firstOf(turns: Turn[], pick: (b: Block) => string | undefined): string | undefined {

@@ -16,7 +16,11 @@
  *   placed just before the turn that replaced it (the main-path child of the fork point starts a
  *   new turn), never interleaved with the main path. Side branches with no content (results of
  *   parallel tool calls, which Claude Code chains off the calling line; progress; notices) are
- *   not rewinds: they stay in file order.
+ *   not rewinds: they stay in file order. Nor is a branch whose first node continues the fork
+ *   point's assistant message (same message id): parallel tool calls are written one line each,
+ *   chained one after the other, and the conversation may go on from the result of an earlier
+ *   call, leaving the later calls (and their results) on a side branch. A rewind never continues
+ *   the message it forks from.
  * - Records without uuid, and chains that never join the main path (a compaction whose logical
  *   parent is missing, an older copy of the conversation), keep their place in file order.
  *
@@ -40,6 +44,8 @@ export interface ChainNode {
   userInput?: Set<Block>;
   /** Has real content (used to tell a rewound branch from parallel tool results). */
   content: boolean;
+  /** Assistant message id (lines of one streamed message share it); undefined for other records. */
+  message: string | undefined;
 
   // Working state of assembleTurns, set by it (callers need not fill it). It lives on the nodes,
   // not in a node -> state map or in state objects: on a 100 MB file (50,000 nodes) those were
@@ -69,6 +75,7 @@ export function chainNode(seq: number, uuid: string | undefined, parent: string 
     blocks,
     userInput: undefined,
     content: false,
+    message: undefined,
     parentNode: undefined,
     main: false,
     mainChild: undefined,
@@ -159,6 +166,7 @@ export function assembleTurns(nodes: ChainNode[], lookup?: (uuid: string) => Cha
     for (const root of roots) {
       const branch = root.branch!;
       if (!branch.some((n) => n.content)) continue;
+      if (root.message !== undefined && root.message === root.parentNode?.message) continue; // parallel tool calls
       for (const n of branch) n.abandoned = true;
       const replacement = root.parentNode?.mainChild;
       if (replacement) (replacement.before ??= []).push(branch);

@@ -1,13 +1,20 @@
 /**
  * What a Claude Code user text really is. User lines carry real prompts, but also slash-command
- * wrappers, local command output, IDE context and system reminders; only real prompts count as
- * prompts (for turns, titles and counts).
+ * wrappers, local command output, IDE context, system reminders and notices the harness injects
+ * (background task / shell completion: `<task-notification>`, `<bash-notification>`); only real
+ * prompts count as prompts (for turns, titles and counts).
+ *
+ * Kinds: prompt (what the user typed); command (slash command, `!` bash input, or local command
+ * output); interrupt; notice (a harness notice shown quietly, never a prompt: a background task
+ * or shell that finished); ignore (isMeta lines, the local-command caveat, text that is only
+ * IDE/harness context).
  */
 
 export type UserText =
   | { kind: "prompt"; text: string }
   | { kind: "command"; name: string; args?: string; output?: string }
   | { kind: "interrupt"; text: string }
+  | { kind: "notice"; level: "info" | "warning"; subtype: string; text: string }
   | { kind: "ignore" };
 
 const tag = (name: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`);
@@ -20,7 +27,14 @@ const BASH_STDOUT = tag("bash-stdout");
 const BASH_STDERR = tag("bash-stderr");
 
 /** Context the IDE or the harness adds around a prompt: not what the user typed. */
-const CONTEXT_WRAPPERS = /<(ide_opened_file|ide_selection|ide_diagnostics|system-reminder|user-prompt-submit-hook)>[\s\S]*?<\/\1>/g;
+const CONTEXT_WRAPPERS = /<(ide_opened_file|ide_selection|ide_diagnostics|system-reminder|user-prompt-submit-hook|local-command-caveat)>[\s\S]*?<\/\1>/g;
+
+/** A user text that starts with a background task / shell completion notice. */
+const NOTIFICATION_START = /^\s*<(?:task|bash)-notification>/;
+const NOTIFICATION = /<(task|bash)-notification>([\s\S]*?)<\/\1-notification>/g;
+const TASK_ID = /<(?:task-id|task_id|shell-id)>([\s\S]*?)<\/(?:task-id|task_id|shell-id)>/;
+const STATUS = tag("status");
+const SUMMARY = tag("summary");
 
 /** Removes IDE/harness context wrappers, leaving what the user typed. */
 export function stripContextWrappers(text: string): string {
@@ -30,6 +44,8 @@ export function stripContextWrappers(text: string): string {
 /** Classifies the text of a user line (a string content, or its text parts joined). */
 export function classifyUserText(raw: string, isMeta = false): UserText {
   if (isMeta) return { kind: "ignore" };
+  // Before the command check: a notice's <result> may quote anything, command tags included.
+  if (NOTIFICATION_START.test(raw)) return notification(raw);
   const name = COMMAND_NAME.exec(raw);
   if (name) {
     const args = COMMAND_ARGS.exec(raw)?.[1]?.trim();
@@ -52,4 +68,34 @@ export function classifyUserText(raw: string, isMeta = false): UserText {
   const text = stripContextWrappers(raw);
   if (!text) return { kind: "ignore" };
   return { kind: "prompt", text };
+}
+
+/**
+ * `<task-notification>` / `<bash-notification>` user text (one or more notices, then a line such as
+ * "Full transcript available at: ..." or "Read the output file ..."): one line per notice, e.g.
+ * `Background task aa5ef13 completed: Agent "Poem about Thai green curry" completed`. The agent's
+ * full result is not repeated: it is the sub-agent's own transcript / the task's output.
+ */
+function notification(raw: string): UserText {
+  const lines: string[] = [];
+  let failed = false;
+  let subtype = "task-notification";
+  for (const m of raw.matchAll(NOTIFICATION)) {
+    const body = m[2];
+    if (lines.length === 0) subtype = `${m[1]}-notification`;
+    // The nested <result> may hold tags of its own: read the fields before it.
+    const resultAt = body.indexOf("<result>");
+    const head = resultAt === -1 ? body : body.slice(0, resultAt);
+    const id = TASK_ID.exec(head)?.[1]?.trim();
+    const status = STATUS.exec(head)?.[1]?.trim();
+    const summary = SUMMARY.exec(head)?.[1]?.trim();
+    if (status && /fail|error|kill/i.test(status)) failed = true;
+    let line = m[1] === "bash" ? "Background command" : "Background task";
+    if (id) line += ` ${id}`;
+    line += ` ${status || "finished"}`;
+    if (summary) line += `: ${summary}`;
+    lines.push(line);
+  }
+  if (lines.length === 0) lines.push("Background task notification"); // unterminated: say what it was
+  return { kind: "notice", level: failed ? "warning" : "info", subtype, text: lines.join("\n") };
 }

@@ -25,7 +25,10 @@
  * What counts: sidechain lines (`isSidechain: true`, the old inline sub-agent layout) are sub-agent
  * work and are left out of prompts, assistant messages, tools and models, as the newer sub-agent
  * files are. Prompts are user texts classifyUserText calls prompts (not isMeta, not command
- * wrappers, not tool results); an image-only user message counts as a prompt. Assistant messages
+ * wrappers, not harness notices, not tool results); an image-only user message counts as a prompt.
+ * A prompt met again with the same timestamp and text is not counted again: a resumed session may
+ * hold a copy of its earlier conversation (new uuids, same timestamps and content), and the copy
+ * may split a message of several text parts into one line per part. Assistant messages
  * are distinct `message.id`s (streamed lines share one). Tool calls are deduplicated by tool_use
  * id. The `<synthetic>` model is not a model. Title: custom-title, else ai-title, else the last
  * `summary` record, else the first real prompt, else the first slash command (`/name args`).
@@ -39,6 +42,8 @@ import { MarkerCounter, jsonStringAt, jsonStringField, parseLine, readLines, typ
 import { EXACT_MAX_BYTES, UNTITLED, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
 
 const PREFIX = 2048;
+/** Stands for "an image" in the keys of counted prompts (no prompt text holds a NUL). */
+const IMAGE_KEY = "\u0000image";
 const TOOL_USE = Buffer.from('"type":"tool_use"');
 const TOOL_TAIL = 512;
 
@@ -51,6 +56,8 @@ class ClaudeAccumulator {
   firstTs?: string;
   lastTs?: string;
   prompts = 0;
+  /** timestamp + prompt text of the prompts counted (a resumed session's copy is not counted again). */
+  private promptKeys = new Set<string>();
   firstPrompt?: string;
   firstCommand?: string;
   customTitle?: string;
@@ -90,24 +97,37 @@ class ClaudeAccumulator {
     else this.anonymousMessages++;
   }
 
-  userText(text: string, isMeta: boolean) {
+  /** A user text; `image`: the message also carries an image (or may: a giant line). */
+  userText(text: string, isMeta: boolean, ts: unknown, image = false) {
     const kind = classifyUserText(text, isMeta);
     if (kind.kind === "command" && kind.name && this.firstCommand === undefined) {
       this.firstCommand = kind.args ? `${kind.name} ${kind.args}` : kind.name;
     }
     if (kind.kind !== "prompt") return;
+    // A copy may split text and image into lines of their own: the image-only line is no prompt.
+    if (image) this.replayed(ts, IMAGE_KEY);
+    if (this.replayed(ts, kind.text)) return;
     this.prompts++;
     this.firstPrompt ??= kind.text;
   }
 
   /** An image-only (or unreadable) user message that is not a tool result. */
-  bareUserPrompt() {
-    this.prompts++;
+  bareUserPrompt(ts: unknown) {
+    if (!this.replayed(ts, IMAGE_KEY)) this.prompts++;
   }
 
-  /** Exact mode: one parsed record. */
-  record(r: Rec) {
-    if (typeof r.timestamp === "string") this.time(r.timestamp);
+  /** Whether a prompt with this timestamp and text was counted already (and notes it if not). */
+  private replayed(ts: unknown, text: string): boolean {
+    if (typeof ts !== "string") return false;
+    const key = `${ts}\u0000${text}`;
+    if (this.promptKeys.has(key)) return true;
+    this.promptKeys.add(key);
+    return false;
+  }
+
+  /** One parsed record; `timed`: take its timestamp as a time of the session (exact mode). */
+  record(r: Rec, timed = true) {
+    if (timed && typeof r.timestamp === "string") this.time(r.timestamp);
     const side = r.isSidechain === true;
     switch (r.type) {
       case "user": {
@@ -152,18 +172,22 @@ class ClaudeAccumulator {
   private user(r: Rec) {
     const content = (r.message as Rec | undefined)?.content;
     const isMeta = r.isMeta === true;
-    if (typeof content === "string") return this.userText(content, isMeta);
+    if (typeof content === "string") return this.userText(content, isMeta, r.timestamp);
     if (!Array.isArray(content)) return;
     const texts: string[] = [];
     let other = false;
+    let image = false;
     for (const part of content as Rec[]) {
       if (!part) continue;
       if (part.type === "tool_result") return; // tool results are never prompts
       if (part.type === "text" && typeof part.text === "string") texts.push(part.text);
-      else other = true;
+      else {
+        other = true;
+        if (part.type === "image") image = true;
+      }
     }
-    if (texts.length) this.userText(texts.join("\n"), isMeta);
-    else if (other && !isMeta) this.bareUserPrompt();
+    if (texts.length) this.userText(texts.join("\n"), isMeta, r.timestamp, image);
+    else if (other && !isMeta) this.bareUserPrompt(r.timestamp);
   }
 }
 
@@ -230,7 +254,7 @@ function scanSink(acc: ClaudeAccumulator): LineSink {
           // Prompt candidates are parsed exactly (they are few and small).
           {
             const r = parseLine(buf, start, end);
-            if (r) acc.record({ ...r, timestamp: undefined });
+            if (r) acc.record(r, false);
           }
           return;
         case "assistant": {
@@ -244,7 +268,7 @@ function scanSink(acc: ClaudeAccumulator): LineSink {
         }
         case "title": {
           const r = parseLine(buf, start, end);
-          if (r) acc.record({ ...r, timestamp: undefined });
+          if (r) acc.record(r, false);
           return;
         }
         default:
@@ -340,8 +364,8 @@ function giantHandler(acc: ClaudeAccumulator): LineSink["giant"] {
       const texts = [...allStrings(userPrefix, '"type":"text","text":"'), ...allStrings(end, '"type":"text","text":"')];
       const content = jsonStringField(userPrefix, "content", userPrefix.indexOf('"message":'));
       if (content !== undefined) texts.unshift(content);
-      if (texts.length) acc.userText(texts.join("\n"), false);
-      else acc.bareUserPrompt();
+      if (texts.length) acc.userText(texts.join("\n"), false, ts, true);
+      else acc.bareUserPrompt(ts);
       userPrefix = undefined;
     }
   };
