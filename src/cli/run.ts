@@ -4,6 +4,7 @@
  */
 import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
+import { loadConfig } from "../config.ts";
 import { PankoError, describeError, isPankoError, usageError } from "../errors.ts";
 import { configureLog, log } from "../log.ts";
 import type { Command, OptionSpecs } from "./command.ts";
@@ -92,6 +93,7 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.verbose) configureLog({ verbose: true });
+  configureLogFile();
   if (values.help) {
     io.out(commandHelp(command, path, io));
     return 0;
@@ -108,6 +110,16 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
   log.debug(`running ${path}`, argv);
   const code = await command.run({ values: values as never, positionals: parsed.positionals, io, signal });
   return code ?? 0;
+}
+
+/** Debug logs also go to the config's log_file when set (a broken config is `config`'s to report). */
+function configureLogFile(): void {
+  try {
+    const file = loadConfig().config.log_file;
+    if (file) configureLog({ file });
+  } catch {
+    // The command itself reports a broken config if it needs one.
+  }
 }
 
 function translateParseError(e: unknown, specs: OptionSpecs, path: string): PankoError {

@@ -60,6 +60,23 @@ describe("cli", () => {
   });
 });
 
+describe("logging", () => {
+  test("log_file from the config receives debug lines, not the terminal", async () => {
+    const { writeConfigKey } = await import("../../src/config.ts");
+    const { configureLog } = await import("../../src/log.ts");
+    const file = `${process.env.PANKO_TEST_ROOT}/panko.log`;
+    writeConfigKey("log_file", file);
+    try {
+      const r = await run("config", "path");
+      expect(r.err).toBe("");
+      expect(await Bun.file(file).text()).toContain("running panko config path");
+    } finally {
+      writeConfigKey("log_file", undefined);
+      configureLog({ file: "" });
+    }
+  });
+});
+
 describe("nearest", () => {
   test("finds typos and prefixes, not unrelated words", () => {
     expect(nearest("lst", ["list", "check", "view"])).toBe("list");
