@@ -11,7 +11,7 @@ import { inlineImageSrc, renderPageChunks } from "../render/page.ts";
 import { formatBytes } from "../render/escape.ts";
 import type { Block, Session } from "../sessions/model.ts";
 import { parseSession } from "../sessions/parse.ts";
-import { resolveSessionRef } from "../sessions/resolve.ts";
+import { resolveSessionPath } from "../sessions/resolve.ts";
 import { defineCommand } from "./command.ts";
 
 export const FORMATS = ["html", "md", "json"] as const;
@@ -98,21 +98,6 @@ export function writeAtomically(file: string, chunks: Iterable<string>, signal?:
   return statSync(file).size;
 }
 
-/**
- * A file path is used as it is (parseSession checks that it is a session); anything else goes
- * through resolveSessionRef. Resolving a path summarises the file, a scan that costs ~0.2 s on a
- * 100 MB session, for nothing the export needs.
- */
-function sessionPath(ref: string, cwd: string, env: Record<string, string | undefined>): string {
-  const file = resolve(cwd, ref);
-  try {
-    if (statSync(file).isFile()) return file;
-  } catch {
-    // not a plain path: an id, a prefix, `latest`, `~/...`
-  }
-  return resolveSessionRef(ref, { env, cwd }).path;
-}
-
 function parseMaxLines(value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   if (!/^\s*\d+\s*$/.test(value)) throw usageError(`--max-output-lines must be a whole number of lines (0 or more), not "${value}"`);
@@ -147,7 +132,7 @@ export default defineCommand({
       throw usageError("not writing an HTML page to the terminal", ["Use -o FILE, or redirect: panko export SESSION > session.html"]);
     }
 
-    const path = sessionPath(ref!, io.cwd, io.env);
+    const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
     let session = await parseSession(path);
     if (values["no-thinking"]) session = withoutThinking(session);
     // The parser's garbage goes before rendering adds its own: the peak stays the parser's.

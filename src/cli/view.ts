@@ -5,7 +5,7 @@ import { log } from "../log.ts";
 import { configFile } from "../paths.ts";
 import { openBrowser } from "../platform/open.ts";
 import { parseSession } from "../sessions/parse.ts";
-import { resolveSessionRef } from "../sessions/resolve.ts";
+import { resolveSessionPath } from "../sessions/resolve.ts";
 import { startViewer } from "../viewer/server.ts";
 import { defineCommand } from "./command.ts";
 import type { Io } from "./io.ts";
@@ -58,7 +58,7 @@ export default defineCommand({
     const c = io.colors;
     const host = values.host?.trim() || "127.0.0.1";
     const port = wantedPort(values.port, io);
-    const { path } = resolveSessionRef(ref!, { env: io.env, cwd: io.cwd });
+    const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
 
     const viewer = await startViewer({ path, load: () => parseSession(path), host, port, portRange: 100 });
     try {

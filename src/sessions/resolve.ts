@@ -26,6 +26,17 @@ export interface ResolvedSession {
 
 const HINT = "run `panko list` to see your sessions";
 
+/**
+ * The file a reference names, for commands that parse it next (view, export): an existing file is
+ * taken as it is, without summarising it (the parser says whether it is a session, and a summary
+ * of a large file costs a scan); ids, prefixes and `latest` go through the index.
+ */
+export function resolveSessionPath(ref: string, opts: ResolveOptions = {}): string {
+  const path = expandPath(ref.trim(), opts.env ?? process.env, opts.cwd);
+  if (ref.trim() && ref.trim() !== "latest" && existsSync(path) && statSync(path).isFile()) return safeRealpath(path);
+  return resolveSessionRef(ref, opts).path;
+}
+
 export function resolveSessionRef(ref: string, opts: ResolveOptions = {}): ResolvedSession {
   const env = opts.env ?? process.env;
   const trimmed = ref.trim();

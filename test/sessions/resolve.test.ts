@@ -67,3 +67,21 @@ describe("resolveSessionRef", () => {
     expect(thrown(() => resolveSessionRef("latest", { env: { ...env, HOME: join(home, "none"), CODEX_HOME: join(home, "none") } })).code).toBe("not-found");
   });
 });
+
+describe("resolveSessionPath", () => {
+  test("an existing file is taken as it is, without reading it", async () => {
+    const { resolveSessionPath } = await import("../../src/sessions/resolve.ts");
+    const { mkdtempSync, writeFileSync, realpathSync } = await import("node:fs");
+    const { join } = await import("node:path");
+    const dir = mkdtempSync(join(process.env.PANKO_TEST_ROOT!, "rp-"));
+    const file = join(dir, "anything.jsonl");
+    writeFileSync(file, "not even json\n");
+    expect(resolveSessionPath(file)).toBe(realpathSync(file));
+    expect(resolveSessionPath("anything.jsonl", { cwd: dir })).toBe(realpathSync(file));
+  });
+
+  test("ids and unknown refs still go through the index", async () => {
+    const { resolveSessionPath } = await import("../../src/sessions/resolve.ts");
+    expect(() => resolveSessionPath("no-such-session-id", { files: [] })).toThrow(/no session matches/);
+  });
+});
