@@ -26,11 +26,16 @@ export function fileEditHtml(edit: FileEdit, opts: { header?: boolean } = {}): s
   for (const h of edit.hunks) for (const l of h.lines) size += l.text.length;
   const hl = size <= HIGHLIGHT_DIFF_MAX && lang !== undefined;
   const rows: string[] = [];
-  // Gutters only when some position is known (Claude Edit without context, Codex patches have none).
+  // Gutters only when some position is known (Claude Edit without context, Codex patches have none),
+  // and only the side that has lines: a new file has no old numbers, a deleted one no new ones.
   const numbered = edit.hunks.some((h) => h.oldStart > 0 || h.newStart > 0);
+  const oldCol = numbered && edit.hunks.some((h) => h.lines.some((l) => l.op !== "+"));
+  const newCol = numbered && edit.hunks.some((h) => h.lines.some((l) => l.op !== "-"));
+  // "@@ -0,0 +1,8 @@" over a whole new (or deleted) file says nothing the badge does not.
+  const whole = edit.hunks.length === 1 && (edit.change === "create" || edit.change === "delete");
   for (const h of edit.hunks) {
     const known = h.oldStart > 0 || h.newStart > 0;
-    if (edit.hunks.length > 1 || known) {
+    if (!whole && (edit.hunks.length > 1 || known)) {
       rows.push(`<span class="dl hk">${known ? esc(`@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@`) : "@@"}\n</span>`);
     }
     let o = h.oldStart;
@@ -40,7 +45,7 @@ export function fileEditHtml(edit: FileEdit, opts: { header?: boolean } = {}): s
       const nn = known && l.op !== "-" ? n++ : undefined;
       const text = hl ? highlight(l.text, lang) : esc(l.text);
       rows.push(
-        `<span class="dl ${OP_CLASS[l.op] ?? "ctx"}">${numbered ? `<span class=ln data-n="${on ?? ""}"></span><span class=ln data-n="${nn ?? ""}"></span>` : ""}<span class=op>${l.op}</span>${text}\n</span>`,
+        `<span class="dl ${OP_CLASS[l.op] ?? "ctx"}">${oldCol ? `<span class=ln data-n="${on ?? ""}"></span>` : ""}${newCol ? `<span class=ln data-n="${nn ?? ""}"></span>` : ""}<span class=op>${l.op}</span>${text}\n</span>`,
       );
     }
   }

@@ -41,6 +41,6 @@ export function renderEdit(block: ToolBlock, ctx: Ctx): string {
   const files = edits.length > 1 ? ` <span class="muted">${edits.length} files</span>` : "";
   const one = edits.length === 1 ? edits[0] : undefined;
   const shown = one ? (one.change === "move" && one.movePath ? `${esc(one.path)} → ${esc(one.movePath)}` : esc(one.path)) : esc(path);
-  const arg = edits.length > 1 ? files : `<code class="path">${shown}</code>${one ? changeBadge(one) : ""}`;
+  const arg = edits.length > 1 ? files : `${shown ? `<code class="path">${shown}</code>` : ""}${one ? changeBadge(one) : ""}`;
   return frame(block, { kind: "edit", label: block.name, arg, extra: edits.length ? countsHtml(added, removed) : "", body }, ctx);
 }
