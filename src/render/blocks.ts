@@ -73,6 +73,22 @@ function notice(b: NoticeBlock): string {
   return `<details class="${cls}"><summary>${label}${timeTag(b.timestamp)}</summary>${pre(esc(b.text))}</details>`;
 }
 
+/** Runs this long of same-kind notices (e.g. an API retry loop) fold into one line. */
+export const NOTICE_RUN_MIN = 3;
+
+/**
+ * A run of notices of one subtype and level, as one collapsed line: how many, and the last one's
+ * text (where a retry loop ended up); every notice inside.
+ */
+export function noticeRun(run: NoticeBlock[]): string {
+  const last = run[run.length - 1];
+  const cls = `blk notice lv-${last.level === "error" || last.level === "warning" ? last.level : "info"}`;
+  const first = last.text.split("\n", 1)[0];
+  const short = first.length > 140 ? first.slice(0, 137) + "…" : first;
+  const rows = run.map((b) => `<li>${esc(b.text.split("\n", 1)[0])}${timeTag(b.timestamp)}</li>`).join("");
+  return `<details class="${cls} run"><summary><span class="nst">${esc(last.subtype)} ×${run.length}</span> ${esc(short)}${timeTag(last.timestamp)}</summary><ol class="notice-run">${rows}</ol></details>`;
+}
+
 function command(b: CommandBlock): string {
   const head = `<code>${esc(b.name)}${b.args ? ` ${esc(b.args)}` : ""}</code>`;
   const out = b.output ? stripAnsi(b.output).trim() : "";

@@ -1,6 +1,6 @@
 /** One turn: a <section id="turn-N"> with a permalink, its time and its blocks; rewound turns collapsed. */
-import type { Session, Turn } from "../sessions/model.ts";
-import { renderBlock } from "./blocks.ts";
+import type { NoticeBlock, Session, Turn } from "../sessions/model.ts";
+import { NOTICE_RUN_MIN, noticeRun, renderBlock } from "./blocks.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, timeTag } from "./escape.ts";
 
@@ -27,7 +27,24 @@ export function turnLabel(turn: Turn): string {
 
 export function turnHtml(turn: Turn, ctx: Ctx): string {
   let body = "";
-  for (const b of turn.blocks) body += renderBlock(b, ctx);
+  const blocks = turn.blocks;
+  for (let i = 0; i < blocks.length; i++) {
+    const b = blocks[i];
+    if (b.kind === "notice") {
+      let end = i + 1;
+      while (end < blocks.length) {
+        const next = blocks[end];
+        if (next.kind !== "notice" || next.subtype !== b.subtype || next.level !== b.level) break;
+        end++;
+      }
+      if (end - i >= NOTICE_RUN_MIN) {
+        body += noticeRun(blocks.slice(i, end) as NoticeBlock[]);
+        i = end - 1;
+        continue;
+      }
+    }
+    body += renderBlock(b, ctx);
+  }
   const n = turn.index;
   const head = `<div class="turn-h"><a class="pl" href="#turn-${n}" title="Link to this turn">#${n + 1}</a>${timeTag(turn.timestamp)}${
     turn.abandoned ? `<span class="badge">rewound</span>` : ""

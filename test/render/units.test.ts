@@ -120,3 +120,19 @@ describe("diffs", () => {
     expect(html).toContain(`<span class="badge new">new</span>`);
   });
 });
+
+describe("notice runs", () => {
+  test("three or more notices of one kind in a row fold into one line with a count; fewer stay as they are", async () => {
+    const { turnHtml } = await import("../../src/render/turn.ts");
+    const notice = (i: number, subtype = "api_error") => ({ kind: "notice" as const, id: `n${i}`, level: "error" as const, subtype, text: `API error (ConnectionRefused), retry ${i}/10` });
+    const ctx = { imageSrc: () => "", assets: { mode: "inline" as const } } as never;
+    const folded = turnHtml({ index: 0, id: "t", blocks: [notice(1), notice(2), notice(3), notice(4)] }, ctx);
+    expect(folded.match(/class="blk notice/g)).toHaveLength(1);
+    expect(folded).toContain("api_error ×4");
+    expect(folded).toContain("retry 4/10");
+    expect(folded.match(/<li>/g)).toHaveLength(4);
+    const kept = turnHtml({ index: 0, id: "t", blocks: [notice(1), notice(2), notice(3, "other")] }, ctx);
+    expect(kept.match(/class="blk notice/g)).toHaveLength(3);
+    expect(kept).not.toContain("×");
+  });
+});
