@@ -32,9 +32,15 @@ const HINT = "run `panko list` to see your sessions";
  * of a large file costs a scan); ids, prefixes and `latest` go through the index.
  */
 export function resolveSessionPath(ref: string, opts: ResolveOptions = {}): string {
-  const path = expandPath(ref.trim(), opts.env ?? process.env, opts.cwd);
-  if (ref.trim() && ref.trim() !== "latest" && existsSync(path) && statSync(path).isFile()) return safeRealpath(path);
-  return resolveSessionRef(ref, opts).path;
+  const file = existingFile(ref.trim(), opts.env ?? process.env, opts.cwd);
+  return file ? safeRealpath(file) : resolveSessionRef(ref, opts).path;
+}
+
+/** The file a reference names when it is a path to an existing file (`latest` never is). */
+function existingFile(ref: string, env: Env, cwd?: string): string | undefined {
+  if (!ref || ref === "latest") return undefined;
+  const path = expandPath(ref, env, cwd);
+  return existsSync(path) && statSync(path).isFile() ? path : undefined;
 }
 
 export function resolveSessionRef(ref: string, opts: ResolveOptions = {}): ResolvedSession {
@@ -49,8 +55,8 @@ export function resolveSessionRef(ref: string, opts: ResolveOptions = {}): Resol
     return { path: newest.path, summary: newest };
   }
 
-  const path = expandPath(trimmed, env, opts.cwd);
-  if (existsSync(path) && statSync(path).isFile()) return fromPath(path, env, list);
+  const file = existingFile(trimmed, env, opts.cwd);
+  if (file) return fromPath(file, env, list);
 
   const needle = trimmed.toLowerCase();
   const all = list();

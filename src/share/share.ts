@@ -9,7 +9,7 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config.ts";
 import { parseSession } from "../sessions/parse.ts";
-import { mergeCounts, redactLine, redactSession, type RedactionCounts } from "../privacy/redact.ts";
+import { redactLine, redactSession, type RedactionCounts } from "../privacy/redact.ts";
 import type { Env, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
 import { startViewer, type Viewer } from "../viewer/server.ts";
 
@@ -79,7 +79,7 @@ export async function startShare(opts: ShareOptions): Promise<Share> {
     rawLine: redact ? (line) => redactLine(line, { extraPatterns }).line : undefined,
   });
 
-  const redactions = mergeCounts({}, firstCounts ?? {});
+  const redactions = firstCounts ?? {};
   opts.onPrepared?.({ redactions, localUrl: viewer.url });
 
   let tunnel: Tunnel;
