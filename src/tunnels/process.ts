@@ -106,7 +106,8 @@ export interface StartedProcess {
  * Runs the tunnel in the background (stdin /dev/null), reports its pid as the first stderr line,
  * relays TERM/INT/HUP to it, and keeps a watcher: without a lease it reads the owner's pipe (fd 3)
  * until EOF (owner gone); with one it waits until the lease file's mtime has not changed for the
- * lease seconds. Then the watcher sends SIGTERM to the whole group, SIGKILL after the grace period.
+ * lease seconds (and removes the log files nobody reads any more). Then the watcher sends SIGTERM
+ * to the whole group, SIGKILL after the grace period.
  * When the tunnel exits on its own, the shell sweeps the group (leftover children), stops the
  * watcher and exits with the tunnel's status.
  */
@@ -135,9 +136,9 @@ pid=$!
   else
     while read -r _ <&3; do :; done
   fi
+  [ -n "$lease" ] && rm -f "$logbase.out" "$logbase.err"
   kill -TERM 0 2>/dev/null
   sleep "$grace"
-  [ -n "$lease" ] && rm -f "$logbase.out" "$logbase.err"
   kill -KILL 0 2>/dev/null
 ) >/dev/null 2>&1 &
 watch=$!
