@@ -7,10 +7,11 @@
  * tunnels under the lease, like an upgrade does: the next daemon adopts them or, after a reboot,
  * starts them again. `Shutdown {stopShares: true}` (`panko serve-stop`) stops every share.
  */
-import { closeSync, existsSync, openSync, unlinkSync, utimesSync } from "node:fs";
+import { existsSync, unlinkSync } from "node:fs";
 import { loadConfig } from "../config.ts";
 import { PankoError, describeError } from "../errors.ts";
-import { getProvider, pickProvider } from "../tunnels/registry.ts";
+import { renewLease } from "../tunnels/lease.ts";
+import { createProviders, getProvider, pickProvider } from "../tunnels/registry.ts";
 import type { Env, Lease } from "../tunnels/provider.ts";
 import { VERSION } from "../version.ts";
 import { StateDb } from "./db.ts";
@@ -85,15 +86,6 @@ async function acquire(paths: DaemonPaths, waitMs: number): Promise<DaemonLock> 
   }
 }
 
-function renewLease(file: string): void {
-  const now = new Date();
-  try {
-    utimesSync(file, now, now);
-  } catch {
-    closeSync(openSync(file, "a", 0o600));
-  }
-}
-
 export async function runDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon> {
   const env = opts.env ?? process.env;
   const version = opts.version ?? VERSION;
@@ -119,13 +111,14 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon
     leaseTimer = setInterval(() => renewLease(lease.file), LEASE_RENEW_MS);
 
     const startedAt = Date.now();
+    const providers = createProviders(); // one set for the daemon's life (one ngrok agent)
     const supervisor = new Supervisor({
       db,
       log,
       env,
       config: () => loadConfig().config,
-      pickProvider: (requested, config, e) => pickProvider(requested, config, e),
-      provider: (name) => getProvider(name),
+      pickProvider: (requested, config, e) => pickProvider(requested, config, e, providers),
+      provider: (name) => getProvider(name, providers),
       lease,
     });
 

@@ -35,6 +35,14 @@ async function share(b: Sandbox, args: string[]): Promise<ShareInfo & { status: 
 }
 const list = (b: Sandbox) => pankoJson<ShareInfo[]>(["shares", "--json"], b.env);
 
+/** share id -> the tunnel pid the daemon recorded. */
+function tunnelPids(b: Sandbox): Map<string, number> {
+  const db = new Database(join(b.dataDir, "state.db"), { readonly: true });
+  const rows = db.query("SELECT id, tunnel_pid FROM shares").all() as { id: string; tunnel_pid: number }[];
+  db.close();
+  return new Map(rows.map((r) => [r.id, r.tunnel_pid]));
+}
+
 async function stopAll(b: Sandbox) {
   const r = await panko(["serve-stop"], b.env);
   expect(r.code).toBe(0);
@@ -188,6 +196,7 @@ describe("daemon: concurrency and restarts", () => {
   test("kill -9 of the daemon: the next `panko shares` brings every share back, same token, db intact", async () => {
     const b = box();
     const made = await Promise.all(Array.from({ length: 5 }, () => share(b, [b.session()])));
+    const tunnelsBefore = tunnelPids(b);
     const [daemon] = daemonPids(b);
     process.kill(daemon!, "SIGKILL");
     await waitFor("the daemon to die", () => !daemonPids(b).includes(daemon!));
@@ -206,11 +215,25 @@ describe("daemon: concurrency and restarts", () => {
       expect(new URL(now.publicUrl!).pathname).toBe(new URL(m.publicUrl!).pathname);
       expect((await fetch(now.localUrl!)).status).toBe(200);
     }
+    // Adopted, not replaced: the very same tunnel processes carry the shares.
+    expect(tunnelPids(b)).toEqual(tunnelsBefore);
+    expect(readFileSync(join(b.dataDir, "daemon.log"), "utf8")).toContain("tunnel adopted");
     const db = new Database(join(b.dataDir, "state.db"), { readonly: true });
     expect((db.query("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check).toBe("ok");
     db.close();
     await stopAll(b);
   }, 60_000);
+
+  test("kill -9 of the daemon and no new one: its tunnels exit by themselves after the grace window", async () => {
+    const b = box({ PANKO_LEASE_GRACE_MS: "2000" });
+    await share(b, [b.session()]);
+    await share(b, [b.session()]);
+    const tunnels = [...tunnelPids(b).values()];
+    for (const pid of daemonPids(b)) process.kill(pid, "SIGKILL");
+    await Bun.sleep(500);
+    expect(tunnels.every((pid) => sandboxPids(b).includes(pid))).toBe(true); // still up within the window
+    await waitFor("every tunnel to go", () => sandboxPids(b).length === 0, 20_000);
+  }, 40_000);
 
   test("a tunnel that dies is restarted; one that always fails ends in error with the reason", async () => {
     const b = box();
@@ -250,6 +273,7 @@ describe("daemon: concurrency and restarts", () => {
     const oldEnv = { ...b.env, PANKO_DAEMON_VERSION: "0.0.1" };
     const s = await pankoJson<ShareInfo>(["share", b.session(), "--json"], oldEnv);
     const oldPid = daemonPids(b)[0]!;
+    const tunnelAtOld = tunnelPids(b).get(s.id);
     const st0 = await pankoJson<{ version: string }>(["serve-status", "--json"], b.env);
     expect(st0.version).toBe("0.0.1");
     const after = await list(b); // this client is the real version
@@ -257,7 +281,8 @@ describe("daemon: concurrency and restarts", () => {
     expect(st1.version).not.toBe("0.0.1");
     expect(st1.pid).not.toBe(oldPid);
     const again = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
-    expect(new URL(again.publicUrl!).pathname).toBe(new URL(s.publicUrl!).pathname);
+    expect(again.publicUrl).toBe(s.publicUrl);
+    expect(tunnelPids(b).get(s.id)).toBe(tunnelAtOld);
     expect(after.some((x) => x.id === old.id)).toBe(true);
     await stopAll(b);
   }, 60_000);
