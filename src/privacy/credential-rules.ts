@@ -39,7 +39,7 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
     pattern:
       /^[ \t+\-]*(?:export[ \t]+)?(?<q>["']?)(?<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})\k<q>[ \t]*(?:=|:)[ \t]*(?:"(?<secretQ>[^"\n]+)"|'(?<secretQ2>[^'\n]+)'|(?<secretB>[^\s"'#;]+))[ \t]*(?:[#;].*)?\r?$/dgm,
     validator: validateLine,
-    hint: /pass|pwd|pw\b|secret|token|auth|key|credential|creds/i,
+    hint: /[=:](?<=(?:pass|pwd|pw|secret|token|auth|key|credentials?|creds)["']?[ \t]*[=:])/i,
   },
   {
     // .netrc: `machine host login me password X` (one line or several)
@@ -59,7 +59,7 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
         return false;
       }
     },
-    hint: /basic[ \t]/i,
+    hint: /[Bb]asic[ \t]+[A-Za-z0-9+\/]{12}/,
   },
   {
     // docker `config.json`: `"auths": {"host": {"auth": "<base64 user:pass>"}}`, and `identitytoken`
@@ -73,7 +73,7 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
     kind: "cli-password",
     pattern: /(?<![\w-])(?:-u|--user|--proxy-user)[ \t]*=?[ \t]*["']?[^\s:"']+:(?<secret>[^\s"']{3,})/dg,
     validator: (s) => !isPlaceholder(s) && !/^\$/.test(s),
-    hint: /-u|--user|--proxy-user/,
+    hint: /(?:-u|--user|--proxy-user)[ \t]*=?[ \t]*["']?[^\s:"']+:/,
   },
   {
     // `mysql -pSECRET`, `mysqldump -uroot -pSECRET`, `mariadb -pSECRET`
@@ -84,4 +84,6 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
   },
 ];
 
-export const CREDENTIAL_HINTS = String.raw`[Pp]ass|PASS|[Pp]wd|PWD|[Pp][Ww]\b|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]uth|AUTH|[Kk]ey|KEY|[Cc]redential|CREDENTIAL|[Cc]reds|CREDS|[Bb]asic|BASIC|password[ \t]|"(?:auth|identitytoken|registrytoken)"|-u|--user|mysql|mariadb`;
+// The credential-name alternative looks at each `=` / `:` and behind it (much cheaper than trying
+// every keyword at every position); `"auth":` and `"identitytoken":` are covered by it.
+export const CREDENTIAL_HINTS = String.raw`[=:](?<=(?:[Pp]ass|PASS|[Pp]wd|PWD|[Pp][Ww]|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]uth|AUTH|[Kk]ey|KEY|[Cc]redentials?|CREDENTIALS?|[Cc]reds|CREDS)["']?[ \t]*[=:])|[Bb]asic[ \t]|password[ \t]|[ \t](?:-u|--user|--proxy-user)[ \t=]|mysql|mariadb`;

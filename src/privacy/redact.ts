@@ -195,16 +195,18 @@ function applyRule(text: string, rule: SecretRule, counts: RedactionCounts, hits
       from = retry; // not a secret: search again from the next character (or anchor hit)
       continue;
     }
+    const kind = rule.kindOf ? rule.kindOf(m) : rule.kind;
     if (hits) {
-      hits.push({ kind: rule.kind, value: text.slice(start, end), context: text.slice(Math.max(0, start - 40), Math.min(text.length, end + 20)), start, end });
+      hits.push({ kind, value: text.slice(start, end), context: text.slice(Math.max(0, start - 40), Math.min(text.length, end + 20)), start, end });
     }
-    out += text.slice(last, start) + marker(rule.kind);
+    out += text.slice(last, start) + marker(kind);
     last = end;
     n++;
+    if (rule.kindOf) counts[kind] = (counts[kind] ?? 0) + 1;
     from = Math.max(m.index + m[0].length, end);
   }
   if (n === 0) return text;
-  counts[rule.kind] = (counts[rule.kind] ?? 0) + n;
+  if (!rule.kindOf) counts[rule.kind] = (counts[rule.kind] ?? 0) + n;
   return out + text.slice(last);
 }
 
@@ -540,8 +542,13 @@ class Walker {
   session(s: Session, fieldPrefix?: string): Session {
     const nested = fieldPrefix !== undefined;
     if (nested) this.fieldPrefix = fieldPrefix;
-    else this.place = { turn: 0, block: 0, field: "" };
-    const head = this.at(nested ? "title" : "title", () => this.title(s));
+    return this.assemble(s, s.turns.map((t) => this.turn(t, nested)), nested);
+  }
+
+  /** The session-level fields of `s` with `turns` already redacted. */
+  assemble(s: Session, turns: Turn[], nested: boolean): Session {
+    if (!nested) this.place = { turn: 0, block: 0, field: "" };
+    const head = this.at("title", () => this.title(s));
     const meta = this.at("session", () => ({ project: this.text(s.project), gitBranch: this.text(s.gitBranch), version: this.text(s.version) }));
     return clean({
       ...s,
@@ -549,7 +556,7 @@ class Walker {
       ...meta,
       models: [...s.models],
       usage: structuredClone(s.usage),
-      turns: s.turns.map((t) => this.turn(t, nested)),
+      turns,
       stats: { ...s.stats, malformed: s.stats.malformed.map((m) => ({ line: m.line, error: this.at("parse error", () => this.text(m.error)) })) },
     });
   }
@@ -573,6 +580,33 @@ export function collectRedactions(session: Session, opts: RedactOptions = {}): {
 export function redactSession(session: Session, opts: RedactOptions = {}): RedactSessionResult {
   const w = new Walker(buildRules(opts), opts.keep);
   const out = w.session(session);
+  return { session: out, counts: w.counts, total: totalCount(w.counts) };
+}
+
+/** How long the async pass works before it lets the event loop run (ms). */
+const SLICE_MS = 12;
+
+/**
+ * `redactSession` in slices: it hands the event loop back every ~12 ms of work (between blocks),
+ * so a server running many shares keeps answering while a big session is redacted. Same result.
+ */
+export async function redactSessionAsync(session: Session, opts: RedactOptions = {}, yieldNow: () => Promise<void> = () => new Promise((r) => setImmediate(r))): Promise<RedactSessionResult> {
+  const w = new Walker(buildRules(opts), opts.keep);
+  const turns: Turn[] = [];
+  let since = performance.now();
+  for (const t of session.turns) {
+    const blocks: Block[] = [];
+    for (let i = 0; i < t.blocks.length; i++) {
+      w.place = { turn: t.index + 1, block: i + 1, field: "" };
+      blocks.push(w.block(t.blocks[i]));
+      if (performance.now() - since > SLICE_MS) {
+        await yieldNow();
+        since = performance.now();
+      }
+    }
+    turns.push({ ...t, blocks });
+  }
+  const out = w.assemble(session, turns, false);
   return { session: out, counts: w.counts, total: totalCount(w.counts) };
 }
 

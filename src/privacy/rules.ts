@@ -56,7 +56,7 @@
 
 import { CREDENTIAL_HINTS, CREDENTIAL_RULES } from "./credential-rules.ts";
 import { isKeyFilePath } from "./key-files.ts";
-import { TOKEN_HINTS, TOKEN_RULES } from "./token-rules.ts";
+import { TOKEN_HINTS, TOKEN_KINDS, TOKEN_RULES } from "./token-rules.ts";
 
 export interface SecretRule {
   /** Short kebab-case name used in the marker `[REDACTED:<kind>]` and in the counts. */
@@ -77,6 +77,8 @@ export interface SecretRule {
    * (a variable name) linear and cheap.
    */
   anchor?: RegExp;
+  /** For a rule that covers several kinds (prefixed tokens): the kind of this match. */
+  kindOf?: (match: RegExpExecArray) => string;
 }
 
 export const REDACTED_PREFIX = "[REDACTED:";
@@ -333,7 +335,7 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
     kind: "url-password",
     pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:@\/?#"'<>`]*:(?<secret>[^\s@\/?#"'<>`]+)@(?=[A-Za-z0-9\[])/dg,
     validator: (s) => s.length >= 3 && !isPlaceholder(s) && !/^(?:pass|pwd|passw(?:or)?d|secret)$/i.test(s),
-    hint: /:\/\//,
+    hint: /:\/\/[^\s\/?#"'<>`@]{1,256}@/,
   },
   {
     kind: "bearer-token",
@@ -353,7 +355,7 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
 ];
 
 /** The kinds the default rules can report, plus `custom`. */
-export const SECRET_KINDS: readonly string[] = [...new Set([...DEFAULT_RULES.map((r) => r.kind), "custom"])];
+export const SECRET_KINDS: readonly string[] = [...new Set([...DEFAULT_RULES.flatMap((r) => (r.kindOf ? TOKEN_KINDS : [r.kind])), "custom"])];
 
 /**
  * A cheap pre-check over the union of all default hints: a text it does not match cannot hold a
@@ -361,5 +363,5 @@ export const SECRET_KINDS: readonly string[] = [...new Set([...DEFAULT_RULES.map
  */
 export const DEFAULT_PRECHECK = new RegExp(
   String.raw`PRIVATE KEY|\*\*\* (?:Add|Update) File: |A3T|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ecret_?access_?key|${TOKEN_HINTS}|${CREDENTIAL_HINTS}|` +
-  /eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[baprs]-|k_live_|AIza|:\/\/|[Bb]earer|BEARER|[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi.?[Kk]ey|API.?KEY/.source,
+  /eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[baprs]-|k_live_|AIza|:\/\/[^\s\/?#"'<>\`@]{1,256}@|[Bb]earer|BEARER|[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi.?[Kk]ey|API.?KEY/.source,
 );

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { downloadLine } from "../privacy/download.ts";
-import { redactSession, type RedactOptions, type RedactionCounts } from "../privacy/redact.ts";
+import { redactSessionAsync, type RedactOptions, type RedactionCounts } from "../privacy/redact.ts";
 import type { Env, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
 import { startViewer, type Viewer } from "../viewer/server.ts";
 
@@ -82,7 +82,7 @@ export async function startShare(opts: ShareOptions): Promise<Share> {
     async load() {
       const session = await parseSession(opts.path);
       if (!redact) return session;
-      const result = redactSession(session, redactOptions);
+      const result = await redactSessionAsync(session, redactOptions);
       firstCounts ??= result.counts;
       return result.session;
     },
