@@ -7,6 +7,7 @@ import type { SessionSummary, Source } from "../sessions/model.ts";
 import { defineCommand } from "./command.ts";
 import { formatAgo, truncate } from "./format.ts";
 import type { Io } from "./io.ts";
+import { terminalSafe } from "../terminal-text.ts";
 
 const SOURCES = ["claude", "codex"] as const;
 
@@ -24,8 +25,8 @@ function table(rows: SessionSummary[], io: Io): string {
     source: s.source,
     when: formatAgo(s.updatedAt ?? s.createdAt) || new Date(s.mtimeMs).toISOString().slice(0, 10),
     msgs: String(s.prompts + s.assistantMessages),
-    project: tildePath(s.project, home),
-    title: s.title,
+    project: terminalSafe(tildePath(s.project, home)),
+    title: terminalSafe(s.title),
   }));
   const w = {
     id: 8,

@@ -11,14 +11,22 @@ import { formatDuration, loadConfig, parseDuration, type Config } from "../confi
 import { PankoError, usageError } from "../errors.ts";
 import { log } from "../log.ts";
 import { copyToClipboard } from "../platform/clipboard.ts";
-import { formatRedactionSummary, parseExtraPattern } from "../privacy/redact.ts";
+import { findRedactions } from "../privacy/preview.ts";
+import type { RedactOptions } from "../privacy/redact.ts";
+import { formatRedactionSummary } from "../privacy/redact.ts";
+import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import { startShare } from "../share/share.ts";
 import { pickProvider } from "../tunnels/registry.ts";
 import { connectDaemon } from "../daemon/client.ts";
 import type { ShareInfo } from "../daemon/protocol.ts";
 import { defineCommand } from "./command.ts";
 import type { Io } from "./io.ts";
+import { printRedactionReport } from "./redact.ts";
+import { REDACT_OPTIONS, redactSettings } from "./redact-flags.ts";
+
+const DOWNLOAD_NOTE = "the download holds the session's records: IDE context, reminders and instructions the page does not show";
 
 /** The QR code of `url`, drawn with half blocks for a dark terminal. */
 export function qrCode(url: string): string {
@@ -45,7 +53,7 @@ function expiryText(expiresAt: string | null, ttlMs: number | undefined): string
 export default defineCommand({
   name: "share",
   summary: "Share a session at a public URL through a tunnel",
-  usage: "panko share SESSION [--tunnel cloudflare|ngrok|tailscale] [--ttl DURATION] [--no-redact] [--foreground] [--json]",
+  usage: "panko share SESSION [--tunnel cloudflare|ngrok|tailscale] [--ttl DURATION] [--no-redact] [--keep REGEX] [--dry-run] [--allow-download] [--foreground] [--json]",
   description:
     "Serves the session (secrets hidden) under an unguessable path and publishes it through a tunnel:\n" +
     "cloudflared quick tunnel, ngrok or tailscale funnel. Prints the URL, copies it to the clipboard and\n" +
@@ -56,13 +64,14 @@ export default defineCommand({
     tunnel: { type: "string", valueName: "NAME", description: "cloudflare, ngrok or tailscale (default: config default_provider, else the first available)" },
     provider: { type: "string", valueName: "NAME", description: "Same as --tunnel" },
     ttl: { type: "string", valueName: "DURATION", description: "Stop sharing after this long: 30m, 24h, 7d (default: config share_ttl)" },
-    "no-redact": { type: "boolean", description: "Share secrets as they are (default: hide them)" },
-    "redact-pattern": { type: "string", multiple: true, valueName: "REGEX", description: "Also hide matches of REGEX" },
+    ...REDACT_OPTIONS,
+    "dry-run": { type: "boolean", description: "List what the share would hide (like `panko redact`) and share nothing" },
+    "allow-download": { type: "boolean", description: "Also offer the session's records as a download (redacted; they hold more than the page shows)" },
     foreground: { type: "boolean", description: "Run the share in this terminal until Ctrl+C instead of the daemon" },
     json: { type: "boolean", description: 'Print {"id","status","publicUrl","localUrl","provider","expiresAt","redactions"} and nothing else on stdout' },
   },
   positionals: { min: 1, max: 1 },
-  examples: ["panko share latest", "panko share 3f2a --tunnel ngrok --ttl 2h", "panko share latest --redact-pattern 'acme-[0-9]+'", "panko share latest --foreground"],
+  examples: ["panko share latest --dry-run", "panko share latest", "panko share 3f2a --tunnel ngrok --ttl 2h", "panko share latest --redact-pattern 'acme-[0-9]+'", "panko share latest --foreground"],
   async run({ values, positionals: [ref], io, signal }) {
     if (values.tunnel && values.provider && values.tunnel !== values.provider) {
       throw usageError("--tunnel and --provider name different providers; give one");
@@ -76,13 +85,21 @@ export default defineCommand({
         throw usageError(`--ttl ${reason}`);
       }
     }
-    const patterns = values["redact-pattern"] ?? [];
-    const extraPatterns = patterns.map(parseExtraPattern);
-    const redact = !values["no-redact"] && config.redact;
+    // Checks every pattern (config and flags) with a clear error; the daemon gets them as text.
+    const { redact, options: redactOptions } = redactSettings(values);
+    const patterns = [...(config.redact_patterns ?? []), ...(values["redact-pattern"] ?? [])];
+    const keep = [...(config.redact_keep ?? []), ...(values.keep ?? [])];
+    const allowDownload = values["allow-download"] === true;
     const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
     const requested = values.tunnel ?? values.provider;
 
-    if (values.foreground) return foreground({ io, signal, config, path, requested, redact, extraPatterns, ttlMs, json: values.json });
+    if (values["dry-run"]) {
+      if (!redact) io.err(`${io.colors.yellow("warning:")} redaction is off (--no-redact or config redact = false): the share would hide nothing\n`);
+      const report = findRedactions(await parseSession(path), redactOptions);
+      printRedactionReport(redact ? report : { items: [], counts: {}, total: 0 }, io, values.json === true);
+      return 0;
+    }
+    if (values.foreground) return foreground({ io, signal, config, path, requested, redact, redactOptions, allowDownload, ttlMs, json: values.json });
 
     const c = io.colors;
     if (requested !== undefined && !["cloudflare", "ngrok", "tailscale"].includes(requested)) {
@@ -96,7 +113,8 @@ export default defineCommand({
         sessionPath: path,
         provider: requested as "cloudflare" | "ngrok" | "tailscale" | undefined,
         ttlMs: values.ttl !== undefined ? (ttlMs ?? null) : undefined,
-        redaction: { redact, patterns, keep: [] },
+        redaction: { redact, patterns, keep },
+        allowDownload,
       });
     } finally {
       client.close();
@@ -108,8 +126,10 @@ export default defineCommand({
       return;
     }
     io.err(redact ? `${formatRedactionSummary(share.redactions)}\n` : `${c.yellow("warning:")} secrets are NOT hidden (--no-redact)\n`);
+    if (allowDownload) io.err(`${c.yellow("note:")} ${DOWNLOAD_NOTE}\n`);
     await announce(io, url);
-    for (const note of share.notes) io.err(`${c.yellow("note:")} ${note}\n`);
+    for (const note of share.notes) io.err(`${c.yellow("note:")} ${terminalSafe(note)}\n`);
+    io.err(`Shared ${c.bold(terminalSafe(share.sessionName))}. `);
     io.err(`${expiryText(share.expiresAt, undefined)}Shared by the panko daemon: see it with \`panko shares\`, stop it with \`panko unshare ${share.id.slice(0, 8)}\`.\n`);
   },
 });
@@ -121,7 +141,8 @@ async function foreground(o: {
   path: string;
   requested?: string;
   redact: boolean;
-  extraPatterns: RegExp[];
+  redactOptions: RedactOptions;
+  allowDownload: boolean;
   ttlMs?: number;
   json?: boolean;
 }): Promise<void> {
@@ -134,12 +155,14 @@ async function foreground(o: {
     provider,
     config,
     redact,
-    extraPatterns: o.extraPatterns,
+    redactOptions: o.redactOptions,
+    allowDownload: o.allowDownload,
     ttlMs,
     env: io.env,
     signal,
     onPrepared: ({ redactions }) => {
       io.err(redact ? `${formatRedactionSummary(redactions)}\n` : `${c.yellow("warning:")} secrets are NOT hidden (--no-redact)\n`);
+      if (o.allowDownload) io.err(`${c.yellow("note:")} ${DOWNLOAD_NOTE} (secrets hidden${redact ? "" : " only with redaction on"})\n`);
     },
     onTunnelOutput: (line) => log.debug(`tunnel: ${line}`),
   });

@@ -7,6 +7,7 @@ import { openBrowser } from "../platform/open.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
 import { startViewer } from "../viewer/server.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import { defineCommand } from "./command.ts";
 import type { Io } from "./io.ts";
 
@@ -67,7 +68,7 @@ export default defineCommand({
       if (!isLoopback(host)) {
         io.err(`${c.yellow("warning:")} listening on ${host}: anyone who can reach this machine on port ${viewer.port} can read this session\n`);
       }
-      io.err(`${c.bold(session.title || "(untitled session)")} ${c.dim(`— ${session.turns.length} turns`)}\n`);
+      io.err(`${c.bold(terminalSafe(session.title) || "(untitled session)")} ${c.dim(`— ${session.turns.length} turns`)}\n`);
       io.out(`${viewer.url}\n`);
       io.err(c.dim("Press Ctrl+C to stop.\n"));
 

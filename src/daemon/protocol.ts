@@ -39,6 +39,8 @@ export const StartShareParams = z.object({
   /** Lifetime in ms; omitted = config share_ttl; null = no expiry. */
   ttlMs: z.number().int().positive().max(10 * 365 * 86_400_000).nullable().optional(),
   redaction: RedactionSettings.optional(),
+  /** Offer the session's records (redacted) as a download (`--allow-download`). */
+  allowDownload: z.boolean().optional(),
 });
 export type StartShareParams = z.input<typeof StartShareParams>;
 
@@ -61,6 +63,7 @@ export const ShareInfo = z.object({
   /** Secrets hidden, by kind. */
   redactions: z.record(z.string(), z.number()),
   redact: z.boolean(),
+  allowDownload: z.boolean(),
   /** Things the user should know (e.g. "the session file is gone", ngrok's interstitial page). */
   notes: z.array(z.string()),
 });

@@ -30,8 +30,8 @@ export class SourcePool {
     const key = SourcePool.key(path, settings);
     let entry = this.entries.get(key);
     if (!entry) {
-      const extraPatterns = settings.patterns.map(parseExtraPattern);
-      entry = { refs: 0, inner: shareSource(path, { redact: settings.redact, extraPatterns }), stamp: null, copy: null };
+      const options = { extraPatterns: settings.patterns.map((p) => parseExtraPattern(p)), keep: settings.keep.map((p) => parseExtraPattern(p, "--keep")) };
+      entry = { refs: 0, inner: shareSource(path, { redact: settings.redact, options }), stamp: null, copy: null };
       this.entries.set(key, entry);
     }
     entry.refs++;

@@ -116,6 +116,7 @@ export class Supervisor {
       restarts: row.restarts,
       redactions: safeJson<Record<string, number>>(row.redactions, {}),
       redact: safeJson<{ redact?: boolean }>(row.redaction, {}).redact ?? true,
+      allowDownload: row.allow_download === 1,
       notes,
     };
   }
@@ -153,8 +154,12 @@ export class Supervisor {
       // reported below
     }
     if (!isFile) throw new PankoError("not-found", `no session file at ${path}`);
-    const settings = RedactionSettings.parse(params.redaction ?? { redact: config.redact });
-    for (const p of settings.patterns) parseExtraPattern(p); // a bad pattern is a clear error before anything starts
+    const settings = RedactionSettings.parse(
+      params.redaction ?? { redact: config.redact, patterns: config.redact_patterns ?? [], keep: config.redact_keep ?? [] },
+    );
+    // A bad pattern is a clear error before anything starts.
+    for (const p of settings.patterns) parseExtraPattern(p);
+    for (const p of settings.keep) parseExtraPattern(p, "--keep");
     const ttlMs = params.ttlMs === undefined ? config.share_ttl : (params.ttlMs ?? undefined);
 
     this.starting++;
@@ -174,6 +179,7 @@ export class Supervisor {
           token,
           expires_at: ttlMs === undefined ? null : this.iso(startedAt + ttlMs),
           redaction: settings,
+          allow_download: params.allowDownload ? 1 : 0,
         },
         this.iso(),
       );
@@ -205,6 +211,7 @@ export class Supervisor {
         config,
         source,
         token: row.token,
+        allowDownload: row.allow_download === 1,
         port: opts.port,
         lease: this.deps.lease,
         env: this.deps.env,

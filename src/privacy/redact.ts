@@ -21,6 +21,9 @@ import type {
   ToolResult,
   Turn,
 } from "../sessions/model.ts";
+import { cutTitle } from "../sessions/title.ts";
+import { isKeyFilePath } from "./key-files.ts";
+import { applyCuts, lineCuts, type LineCut, type Span } from "./lines.ts";
 import { DEFAULT_PRECHECK, DEFAULT_RULES, isSecretAssignmentValue, marker, type SecretRule } from "./rules.ts";
 
 export type RedactionCounts = Record<string, number>;
@@ -35,6 +38,21 @@ export interface RedactOptions {
   extraPatterns?: RegExp[];
   /** Replace the default rules (tests, or a future config); extraPatterns are added after them. */
   rules?: readonly SecretRule[];
+  /** A match whose hidden text a keep pattern matches is not hidden (`--keep`, config `redact_keep`). */
+  keep?: RegExp[];
+}
+
+/** Where a hidden value sat (see preview.ts). */
+export interface HitPlace {
+  turn: number;
+  block: number;
+  field: string;
+}
+
+/** One hidden value at its place: what `findRedactions` reports. */
+export interface PlacedHit extends HitPlace {
+  kind: string;
+  value: string;
 }
 
 export interface RedactSessionResult {
@@ -58,11 +76,32 @@ export function customRule(re: RegExp): SecretRule {
   return { kind: "custom", pattern: new RegExp(re.source, flags) };
 }
 
-/** The rules a pass runs with: the defaults (or `opts.rules`) then the custom patterns. */
+/** Rules that only run when the global pre-check matched: the defaults, and their keep-wrapped copies. */
+const PRECHECKED = new WeakSet<SecretRule>(DEFAULT_RULES);
+
+/** A copy of `rule` that leaves a match alone when a keep pattern matches its hidden text. */
+function keeping(rule: SecretRule, keep: RegExp[]): SecretRule {
+  const plain = keep.map((k) => new RegExp(k.source, k.flags.replace(/[gy]/g, "")));
+  const wrapped: SecretRule = {
+    ...rule,
+    validator: (secret, m) => (!rule.validator || rule.validator(secret, m)) && !plain.some((k) => k.test(secret)),
+  };
+  if (PRECHECKED.has(rule)) PRECHECKED.add(wrapped);
+  return wrapped;
+}
+
+const builtCache = new WeakMap<RedactOptions, readonly SecretRule[]>();
+
+/** The rules a pass runs with: the defaults (or `opts.rules`) then the custom patterns, minus the kept matches. */
 export function buildRules(opts: RedactOptions = {}): readonly SecretRule[] {
+  const cached = builtCache.get(opts);
+  if (cached) return cached;
   const base = opts.rules ?? DEFAULT_RULES;
   const extra = opts.extraPatterns ?? [];
-  return extra.length === 0 ? base : [...base, ...extra.map(customRule)];
+  let rules: readonly SecretRule[] = extra.length === 0 ? base : [...base, ...extra.map(customRule)];
+  if (opts.keep?.length) rules = rules.map((r) => keeping(r, opts.keep!));
+  builtCache.set(opts, rules);
+  return rules;
 }
 
 /** The hidden part of a match: the first `secret*` group that took part, else the whole match. */
@@ -114,6 +153,9 @@ export interface SecretHit {
   kind: string;
   value: string;
   context: string;
+  /** Where the hidden text was, in the text the rule ran on. */
+  start: number;
+  end: number;
 }
 
 function applyRule(text: string, rule: SecretRule, counts: RedactionCounts, hits?: SecretHit[]): string {
@@ -153,24 +195,24 @@ function applyRule(text: string, rule: SecretRule, counts: RedactionCounts, hits
       from = retry; // not a secret: search again from the next character (or anchor hit)
       continue;
     }
+    const kind = rule.kindOf ? rule.kindOf(m) : rule.kind;
     if (hits) {
-      hits.push({ kind: rule.kind, value: text.slice(start, end), context: text.slice(Math.max(0, start - 40), Math.min(text.length, end + 20)) });
+      hits.push({ kind, value: text.slice(start, end), context: text.slice(Math.max(0, start - 40), Math.min(text.length, end + 20)), start, end });
     }
-    out += text.slice(last, start) + marker(rule.kind);
+    out += text.slice(last, start) + marker(kind);
     last = end;
     n++;
+    if (rule.kindOf) counts[kind] = (counts[kind] ?? 0) + 1;
     from = Math.max(m.index + m[0].length, end);
   }
   if (n === 0) return text;
-  counts[rule.kind] = (counts[rule.kind] ?? 0) + n;
+  if (!rule.kindOf) counts[rule.kind] = (counts[rule.kind] ?? 0) + n;
   return out + text.slice(last);
 }
 
-const DEFAULT_SET: ReadonlySet<SecretRule> = new Set(DEFAULT_RULES);
-
 /** Rules other than the defaults (custom patterns, test rules) can match anything: no pre-check for them. */
 function hasCustom(rules: readonly SecretRule[]): boolean {
-  return rules !== DEFAULT_RULES && rules.some((r) => !DEFAULT_SET.has(r));
+  return rules !== DEFAULT_RULES && rules.some((r) => !PRECHECKED.has(r));
 }
 
 /** Redact into an existing counts object (the session walk shares one). */
@@ -179,10 +221,28 @@ function redactInto(text: string, rules: readonly SecretRule[], counts: Redactio
   const pre = DEFAULT_PRECHECK.test(text);
   let out = text;
   for (const rule of rules) {
-    if (!pre && DEFAULT_SET.has(rule)) continue;
+    if (!pre && PRECHECKED.has(rule)) continue;
     out = applyRule(out, rule, counts, hits);
   }
   return out;
+}
+
+/**
+ * Every secret span of `text` in its own coordinates: each rule runs on the original text (not on
+ * the output of the rules before it), so the union covers everything any rule would hide. For
+ * masking lines of a whole value (lines.ts).
+ */
+export function secretSpans(text: string, rules: readonly SecretRule[]): Span[] {
+  if (text.length === 0) return [];
+  const pre = DEFAULT_PRECHECK.test(text);
+  const spans: Span[] = [];
+  for (const rule of rules) {
+    if (!pre && PRECHECKED.has(rule)) continue;
+    const hits: SecretHit[] = [];
+    applyRule(text, rule, {}, hits);
+    for (const h of hits) spans.push({ kind: h.kind, start: h.start, end: h.end, value: h.value });
+  }
+  return spans;
 }
 
 /**
@@ -239,23 +299,108 @@ function clean<T extends object>(o: T): T {
   return o;
 }
 
+/** Keys of a raw record or tool input that say where, not what: kept when a key file's content is hidden. */
+const KEY_FILE_KEPT = new Set(["file_path", "filePath", "path", "type", "id", "tool_use_id", "name", "uuid", "parentUuid", "timestamp", "sessionId", "cwd", "kind"]);
+
+function isKeyFileObject(obj: Record<string, unknown>): boolean {
+  return isKeyFilePath(obj.file_path as string) || isKeyFilePath(obj.filePath as string) || isKeyFilePath(obj.path as string);
+}
+
 class Walker {
   readonly counts: RedactionCounts = {};
-  constructor(readonly rules: readonly SecretRule[]) {}
+  /** When set, every hidden value is recorded here with `place` (findRedactions). */
+  hits?: PlacedHit[];
+  place: HitPlace = { turn: 0, block: 0, field: "" };
+  private fieldPrefix = "";
+  private readonly keep: RegExp[];
+  constructor(
+    readonly rules: readonly SecretRule[],
+    keep: RegExp[] = [],
+  ) {
+    this.keep = keep.map((k) => new RegExp(k.source, k.flags.replace(/[gy]/g, "")));
+  }
+
+  private count(kind: string, value: string): void {
+    this.counts[kind] = (this.counts[kind] ?? 0) + 1;
+    this.hits?.push({ ...this.place, field: this.fieldPrefix + this.place.field, kind, value });
+  }
+
+  private at<T>(field: string, f: () => T): T {
+    const before = this.place.field;
+    this.place.field = field;
+    try {
+      return f();
+    } finally {
+      this.place.field = before;
+    }
+  }
 
   text(s: string): string;
   text(s: string | undefined): string | undefined;
   text(s: string | undefined): string | undefined {
     if (s === undefined || s === null) return s;
-    return redactInto(s, this.rules, this.counts);
+    if (!this.hits) return redactInto(s, this.rules, this.counts);
+    const found: SecretHit[] = [];
+    const out = redactInto(s, this.rules, this.counts, found);
+    for (const h of found) this.hits.push({ ...this.place, field: this.fieldPrefix + this.place.field, kind: h.kind, value: h.value });
+    return out;
+  }
+
+  /**
+   * Lines that make one value (a diff side, `structuredPatch[].lines`): scanned joined, masked where
+   * a secret touches them (lines.ts). Returns undefined when nothing was hidden.
+   */
+  lines(lines: readonly string[]): string[] | undefined {
+    const cuts = this.cuts(lines);
+    return cuts && lines.map((l, i) => applyCuts(l, cuts[i]));
+  }
+
+  /** The cuts a whole value cut into lines needs (lines.ts), counted; undefined when none. */
+  private cuts(lines: readonly string[]): LineCut[][] | undefined {
+    const joined = lines.join("\n");
+    if (joined.length === 0) return undefined;
+    const spans = secretSpans(joined, this.rules);
+    if (spans.length === 0) return undefined;
+    // one count per distinct hidden region (rules can overlap on one value)
+    const sorted = [...spans].sort((a, b) => a.start - b.start);
+    let reach = -1;
+    for (const sp of sorted) {
+      if (sp.start >= reach) this.count(sp.kind, sp.value);
+      reach = Math.max(reach, sp.end);
+    }
+    return lineCuts(lines, spans);
+  }
+
+  /** Every string of a value replaced by the marker (a key file's content), keys kept. */
+  private hideAll(v: unknown, kind: string): unknown {
+    if (typeof v === "string") {
+      if (v.length === 0) return v;
+      this.count(kind, v);
+      return marker(kind);
+    }
+    if (Array.isArray(v)) return v.map((x) => this.hideAll(x, kind));
+    if (v !== null && typeof v === "object") {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v as Record<string, unknown>)) out[k] = KEY_FILE_KEPT.has(k) ? x : this.hideAll(x, kind);
+      return out;
+    }
+    return v;
   }
 
   /** Every string in a JSON-like value; keys kept; base64 image payloads kept. Returns a copy. */
   deep(v: unknown): unknown {
     if (typeof v === "string") return this.text(v);
-    if (Array.isArray(v)) return v.map((x) => this.deep(x));
+    if (Array.isArray(v)) {
+      // An array of strings is one value cut into lines (structuredPatch[].lines): scan it whole.
+      if (v.length > 1 && v.every((x) => typeof x === "string")) {
+        const masked = this.lines(v as string[]);
+        return masked ?? [...v];
+      }
+      return v.map((x) => this.deep(x));
+    }
     if (v !== null && typeof v === "object") {
       const obj = v as Record<string, unknown>;
+      if (isKeyFileObject(obj)) return this.hideAll(obj, "private-key");
       const out: Record<string, unknown> = {};
       for (const key of Object.keys(obj)) {
         const val = obj[key];
@@ -275,7 +420,8 @@ class Walker {
   keyed(key: string, val: string): string {
     const out = this.text(val);
     if (out === val && isSecretAssignmentValue(key, val) && this.rules.some((r) => r.kind === "secret-assignment")) {
-      this.counts["secret-assignment"] = (this.counts["secret-assignment"] ?? 0) + 1;
+      if (this.keep.some((k) => k.test(val))) return out; // --keep
+      this.count("secret-assignment", val);
       return marker("secret-assignment");
     }
     return out;
@@ -286,25 +432,46 @@ class Walker {
     return clean({ ...b, url: b.url !== undefined && !DATA_URL.test(b.url.slice(0, 200)) ? this.text(b.url) : b.url });
   }
 
-  hunk(h: DiffHunk): DiffHunk {
-    return { ...h, lines: h.lines.map((l) => ({ op: l.op, text: this.text(l.text) })) };
-  }
-
+  /**
+   * A file edit's hunks, as two whole values: the old side (context and removed lines) and the new
+   * side (context and added lines), each scanned joined across hunks; a line a secret touches is
+   * masked on the side it belongs to. A key file's lines are all hidden.
+   */
   edit(e: FileEdit): FileEdit {
-    return clean({
-      ...e,
-      path: this.text(e.path),
-      movePath: this.text(e.movePath),
-      hunks: e.hunks.map((h) => this.hunk(h)),
-    });
+    const keyFile = isKeyFilePath(e.path) || isKeyFilePath(e.movePath);
+    const lines = e.hunks.flatMap((h) => h.lines);
+    const masked = lines.map((l) => l.text);
+    if (keyFile) {
+      for (let i = 0; i < lines.length; i++) {
+        if (lines[i].text.length === 0) continue;
+        masked[i] = marker("private-key");
+      }
+      if (lines.some((l) => l.text.length > 0)) this.count("private-key", lines.map((l) => l.text).join("\n"));
+    } else {
+      // Context lines belong to both sides; their cuts from both are merged, then applied once.
+      const all: LineCut[][] = lines.map(() => []);
+      for (const side of ["old", "new"] as const) {
+        const idx: number[] = [];
+        for (let i = 0; i < lines.length; i++) {
+          const op = lines[i].op;
+          if (op === " " || (side === "old" ? op === "-" : op === "+")) idx.push(i);
+        }
+        const cuts = this.cuts(idx.map((i) => lines[i].text));
+        if (cuts) idx.forEach((i, k) => all[i].push(...cuts[k]));
+      }
+      for (let i = 0; i < lines.length; i++) if (all[i].length) masked[i] = applyCuts(lines[i].text, all[i]);
+    }
+    let n = 0;
+    const hunks = e.hunks.map((h) => ({ ...h, lines: h.lines.map((l) => ({ op: l.op, text: masked[n++] })) }));
+    return clean({ ...e, path: this.text(e.path), movePath: this.text(e.movePath), hunks });
   }
 
   result(r: ToolResult): ToolResult {
     return clean({
       ...r,
-      text: this.text(r.text),
+      text: this.at("tool result", () => this.text(r.text)),
       images: r.images.map((i) => this.image(i)),
-      meta: r.meta === undefined ? undefined : this.deep(r.meta),
+      meta: r.meta === undefined ? undefined : this.at("tool result", () => this.deep(r.meta)),
     });
   }
 
@@ -313,50 +480,97 @@ class Walker {
       case "prompt":
       case "text":
       case "thinking":
-        return { ...b, text: this.text(b.text) };
+        return this.at(b.kind === "text" ? "assistant text" : b.kind, () => ({ ...b, text: this.text(b.text) }));
       case "command":
-        return clean({ ...b, name: this.text(b.name), args: this.text(b.args), output: this.text(b.output) });
+        return this.at("command", () => clean({ ...b, name: this.text(b.name), args: this.text(b.args), output: this.text(b.output) }));
       case "notice":
-        return { ...b, text: this.text(b.text) };
+        return this.at("notice", () => ({ ...b, text: this.text(b.text) }));
       case "image":
-        return this.image(b);
+        return this.at("image", () => this.image(b));
       case "compaction":
-        return clean({ ...b, summary: this.text(b.summary) });
+        return this.at("compaction summary", () => clean({ ...b, summary: this.text(b.summary) }));
       case "unknown":
-        return { ...b, raw: this.deep(b.raw) };
+        return this.at("record", () => ({ ...b, raw: this.deep(b.raw) }));
       case "tool":
         return clean({
           ...b,
-          input: this.deep(b.input),
+          input: this.at("tool input", () => this.deep(b.input)),
           result: b.result && this.result(b.result),
-          edits: b.edits?.map((e) => this.edit(e)),
-          subAgent: b.subAgent && this.session(b.subAgent),
+          edits: b.edits && this.at("diff", () => b.edits!.map((e) => this.edit(e))),
+          subAgent: b.subAgent && this.subAgent(b.subAgent),
         });
       default: {
         // A block kind added to the model later: redact every string in it but its kind and id.
         const other = b as { kind: string; id: string };
-        return { ...(this.deep(other) as object), kind: other.kind, id: other.id } as unknown as Block;
+        return this.at(other.kind, () => ({ ...(this.deep(other) as object), kind: other.kind, id: other.id }) as unknown as Block);
       }
     }
   }
 
-  turn(t: Turn): Turn {
-    return { ...t, blocks: t.blocks.map((b) => this.block(b)) };
+  /** A sub-agent's transcript: its hits are placed at the calling block, their field says where inside. */
+  private subAgent(s: Session): Session {
+    const outer = { ...this.place };
+    const prefix = this.fieldPrefix;
+    try {
+      return this.session(s, `${prefix}sub-agent: ${s.title || s.agentId || "agent"} `);
+    } finally {
+      this.place = outer;
+      this.fieldPrefix = prefix;
+    }
   }
 
-  session(s: Session): Session {
+  turn(t: Turn, nested: boolean): Turn {
+    return {
+      ...t,
+      blocks: t.blocks.map((b, i) => {
+        if (!nested) this.place = { turn: t.index + 1, block: i + 1, field: "" };
+        return this.block(b);
+      }),
+    };
+  }
+
+  /**
+   * The title is redacted whole, before it is cut: from `titleSource` (the uncut text the parser
+   * took it from) when there is one, so a secret the cut would split is found whole.
+   */
+  private title(s: Session): { title: string; titleSource?: string } {
+    if (s.titleSource === undefined) return { title: this.text(s.title) };
+    const full = this.text(s.titleSource);
+    return { title: full === s.titleSource ? this.text(s.title) : cutTitle(full), titleSource: full };
+  }
+
+  session(s: Session, fieldPrefix?: string): Session {
+    const nested = fieldPrefix !== undefined;
+    if (nested) this.fieldPrefix = fieldPrefix;
+    return this.assemble(s, s.turns.map((t) => this.turn(t, nested)), nested);
+  }
+
+  /** The session-level fields of `s` with `turns` already redacted. */
+  assemble(s: Session, turns: Turn[], nested: boolean): Session {
+    if (!nested) this.place = { turn: 0, block: 0, field: "" };
+    const head = this.at("title", () => this.title(s));
+    const meta = this.at("session", () => ({ project: this.text(s.project), gitBranch: this.text(s.gitBranch), version: this.text(s.version) }));
     return clean({
       ...s,
-      title: this.text(s.title),
-      project: this.text(s.project),
-      gitBranch: this.text(s.gitBranch),
-      version: this.text(s.version),
+      ...head,
+      ...meta,
       models: [...s.models],
       usage: structuredClone(s.usage),
-      turns: s.turns.map((t) => this.turn(t)),
-      stats: { ...s.stats, malformed: s.stats.malformed.map((m) => ({ line: m.line, error: this.text(m.error) })) },
+      turns,
+      stats: { ...s.stats, malformed: s.stats.malformed.map((m) => ({ line: m.line, error: this.at("parse error", () => this.text(m.error)) })) },
     });
   }
+}
+
+/**
+ * Every value the pass would hide in `session`, with where it sits (for previews: preview.ts), and
+ * the counts. The same walk as `redactSession`, so the list and what is served always agree.
+ */
+export function collectRedactions(session: Session, opts: RedactOptions = {}): { hits: PlacedHit[]; counts: RedactionCounts } {
+  const w = new Walker(buildRules(opts), opts.keep);
+  w.hits = [];
+  w.session(session);
+  return { hits: w.hits, counts: w.counts };
 }
 
 /**
@@ -364,8 +578,35 @@ class Walker {
  * input is untouched), the counts by kind (sub-agents included) and their total.
  */
 export function redactSession(session: Session, opts: RedactOptions = {}): RedactSessionResult {
-  const w = new Walker(buildRules(opts));
+  const w = new Walker(buildRules(opts), opts.keep);
   const out = w.session(session);
+  return { session: out, counts: w.counts, total: totalCount(w.counts) };
+}
+
+/** How long the async pass works before it lets the event loop run (ms). */
+const SLICE_MS = 12;
+
+/**
+ * `redactSession` in slices: it hands the event loop back every ~12 ms of work (between blocks),
+ * so a server running many shares keeps answering while a big session is redacted. Same result.
+ */
+export async function redactSessionAsync(session: Session, opts: RedactOptions = {}, yieldNow: () => Promise<void> = () => new Promise((r) => setImmediate(r))): Promise<RedactSessionResult> {
+  const w = new Walker(buildRules(opts), opts.keep);
+  const turns: Turn[] = [];
+  let since = performance.now();
+  for (const t of session.turns) {
+    const blocks: Block[] = [];
+    for (let i = 0; i < t.blocks.length; i++) {
+      w.place = { turn: t.index + 1, block: i + 1, field: "" };
+      blocks.push(w.block(t.blocks[i]));
+      if (performance.now() - since > SLICE_MS) {
+        await yieldNow();
+        since = performance.now();
+      }
+    }
+    turns.push({ ...t, blocks });
+  }
+  const out = w.assemble(session, turns, false);
   return { session: out, counts: w.counts, total: totalCount(w.counts) };
 }
 
@@ -397,7 +638,7 @@ export function redactLine(line: string, opts: RedactOptions = {}): RedactLineRe
     const r = redactText(line, rules);
     return { line: r.text, counts: r.counts };
   }
-  const w = new Walker(rules);
+  const w = new Walker(rules, opts.keep);
   const out = w.deep(value);
   if (totalCount(w.counts) === 0) return { line, counts: {} };
   return { line: JSON.stringify(out), counts: w.counts };
@@ -437,8 +678,8 @@ export function formatRedactionSummary(counts: RedactionCounts): string {
  * `secret` hides only that part of the match (`user=\w+ pin=(?<secret>\d+)`). Throws a usage PankoError for an invalid one, or one
  * that matches the empty string (it would hide nothing and loop on everything).
  */
-export function parseExtraPattern(src: string): RegExp {
-  if (src.length === 0) throw new PankoError("usage", "--redact-pattern: the pattern is empty");
+export function parseExtraPattern(src: string, label = "--redact-pattern"): RegExp {
+  if (src.length === 0) throw new PankoError("usage", `${label}: the pattern is empty`);
   let source = src;
   let flags = "";
   const slashed = /^\/(.+)\/([a-z]*)$/s.exec(src);
@@ -447,7 +688,7 @@ export function parseExtraPattern(src: string): RegExp {
     flags = slashed[2];
     const bad = flags.replace(/[imsu]/g, "");
     if (bad) {
-      throw new PankoError("usage", `--redact-pattern ${src}: unsupported flag(s) "${bad}" (use i, m, s or u)`);
+      throw new PankoError("usage", `${label} ${src}: unsupported flag(s) "${bad}" (use i, m, s or u)`);
     }
   }
   let re: RegExp;
@@ -455,12 +696,12 @@ export function parseExtraPattern(src: string): RegExp {
     re = new RegExp(source, flags + "g");
   } catch (e) {
     const why = e instanceof Error ? e.message : String(e);
-    throw new PankoError("usage", `--redact-pattern ${src}: not a valid regular expression (${why})`, {
+    throw new PankoError("usage", `${label} ${src}: not a valid regular expression (${why})`, {
       details: ["Write a JavaScript regular expression, e.g. --redact-pattern 'acme_[A-Za-z0-9]{32}' or '/internal-host-\\d+/i'."],
     });
   }
   if (new RegExp(source, flags).test("")) {
-    throw new PankoError("usage", `--redact-pattern ${src}: the pattern matches the empty string`);
+    throw new PankoError("usage", `${label} ${src}: the pattern matches the empty string`);
   }
   return re;
 }

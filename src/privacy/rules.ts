@@ -54,6 +54,10 @@
  *   `const token = getToken()` is therefore untouched, and so is `password=` with nothing after it.
  */
 
+import { CREDENTIAL_HINTS, CREDENTIAL_RULES } from "./credential-rules.ts";
+import { isKeyFilePath } from "./key-files.ts";
+import { TOKEN_HINTS, TOKEN_KINDS, TOKEN_RULES } from "./token-rules.ts";
+
 export interface SecretRule {
   /** Short kebab-case name used in the marker `[REDACTED:<kind>]` and in the counts. */
   kind: string;
@@ -73,6 +77,8 @@ export interface SecretRule {
    * (a variable name) linear and cheap.
    */
   anchor?: RegExp;
+  /** For a rule that covers several kinds (prefixed tokens): the kind of this match. */
+  kindOf?: (match: RegExpExecArray) => string;
 }
 
 export const REDACTED_PREFIX = "[REDACTED:";
@@ -261,11 +267,19 @@ const E = String.raw`(?![A-Za-z0-9_-])`; // none after
 
 export const DEFAULT_RULES: readonly SecretRule[] = [
   {
+    // The header, then through the END line, or to the end of the base64 body when the END line is
+    // missing, or the header alone on its line (a key cut by an edit still says what follows it is a key).
     kind: "private-key",
     pattern:
-      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<body>[\s\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=:,\- \t\r\n]|\\[nrt]){40,})/g,
-    validator: (s) => (s.match(/[A-Za-z0-9+/]/g)?.length ?? 0) >= 64,
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<body>[\s\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?=[\r\n]|\\[nr]|$)(?:[A-Za-z0-9+/=:,\- \t\r\n]|\\[nrt])*)/g,
     hint: /PRIVATE KEY/,
+  },
+  {
+    // A patch (Codex apply_patch) that adds or updates a key file: every line of that file's section.
+    kind: "private-key",
+    pattern: /^\*\*\* (?:Add|Update) File: (?<path>[^\n]+)\n(?<secret>(?:(?!\*\*\* )[^\n]*(?:\n|$))+)/dgm,
+    validator: (_s, m) => isKeyFilePath(m.groups?.path),
+    hint: /\*\*\* (?:Add|Update) File: /,
   },
   {
     kind: "jwt",
@@ -275,9 +289,16 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
   },
   {
     kind: "aws-access-key",
-    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
-    hint: /AKIA|ASIA/,
+    pattern: /(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
+    hint: /A3T|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA/,
   },
+  {
+    // `aws_secret_access_key = wJalr...` in any spacing or quoting (secretlint's AWS rule).
+    kind: "aws-secret-key",
+    pattern: /(?<q>["']?)(?:aws_?)?secret_?access_?key\k<q>[ \t]*(?::|=>|=)[ \t]*["']?(?<secret>[A-Za-z0-9\/+=]{40})(?![A-Za-z0-9\/+=])/dgi,
+    hint: /secret_?access_?key/i,
+  },
+  ...TOKEN_RULES,
   {
     kind: "github-token",
     pattern: new RegExp(`${B}(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})${E}`, "g"),
@@ -314,7 +335,7 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
     kind: "url-password",
     pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:@\/?#"'<>`]*:(?<secret>[^\s@\/?#"'<>`]+)@(?=[A-Za-z0-9\[])/dg,
     validator: (s) => s.length >= 3 && !isPlaceholder(s) && !/^(?:pass|pwd|passw(?:or)?d|secret)$/i.test(s),
-    hint: /:\/\//,
+    hint: /:\/\/[^\s\/?#"'<>`@]{1,256}@/,
   },
   {
     kind: "bearer-token",
@@ -330,14 +351,17 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
     hint: /[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi.?[Kk]ey|API.?KEY/,
     anchor: /[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi[_-]?[Kk]ey|API[_-]?KEY/g,
   },
+  ...CREDENTIAL_RULES,
 ];
 
 /** The kinds the default rules can report, plus `custom`. */
-export const SECRET_KINDS: readonly string[] = [...DEFAULT_RULES.map((r) => r.kind), "custom"];
+export const SECRET_KINDS: readonly string[] = [...new Set([...DEFAULT_RULES.flatMap((r) => (r.kindOf ? TOKEN_KINDS : [r.kind])), "custom"])];
 
 /**
  * A cheap pre-check over the union of all default hints: a text it does not match cannot hold a
  * default-rule secret and is returned as is.
  */
-export const DEFAULT_PRECHECK =
-  /PRIVATE KEY|eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[baprs]-|k_live_|AIza|:\/\/|[Bb]earer|BEARER|[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi.?[Kk]ey|API.?KEY/;
+export const DEFAULT_PRECHECK = new RegExp(
+  String.raw`PRIVATE KEY|\*\*\* (?:Add|Update) File: |A3T|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ecret_?access_?key|${TOKEN_HINTS}|${CREDENTIAL_HINTS}|` +
+  /eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[baprs]-|k_live_|AIza|:\/\/[^\s\/?#"'<>\`@]{1,256}@|[Bb]earer|BEARER|[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi.?[Kk]ey|API.?KEY/.source,
+);

@@ -11,3 +11,13 @@ export function cutTitle(text: string, max = TITLE_MAX): string {
   const end = space > max * 0.6 ? space : max;
   return oneLine.slice(0, end).replace(/[\s.,;:!?-]+$/, "") + "…";
 }
+
+/**
+ * `title` cut from `text`, with `titleSource` (the whole one-line text) when the cut changed it: the
+ * privacy pass redacts the whole source and cuts again, so a secret the cut splits is still found.
+ */
+export function titleFields(text: string, max = TITLE_MAX): { title: string; titleSource?: string } {
+  const title = cutTitle(text, max);
+  const whole = text.replace(/\s+/g, " ").trim();
+  return title === whole ? { title } : { title, titleSource: whole };
+}

@@ -12,7 +12,8 @@ import type { Config } from "../config.ts";
 import { PankoError } from "../errors.ts";
 import { parseSession } from "../sessions/parse.ts";
 import type { Session } from "../sessions/model.ts";
-import { redactLine, redactSession, type RedactionCounts } from "../privacy/redact.ts";
+import { downloadLine } from "../privacy/download.ts";
+import { redactSessionAsync, type RedactOptions, type RedactionCounts } from "../privacy/redact.ts";
 import type { Env, Lease, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
 import { startViewer, type Viewer } from "../viewer/server.ts";
 
@@ -23,17 +24,17 @@ export interface ShareSource {
   rawLine?(line: string): string;
 }
 
-/** A source that parses `path` and, when `redact`, hides secrets (with extra patterns). */
-export function shareSource(path: string, opts: { redact: boolean; extraPatterns?: RegExp[] }): ShareSource {
-  const extraPatterns = opts.extraPatterns ?? [];
+/** A source that parses `path` and, when `redact`, hides secrets (redaction in slices, off the event loop's back). */
+export function shareSource(path: string, opts: { redact: boolean; options?: RedactOptions }): ShareSource {
+  const options = opts.options ?? {};
   return {
     async load() {
       const session = await parseSession(path);
       if (!opts.redact) return { session, counts: {} };
-      const result = redactSession(session, { extraPatterns });
+      const result = await redactSessionAsync(session, options);
       return { session: result.session, counts: result.counts };
     },
-    rawLine: opts.redact ? (line) => redactLine(line, { extraPatterns }).line : undefined,
+    rawLine: opts.redact ? (line) => downloadLine(line, options) : undefined,
   };
 }
 
@@ -44,10 +45,16 @@ export interface ShareOptions {
   config: Config;
   /** Hide secrets (default true). Ignored when `source` is given. */
   redact?: boolean;
-  /** `--redact-pattern` patterns, already parsed. Ignored when `source` is given. */
-  extraPatterns?: RegExp[];
-  /** Where the session comes from (default: shareSource(path, {redact, extraPatterns})). */
+  /** The pass's options (patterns, keep), from `redactOptionsFromConfig`. Ignored when `source` is given. */
+  redactOptions?: RedactOptions;
+  /** Where the session comes from (default: shareSource(path, {redact, options: redactOptions})). */
   source?: ShareSource;
+  /**
+   * Offer the session's records as a download (`--allow-download`; default false). The page shows
+   * less than the records hold (IDE context, reminders, instructions); a share offers them only
+   * when asked, redacted (see privacy/download.ts).
+   */
+  allowDownload?: boolean;
   /** Lifetime in ms; undefined = no expiry. */
   ttlMs?: number;
   /** The URL's token (default: a new one). */
@@ -103,7 +110,7 @@ export function freePort(hostname = "127.0.0.1"): number {
 export async function startShare(opts: ShareOptions): Promise<Share> {
   const now = opts.now ?? Date.now;
   const token = opts.token ?? newShareToken();
-  const source = opts.source ?? shareSource(opts.path, { redact: opts.redact ?? true, extraPatterns: opts.extraPatterns });
+  const source = opts.source ?? shareSource(opts.path, { redact: opts.redact ?? true, options: opts.redactOptions });
   const port = opts.port ?? freePort();
   const origin = `http://127.0.0.1:${port}`;
   let firstCounts: RedactionCounts | undefined;
@@ -136,6 +143,7 @@ export async function startShare(opts: ShareOptions): Promise<Share> {
       firstCounts ??= counts;
       return session;
     },
+    download: opts.allowDownload === true,
     rawLine: source.rawLine ? (line) => source.rawLine!(line) : undefined,
   }).then((viewer) => {
     opts.onPrepared?.({ redactions: firstCounts ?? {}, localUrl: viewer.url });

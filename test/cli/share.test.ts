@@ -53,10 +53,9 @@ describe("panko share --foreground", () => {
     const page = await (await fetch(share.localUrl)).text();
     expect(page).not.toContain(GITHUB);
     expect(page).toContain("[REDACTED:github-token]");
-    const download = await (await fetch(share.localUrl + "download")).text();
-    expect(download).not.toContain(GITHUB);
-    expect(download).not.toContain(AWS);
-    for (const line of download.trim().split("\n")) JSON.parse(line);
+    // No raw download unless asked (--allow-download): the page links none, the route is not there.
+    expect(page).not.toContain('id="b-download"');
+    expect((await fetch(share.localUrl + "download")).status).toBe(404);
 
     const origin = new URL(share.localUrl).origin;
     for (const path of ["/", "/download", "/health", `/${token.slice(0, -1)}x/`, "/assets/panko.css"]) {
@@ -112,6 +111,37 @@ describe("panko share --foreground", () => {
     expect(await (await fetch(share.localUrl)).text()).toContain(GITHUB);
     ac.abort();
     expect(await done).toBe(0);
+  });
+
+  test("--allow-download offers the records, redacted, valid JSON, and says what they hold", async () => {
+    const { m, ac, done } = await startShare([secretSession(), "--json", "--allow-download"], fakeEnv());
+    const share = JSON.parse(m.stdout());
+    expect(m.stderr()).toContain("the download holds the session's records");
+    const page = await (await fetch(share.localUrl)).text();
+    expect(page).toContain('id="b-download"');
+    const download = await (await fetch(share.localUrl + "download")).text();
+    expect(download).not.toContain(GITHUB);
+    expect(download).not.toContain(AWS);
+    for (const line of download.trim().split("\n")) JSON.parse(line);
+    ac.abort();
+    expect(await done).toBe(0);
+  });
+
+  test("--dry-run lists what would be hidden, masked, and starts no tunnel", async () => {
+    const pidfile = join(tempDir(), "pids");
+    const m = memoryIo({ env: fakeEnv({ FAKE_TUNNEL_PIDFILE: pidfile }) });
+    expect(await runCli(["share", secretSession(), "--dry-run", "--json"], m.io)).toBe(0);
+    const report = JSON.parse(m.stdout());
+    expect(report.total).toBe(3);
+    expect(report.items.map((i: { kind: string }) => i.kind).sort()).toEqual(["aws-access-key", "github-token", "github-token"]);
+    expect(report.items.find((i: { field: string }) => i.field === "title")).toMatchObject({ turn: 0, block: 0, preview: "ghp_…x2" });
+    expect(report.items.find((i: { field: string }) => i.field === "prompt")).toMatchObject({ turn: 1, block: 1 });
+    expect(m.stdout()).not.toContain(GITHUB.slice(4, 20));
+    expect(readPids(pidfile)).toEqual([]);
+    // --keep leaves a false positive alone
+    const kept = memoryIo({ env: fakeEnv() });
+    expect(await runCli(["share", secretSession(), "--dry-run", "--json", "--keep", "^AKIA"], kept.io)).toBe(0);
+    expect(JSON.parse(kept.stdout()).counts).toEqual({ "github-token": 2 });
   });
 
   test("--redact-pattern hides extra matches; a bad one is a usage error", async () => {

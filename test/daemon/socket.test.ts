@@ -83,7 +83,8 @@ describe("daemon socket", () => {
     const until = Date.now() + 10_000;
     while (!big.closed() && Date.now() < until) await Bun.sleep(20);
     expect(big.closed()).toBe(true);
-    expect(big.lines().map((l) => JSON.parse(l).data.message).join()).toContain("longer than");
+    // The daemon says why before it closes; a client still writing may get a reset instead of reading it.
+    for (const l of big.lines()) expect(JSON.parse(l).data.message).toContain("longer than");
     expect(await ping()).toMatchObject({ status: "Pong" });
     const many = await Promise.all(Array.from({ length: 20 }, ping));
     expect(many.every((p) => (p as { status: string }).status === "Pong")).toBe(true);

@@ -47,7 +47,7 @@ describe("state db", () => {
     expect((db.db.query("PRAGMA user_version").get() as { user_version: number }).user_version).toBe(MIGRATIONS.length);
     expect((db.db.query("PRAGMA journal_mode").get() as { journal_mode: string }).journal_mode).toBe("wal");
     expect(statSync(file).mode & 0o777).toBe(0o600);
-    db.insert({ id: "x1", session_path: "/s", session_name: "s", provider_name: "cloudflare", started_at: "2026-01-01T00:00:00Z", token: "t".repeat(22), expires_at: null, redaction: { redact: true, patterns: [], keep: [] } }, "2026-01-01T00:00:00Z");
+    db.insert({ id: "x1", session_path: "/s", session_name: "s", provider_name: "cloudflare", started_at: "2026-01-01T00:00:00Z", token: "t".repeat(22), expires_at: null, allow_download: 0, redaction: { redact: true, patterns: [], keep: [] } }, "2026-01-01T00:00:00Z");
     db.update("x1", { status: "active", public_url: "https://a/b/" }, "2026-01-01T00:00:01Z");
     db.addViews("x1", 3, "2026-01-01T00:00:02Z");
     expect(db.get("x1")).toMatchObject({ status: "active", views: 3, public_url: "https://a/b/" });

@@ -1,0 +1,75 @@
+/**
+ * Privacy benchmark: the privacy pass (redactSessionAsync, what a share runs) over the ~100 MB
+ * session, against parsing it, in the same child process. Targets: the pass takes at most 0.5 s
+ * more than the parse (pass <= parse + 500 ms), and the event loop is never held for more than
+ * 50 ms meanwhile (measured by a timer that notes the longest gap between its ticks).
+ * Exits non-zero on a miss.
+ *
+ *   bun scripts/bench/privacy.ts [FILE]
+ */
+import { makeBigSession } from "./big-session.ts";
+import { median, runChild } from "./child.ts";
+
+async function child(file: string): Promise<void> {
+  const { parseSession } = await import("../../src/sessions/parse.ts");
+  const { redactSessionAsync } = await import("../../src/privacy/redact.ts");
+  let started = performance.now();
+  const session = await parseSession(file);
+  const parseMs = performance.now() - started;
+  Bun.gc(true);
+  let last = performance.now();
+  let maxGap = 0;
+  let ticking = true;
+  const tick = () => {
+    const now = performance.now();
+    maxGap = Math.max(maxGap, now - last);
+    last = now;
+    if (ticking) setTimeout(tick, 1);
+  };
+  setTimeout(tick, 1);
+  started = performance.now();
+  last = started;
+  const result = await redactSessionAsync(session);
+  const passMs = performance.now() - started;
+  ticking = false;
+  console.log(JSON.stringify({ ms: passMs, parseMs, maxGap, total: result.total, rssMB: process.resourceUsage().maxRSS / 1024 }));
+}
+
+export async function benchPrivacy(file?: string, runs = 3) {
+  const path = file ?? (await makeBigSession());
+  const size = Bun.file(path).size;
+  const pass: number[] = [];
+  const parse: number[] = [];
+  let gap = 0;
+  let total = 0;
+  for (let i = 0; i < runs; i++) {
+    const r = await runChild(import.meta.path, ["--child", path]);
+    pass.push(r.ms);
+    parse.push(r.parseMs);
+    gap = Math.max(gap, r.maxGap);
+    total = r.total;
+  }
+  const p = median(pass);
+  const q = median(parse);
+  return {
+    name: "privacy",
+    lines: [
+      `privacy pass over the ${(size / 1024 / 1024).toFixed(0)} MB session: median ${p.toFixed(0)} ms vs parse ${q.toFixed(0)} ms (target: pass <= parse + 500 ms), ${total} hidden`,
+      `longest event-loop stall during the pass: ${gap.toFixed(0)} ms (target <= 50 ms)`,
+    ],
+    ok: p <= q + 500 && gap <= 50,
+  };
+}
+
+if (import.meta.main) {
+  const args = process.argv.slice(2);
+  if (args[0] === "--child") await child(args[1]);
+  else {
+    const r = await benchPrivacy(args[0]);
+    for (const line of r.lines) console.log(line);
+    if (!r.ok) {
+      console.log("privacy: target missed");
+      process.exit(1);
+    }
+  }
+}
