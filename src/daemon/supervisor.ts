@@ -164,11 +164,12 @@ export class Supervisor {
 
     this.starting++;
     try {
+        const picking = this.now();
       const provider = await this.deps.pickProvider(params.provider, config, this.deps.env);
       const id = uuidv7();
       const token = newShareToken();
       this.deps.log.addSecret(token);
-      const startedAt = this.now();
+      const startedAt = picking;
       const row = this.deps.db.insert(
         {
           id,
@@ -183,7 +184,7 @@ export class Supervisor {
         },
         this.iso(),
       );
-      this.deps.log.info(`share ${id}: starting ${path} through ${provider.name}`);
+      this.deps.log.info(`share ${id}: starting ${path} through ${provider.name} (picked in ${this.now() - startedAt} ms)`);
       try {
         await this.launch(row, provider, {});
       } catch (e) {
@@ -191,6 +192,7 @@ export class Supervisor {
         this.deps.log.error(`share ${id}: start failed`, describeError(e));
         throw e;
       }
+      this.deps.log.info(`share ${id}: ready in ${this.now() - startedAt} ms`);
       return this.info(this.deps.db.get(id)!);
     } finally {
       this.starting--;
