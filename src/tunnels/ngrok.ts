@@ -264,8 +264,8 @@ export function createNgrok(): TunnelProvider {
         if (!agent.gone) {
           await fetch(`${agent.apiUrl}/api/tunnels/${encodeURIComponent(name)}`, { method: "DELETE", signal: AbortSignal.timeout(5000) }).catch(() => {});
         }
-        await release(agent, name, "stop");
         resolveRemoved();
+        await release(agent, name, "stop");
       },
       detach() {
         if (done) return;
