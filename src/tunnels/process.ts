@@ -82,14 +82,18 @@ export interface TunnelProcessOptions {
   lease?: Lease;
 }
 
-/** A running tunnel process (ours or adopted). */
-export interface TunnelProcess {
+/** What names a watchdog + tunnel for good (pids with their start times) and where its output goes. */
+export interface ProcessIds {
   pid: number;
   pidStart: string;
   groupPid: number;
   groupStart: string;
   logBase?: string;
   leaseFile?: string;
+}
+
+/** A running tunnel process (ours or adopted). */
+export interface TunnelProcess extends ProcessIds {
   exited: Promise<number | null>;
   stop(): Promise<void>;
   detach(): void;
@@ -537,15 +541,6 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
       throw fail(message);
     }
   }
-}
-
-export interface ProcessIds {
-  pid: number;
-  pidStart: string;
-  groupPid: number;
-  groupStart: string;
-  logBase?: string;
-  leaseFile?: string;
 }
 
 /**

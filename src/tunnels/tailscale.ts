@@ -39,7 +39,7 @@
  * is the port's root, like the other providers, and the caller appends the viewer's token path.
  */
 import { PankoError } from "../errors.ts";
-import { tunnelHandle } from "./handle.ts";
+import { requireExecutable, tunnelHandle } from "./handle.ts";
 import { locateExecutable, readVersion } from "./locate.ts";
 import { adoptTunnelProcess, startTunnelProcess, type OutputParser } from "./process.ts";
 import type { Env, StartOptions, Tunnel, TunnelProvider, TunnelRecord } from "./provider.ts";
@@ -221,12 +221,7 @@ export function createTailscale(): TunnelProvider {
 
     async start(localUrl: string, opts: StartOptions): Promise<Tunnel> {
       const env = opts.env ?? process.env;
-      const bin = await this.locate(opts.config, env);
-      if (!bin) {
-        throw new PankoError("tunnel", "tailscale is not installed.", {
-          details: ["Get it from https://tailscale.com/download, or set its path: panko config set tailscale_path <path>"],
-        });
-      }
+      const bin = await requireExecutable(this, opts.config, env, ["Get it from https://tailscale.com/download, or set its path: panko config set tailscale_path <path>"]);
       const target = localOrigin(localUrl);
       const refused: string[] = [];
       let candidates: number[] = [...FUNNEL_PORTS];
