@@ -129,8 +129,8 @@ export default defineCommand({
     if (allowDownload) io.err(`${c.yellow("note:")} ${DOWNLOAD_NOTE}\n`);
     await announce(io, url);
     for (const note of share.notes) io.err(`${c.yellow("note:")} ${terminalSafe(note)}\n`);
-    io.err(`Shared ${c.bold(terminalSafe(share.sessionName))}. `);
-    io.err(`${expiryText(share.expiresAt, undefined)}Shared by the panko daemon: see it with \`panko shares\`, stop it with \`panko unshare ${share.id.slice(0, 8)}\`.\n`);
+    io.err(`${expiryText(share.expiresAt, undefined)}${c.bold(terminalSafe(share.sessionName))} is shared by the panko daemon, also after you close this terminal:\n`);
+    io.err(`see it with \`panko shares\`, stop it with \`panko unshare ${share.id.slice(0, 8)}\`.\n`);
   },
 });
 

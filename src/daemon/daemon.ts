@@ -162,6 +162,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon
       }
     };
 
+    supervisor.markRestoring();
     ipc = listenIpc(paths.socket, handler, (m, e) => log.error(m, e));
     log.info(`daemon ${process.pid} (panko ${version}) listening on ${paths.socket}`);
     await supervisor.restore();

@@ -9,9 +9,12 @@ import type { DaemonPaths } from "./paths.ts";
 
 type Env = Record<string, string | undefined>;
 
-/** True inside a `bun build --compile` executable (its modules live in the /$bunfs/ filesystem). */
+/**
+ * True inside a `bun build --compile` executable: its entry lives in the embedded /$bunfs/
+ * filesystem (import.meta.path keeps the build machine's source path, so it cannot tell).
+ */
 export function isCompiled(): boolean {
-  return import.meta.path.includes("$bunfs") || import.meta.path.startsWith("B:\\~BUN");
+  return Bun.main.startsWith("/$bunfs/") || /^[A-Z]:[\\/]~BUN[\\/]/.test(Bun.main);
 }
 
 /** The argv that runs `panko <args>` with this very executable. */

@@ -440,6 +440,13 @@ export class Supervisor {
 
   // ---- restore after a daemon restart ------------------------------------------------------
 
+  /** Before the socket answers: every share to restore says `restarting` until it is back. */
+  markRestoring(): void {
+    for (const row of this.deps.db.live()) {
+      if (row.status !== "restarting") this.deps.db.update(row.id, { status: "restarting" }, this.iso());
+    }
+  }
+
   async restore(): Promise<void> {
     const rows = this.deps.db.live();
     if (rows.length === 0) return;
