@@ -224,6 +224,20 @@ describe("daemon: concurrency and restarts", () => {
     await stopAll(b);
   }, 60_000);
 
+  test("SIGTERM (logout, systemd stop) leaves the shares for the next daemon, which adopts their tunnels", async () => {
+    const b = box();
+    const s = await share(b, [b.session()]);
+    const before = tunnelPids(b).get(s.id);
+    const [daemon] = daemonPids(b);
+    process.kill(daemon!, "SIGTERM");
+    await waitFor("the daemon to exit", () => !daemonPids(b).includes(daemon!), 10_000);
+    expect(sandboxPids(b)).toContain(before!); // its tunnel lives on, under the lease
+    const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
+    expect(back.publicUrl).toBe(s.publicUrl);
+    expect(tunnelPids(b).get(s.id)).toBe(before);
+    await stopAll(b);
+  }, 40_000);
+
   test("kill -9 of the daemon and no new one: its tunnels exit by themselves after the grace window", async () => {
     const b = box({ PANKO_LEASE_GRACE_MS: "2000" });
     await share(b, [b.session()]);
