@@ -5,11 +5,13 @@
  * Entries are counted per share and dropped with the last one.
  */
 import { stat } from "node:fs/promises";
-import { parseExtraPattern } from "../privacy/redact.ts";
 import type { RedactionCounts } from "../privacy/redact.ts";
 import type { Session } from "../sessions/model.ts";
 import { shareSource, type ShareSource } from "../share/share.ts";
+import { CHILD_PARSE_BYTES, parseInChild, redactOptionsOf } from "./parse-child.ts";
 import type { RedactionSettings } from "./protocol.ts";
+
+type Env = Record<string, string | undefined>;
 
 interface Entry {
   refs: number;
@@ -21,6 +23,9 @@ interface Entry {
 export class SourcePool {
   private entries = new Map<string, Entry>();
 
+  /** env: for the child that parses big files (omit to parse every file in this process). */
+  constructor(private opts: { env?: Env; childFromBytes?: number } = {}) {}
+
   static key(path: string, settings: RedactionSettings): string {
     return JSON.stringify([path, settings.redact, settings.patterns, settings.keep]);
   }
@@ -30,8 +35,15 @@ export class SourcePool {
     const key = SourcePool.key(path, settings);
     let entry = this.entries.get(key);
     if (!entry) {
-      const options = { extraPatterns: settings.patterns.map((p) => parseExtraPattern(p)), keep: settings.keep.map((p) => parseExtraPattern(p, "--keep")) };
-      entry = { refs: 0, inner: shareSource(path, { redact: settings.redact, options }), stamp: null, copy: null };
+      const local = shareSource(path, { redact: settings.redact, options: redactOptionsOf(settings) });
+      const env = this.opts.env;
+      const threshold = this.opts.childFromBytes ?? CHILD_PARSE_BYTES;
+      const inner: ShareSource = {
+        // A big file is parsed by a child process: the daemon's event loop stays free for the others.
+        load: async () => (env && (await fileSize(path)) >= threshold ? parseInChild(path, settings, env) : local.load()),
+        rawLine: local.rawLine,
+      };
+      entry = { refs: 0, inner, stamp: null, copy: null };
       this.entries.set(key, entry);
     }
     entry.refs++;
@@ -67,6 +79,14 @@ export class SourcePool {
   /** Distinct parsed copies held (for tests and status). */
   size(): number {
     return this.entries.size;
+  }
+}
+
+async function fileSize(path: string): Promise<number> {
+  try {
+    return (await stat(path)).size;
+  } catch {
+    return 0;
   }
 }
 

@@ -73,13 +73,14 @@ interface Running {
 export class Supervisor {
   private running = new Map<string, Running>();
   private starting = 0;
-  private pool = new SourcePool();
+  private pool: SourcePool;
   private timers: ReturnType<typeof setInterval>[] = [];
   private now: () => number;
   private closed = false;
 
   constructor(private deps: SupervisorDeps) {
     this.now = deps.now ?? Date.now;
+    this.pool = new SourcePool({ env: deps.env });
   }
 
   private iso(ms = this.now()): string {

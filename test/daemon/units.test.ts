@@ -119,6 +119,29 @@ describe("source pool", () => {
   });
 });
 
+describe("parse in a child process", () => {
+  test("a big file is parsed and redacted by a child: the same session, the same counts, errors carried", async () => {
+    const b = sandbox();
+    const secret = "ghp_" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2";
+    const file = b.session("child", `deploy with ${secret}`);
+    const settings = { redact: true, patterns: [], keep: [] };
+    const inChild = new SourcePool({ env: b.env, childFromBytes: 0 }).acquire(file, settings);
+    const local = new SourcePool().acquire(file, settings);
+    const [a, c] = await Promise.all([inChild.source.load(), local.source.load()]);
+    expect(a.counts).toEqual(c.counts);
+    expect(a.counts["github-token"]).toBeGreaterThan(0);
+    expect(JSON.stringify(a.session)).toBe(JSON.stringify(c.session));
+    expect(JSON.stringify(a.session)).not.toContain(secret);
+    const broken = join(b.root, "not-a-session.jsonl");
+    await Bun.write(broken, "this is not json\n");
+    const bad = new SourcePool({ env: b.env, childFromBytes: 0 }).acquire(broken, settings);
+    const local2 = new SourcePool().acquire(broken, settings);
+    const localError = await local2.source.load().then(() => null, (e: Error) => e.message);
+    const childError = await bad.source.load().then(() => null, (e: Error) => e.message);
+    expect(childError).toBe(localError);
+  }, 30_000);
+});
+
 describe("protocol", () => {
   test("requests are checked; ShareInfo and StartShareParams are zod schemas", () => {
     expect(parseRequest('{"method":"Ping"}')).toEqual({ req: { method: "Ping" } });
