@@ -224,6 +224,21 @@ describe("daemon: concurrency and restarts", () => {
     await stopAll(b);
   }, 60_000);
 
+  test("after a reboot (daemon and tunnels gone) every active share comes back: new tunnel, same token", async () => {
+    const b = box();
+    const s = await share(b, [b.session()]);
+    const stopped = await share(b, [b.session()]);
+    await panko(["unshare", stopped.id], b.env);
+    const before = tunnelPids(b).get(s.id);
+    await killSandbox(b); // the machine went down: nothing of ours survives
+    const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
+    expect(new URL(back.publicUrl!).pathname).toBe(new URL(s.publicUrl!).pathname);
+    expect(tunnelPids(b).get(s.id)).not.toBe(before);
+    expect((await list(b)).find((x) => x.id === stopped.id)?.status).toBe("stopped"); // a stopped one stays stopped
+    expect((await fetch(back.localUrl!)).status).toBe(200);
+    await stopAll(b);
+  }, 40_000);
+
   test("SIGTERM (logout, systemd stop) leaves the shares for the next daemon, which adopts their tunnels", async () => {
     const b = box();
     const s = await share(b, [b.session()]);
