@@ -1,5 +1,6 @@
 /** `panko shares`: every share the daemon knows, with its URL, status, age, expiry and views. */
 import { connectDaemon } from "../daemon/client.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import type { ShareInfo } from "../daemon/protocol.ts";
 import { defineCommand } from "./command.ts";
 import { formatAgo, formatElapsed, truncate } from "./format.ts";
@@ -23,7 +24,7 @@ export function sharesTable(shares: ShareInfo[], io: Io, now = Date.now()): stri
     String(s.views),
     formatAgo(s.startedAt, now) || "?",
     LIVE.has(s.status) ? expiryLabel(s.expiresAt, now) : "-",
-    s.sessionName,
+    terminalSafe(s.sessionName),
     s.publicUrl ?? "",
   ]);
   const head = ["ID", "STATUS", "TUNNEL", "VIEWS", "STARTED", "EXPIRES", "SESSION", "URL"];
@@ -33,7 +34,8 @@ export function sharesTable(shares: ShareInfo[], io: Io, now = Date.now()): stri
   shares.forEach((s, k) => {
     const text = line(rows[k]!);
     out.push(LIVE.has(s.status) ? text : c.dim(text));
-    if (s.lastError && s.status !== "stopped") out.push(c.dim(`          ${s.status === "error" ? "error" : "last error"}: ${s.lastError}`));
+    if (s.lastError && s.status !== "stopped") out.push(c.dim(`          ${s.status === "error" ? "error" : "last error"}: ${terminalSafe(s.lastError)}`));
+    for (const note of LIVE.has(s.status) ? s.notes : []) out.push(c.dim(`          note: ${terminalSafe(note)}`));
   });
   return out.join("\n") + "\n";
 }

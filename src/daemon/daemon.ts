@@ -24,6 +24,8 @@ import { Supervisor } from "./supervisor.ts";
 
 export const DEFAULT_LEASE_GRACE_MS = 60_000;
 const LEASE_RENEW_MS = 2_000;
+/** Ended shares stay listed (`panko shares`) this long. */
+const KEEP_ENDED_MS = 7 * 86_400_000;
 
 export interface DaemonOptions {
   env?: Env;
@@ -106,6 +108,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon
       log.info("removed a stale socket");
     }
     db = new StateDb(paths.db);
+    db.prune(new Date(Date.now() - KEEP_ENDED_MS).toISOString());
     const lease: Lease = { file: paths.lease, graceMs: opts.leaseGraceMs ?? DEFAULT_LEASE_GRACE_MS };
     renewLease(lease.file);
     leaseTimer = setInterval(() => renewLease(lease.file), LEASE_RENEW_MS);

@@ -235,6 +235,12 @@ export class Supervisor {
       release();
       throw e;
     }
+    if (this.deps.db.get(row.id)?.status === "stopped" || this.closed) {
+      // Stopped (unshare, serve-stop) while it was starting: it does not come up after all.
+      await share.stop();
+      release();
+      throw new PankoError("daemon", "the share was stopped while it was starting");
+    }
     const r: Running = {
       id: row.id,
       token: row.token,
