@@ -2,12 +2,15 @@
  * The promise, from the compiled binary: share, close the terminal, see the share from a new one,
  * kill the daemon and still find it at the same URL, stop it; nothing left running.
  */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ShareInfo } from "../../src/daemon/protocol.ts";
 import { daemonPids, killSandbox, sandbox, sandboxPids, waitFor } from "../daemon/helpers.ts";
 import { BINARY, hasBinary, runBinary } from "../helpers/cli.ts";
+
+// Real processes on a shared machine: generous, so load never fails a test.
+setDefaultTimeout(60_000);
 
 const b = sandbox();
 afterAll(async () => {

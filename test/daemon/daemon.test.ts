@@ -3,12 +3,15 @@
  * `serve-stop` from source, fake tunnels on PATH, isolated XDG dirs. Every test proves that no
  * process of its sandbox is left behind.
  */
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { Database } from "bun:sqlite";
 import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ShareInfo } from "../../src/daemon/protocol.ts";
 import { daemonPids, killSandbox, panko, pankoJson, sandbox, sandboxPids, waitFor, type Sandbox } from "./helpers.ts";
+
+// Real processes on a shared machine: generous, so load never fails a test.
+setDefaultTimeout(60_000);
 
 const boxes: Sandbox[] = [];
 function box(extra?: Record<string, string | undefined>): Sandbox {

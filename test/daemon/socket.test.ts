@@ -1,8 +1,11 @@
 /** Hostile input on the real daemon's socket: it answers or drops that connection, and serves the others. */
-import { afterAll, describe, expect, test } from "bun:test";
+import { afterAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { connect, type Socket } from "node:net";
 import { join } from "node:path";
 import { killSandbox, panko, sandbox, sandboxPids } from "./helpers.ts";
+
+// Real processes on a shared machine: generous, so load never fails a test.
+setDefaultTimeout(60_000);
 
 const b = sandbox();
 const sock = join(b.dataDir, "daemon.sock");

@@ -1,5 +1,5 @@
 /** The daemon's parts on their own: lock, state db, log, source pool, protocol, autostart files. */
-import { describe, expect, test } from "bun:test";
+import { describe, expect, test, setDefaultTimeout } from "bun:test";
 import { Database } from "bun:sqlite";
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
@@ -16,6 +16,9 @@ import { runCli } from "../../src/cli/run.ts";
 import { MAIN, sandbox } from "./helpers.ts";
 import { tempDir } from "../tunnels/helpers.ts";
 import { chmodSync, mkdirSync } from "node:fs";
+
+// Real processes on a shared machine: generous, so load never fails a test.
+setDefaultTimeout(60_000);
 
 describe("lock", () => {
   test("one holder at a time, in this process and in another; released on close and on death", async () => {
