@@ -86,8 +86,10 @@ export default defineCommand({
           echo: env.PANKO_DAEMON_SPAWNED ? undefined : (line) => io.err(line),
         });
       } catch (e) {
-        if (e instanceof AlreadyRunning && env.PANKO_DAEMON_SPAWNED) return 0; // lost a start race: the other one serves
-        throw e;
+        if (!(e instanceof AlreadyRunning)) throw e;
+        // Lost a start race, or a login service found one already started by `panko share`: the other one serves.
+        if (!env.PANKO_DAEMON_SPAWNED) io.err(`${e.message}; leaving it to serve.\n`);
+        return 0;
       }
       if (!env.PANKO_DAEMON_SPAWNED) io.err(`panko daemon ${process.pid} running; Ctrl+C stops it (shares stay for the next start).\n`);
       const onAbort = () => void daemon.shutdown(false);
