@@ -5,7 +5,7 @@
  */
 import { afterAll, afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ShareInfo } from "../../src/daemon/protocol.ts";
 import { daemonPids, killSandbox, panko, pankoJson, sandbox, sandboxPids, waitFor, type Sandbox } from "./helpers.ts";
@@ -318,4 +318,59 @@ describe("daemon: concurrency and restarts", () => {
     expect(after.some((x) => x.id === old.id)).toBe(true);
     await stopAll(b);
   }, 60_000);
+});
+
+describe("daemon: files and sockets that are not what they should be", () => {
+  test("a stale socket (its daemon died) is cleared by the next daemon; a folder of another user is refused", async () => {
+    const b = box();
+    // A socket file nobody answers at: bound by a process that was then SIGKILLed.
+    mkdirSync(b.dataDir, { recursive: true, mode: 0o700 });
+    const holder = Bun.spawn([process.execPath, "-e", `Bun.listen({unix: ${JSON.stringify(join(b.dataDir, "daemon.sock"))}, socket: {data(){}}}); console.log("up"); setInterval(() => {}, 1000)`], { stdout: "pipe", env: b.env as Record<string, string> });
+    await holder.stdout.getReader().read();
+    holder.kill("SIGKILL");
+    await holder.exited;
+    expect(existsSync(join(b.dataDir, "daemon.sock"))).toBe(true);
+    const s = await share(b, [b.session()]);
+    expect(s.status).toBe("active");
+    expect(readFileSync(join(b.dataDir, "daemon.log"), "utf8")).toContain("removed a stale socket");
+    await stopAll(b);
+
+    if (process.getuid?.() === 0) {
+      chownSync(b.dataDir, 1, 1);
+      const r = await panko(["share", b.session()], b.env);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("belongs to another user");
+      chownSync(b.dataDir, 0, 0);
+    }
+  });
+
+  test("a daemon that accepts but never answers: the client gives up with a clear error", async () => {
+    const b = box();
+    mkdirSync(b.dataDir, { recursive: true, mode: 0o700 });
+    const mute = Bun.listen({ unix: join(b.dataDir, "daemon.sock"), socket: { data() {} } });
+    try {
+      const { connectDaemon } = await import("../../src/daemon/client.ts");
+      const err = await connectDaemon({ env: b.env, autoStart: false, timeoutMs: 300 }).then(() => null, (e: Error) => e);
+      expect(err?.message).toContain("does not answer");
+      const st = await pankoJson<{ running: boolean }>(["serve-status", "--json"], b.env);
+      expect(st.running).toBe(false);
+    } finally {
+      mute.stop(true);
+    }
+  });
+
+  test("unshare --all stops every running share; an unknown id is a clear error", async () => {
+    const b = box();
+    await share(b, [b.session()]);
+    await share(b, [b.session()]);
+    const all = await pankoJson<ShareInfo[]>(["unshare", "--all", "--json"], b.env);
+    expect(all.map((s) => s.status)).toEqual(["stopped", "stopped"]);
+    const unknown = await panko(["unshare", "ffffffff"], b.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no share with id ffffffff");
+    const text = await panko(["serve-status"], b.env);
+    expect(text.stdout).toContain("running");
+    expect(text.stdout).toContain("2 stopped");
+    await stopAll(b);
+  });
 });
