@@ -22,6 +22,7 @@ import { pickProvider } from "../tunnels/registry.ts";
 import { connectDaemon } from "../daemon/client.ts";
 import type { ShareInfo } from "../daemon/protocol.ts";
 import { defineCommand } from "./command.ts";
+import { shortIds } from "./shares.ts";
 import type { Io } from "./io.ts";
 import { printRedactionReport } from "./redact.ts";
 import { REDACT_OPTIONS, redactSettings } from "./redact-flags.ts";
@@ -108,6 +109,7 @@ export default defineCommand({
     if (!values.json) io.err(`Sharing ${c.bold(basename(path))}…\n`);
     const client = await connectDaemon({ env: io.env });
     let share: ShareInfo;
+    let shortId: string;
     try {
       share = await client.startShare({
         sessionPath: path,
@@ -116,6 +118,7 @@ export default defineCommand({
         redaction: { redact, patterns, keep },
         allowDownload,
       });
+      shortId = shortIds((await client.listShares()).map((s) => s.id)).get(share.id) ?? share.id;
     } finally {
       client.close();
     }
@@ -130,7 +133,7 @@ export default defineCommand({
     await announce(io, url);
     for (const note of share.notes) io.err(`${c.yellow("note:")} ${terminalSafe(note)}\n`);
     io.err(`${expiryText(share.expiresAt, undefined)}${c.bold(terminalSafe(share.sessionName))} is shared by the panko daemon, also after you close this terminal:\n`);
-    io.err(`see it with \`panko shares\`, stop it with \`panko unshare ${share.id.slice(0, 8)}\`.\n`);
+    io.err(`see it with \`panko shares\`, stop it with \`panko unshare ${shortId}\`.\n`);
   },
 });
 

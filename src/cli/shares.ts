@@ -8,6 +8,21 @@ import type { Io } from "./io.ts";
 
 const LIVE = new Set(["starting", "active", "restarting"]);
 
+/**
+ * The shortest prefix of each id (8 characters at least) that no other id starts with. A uuid v7
+ * starts with its time, so shares made within a minute share their first 8 characters.
+ */
+export function shortIds(ids: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const id of ids) {
+    let n = 8;
+    while (n < id.length && ids.some((o) => o !== id && o.startsWith(id.slice(0, n)))) n++;
+    if (id[n - 1] === "-") n++;
+    out.set(id, id.slice(0, n));
+  }
+  return out;
+}
+
 export function expiryLabel(expiresAt: string | null, now = Date.now()): string {
   if (!expiresAt) return "never";
   const left = Date.parse(expiresAt) - now;
@@ -17,8 +32,9 @@ export function expiryLabel(expiresAt: string | null, now = Date.now()): string 
 export function sharesTable(shares: ShareInfo[], io: Io, now = Date.now()): string {
   const c = io.colors;
   if (shares.length === 0) return "No shares. Start one with `panko share SESSION`.\n";
+  const short = shortIds(shares.map((s) => s.id));
   const rows = shares.map((s) => [
-    s.id.slice(0, 8),
+    short.get(s.id)!,
     s.status,
     s.provider,
     String(s.views),

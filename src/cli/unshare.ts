@@ -34,7 +34,7 @@ export default defineCommand({
         stopped.push(info);
         if (!values.json) {
           const was = before && !LIVE.has(before.status) ? ` (it was already ${before.status})` : "";
-          io.err(`Stopped ${info.id.slice(0, 8)} ${terminalSafe(info.sessionName)}${was}\n`);
+          io.err(`Stopped ${info.id} ${terminalSafe(info.sessionName)}${was}\n`);
         }
       }
       if (values.all && ids.length === 0 && !values.json) io.err("No shares are running.\n");

@@ -183,3 +183,14 @@ describe("serve install / uninstall", () => {
     expect(f.content).toContain("<string>--foreground</string>");
   });
 });
+
+describe("short ids", () => {
+  test("the shortest unique prefix, 8 characters at least, never ending on a hyphen", async () => {
+    const { shortIds } = await import("../../src/cli/shares.ts");
+    const ids = ["01a23335-b9c3-7316-b875-59a6036d8c62", "01a23335-b9e4-71bc-b21c-07cd2c1dd5c4", "01b00000-0000-7000-8000-000000000000"];
+    const s = shortIds(ids);
+    expect(s.get(ids[0]!)).toBe("01a23335-b9c");
+    expect(s.get(ids[1]!)).toBe("01a23335-b9e");
+    expect(s.get(ids[2]!)).toBe("01b00000");
+  });
+});
