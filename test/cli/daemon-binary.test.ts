@@ -8,6 +8,7 @@ import { join } from "node:path";
 import type { ShareInfo } from "../../src/daemon/protocol.ts";
 import { daemonPids, killSandbox, sandbox, sandboxPids, waitFor } from "../daemon/helpers.ts";
 import { BINARY, hasBinary, runBinary } from "../helpers/cli.ts";
+import { isAlive } from "../tunnels/helpers.ts";
 
 // Real processes on a shared machine: generous, so load never fails a test.
 setDefaultTimeout(60_000);
@@ -36,7 +37,7 @@ describe.skipIf(!hasBinary)("dist/panko: shares that survive", () => {
     expect(listed.map((s) => [s.publicUrl, s.status])).toEqual([[url!, "active"]]);
 
     process.kill(daemon!, "SIGKILL");
-    await waitFor("the daemon to die", () => !daemonPids(b).includes(daemon!));
+    await waitFor("the daemon to die", () => !isAlive(daemon!));
     const again = await waitFor("the share back", async () => {
       const s = JSON.parse((await run(["shares", "--json"])).stdout) as ShareInfo[];
       return s[0]?.status === "active" ? s : undefined;

@@ -8,6 +8,7 @@ import { Database } from "bun:sqlite";
 import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ShareInfo } from "../../src/daemon/protocol.ts";
+import { isAlive } from "../tunnels/helpers.ts";
 import { daemonPids, killSandbox, panko, pankoJson, sandbox, sandboxPids, waitFor, type Sandbox } from "./helpers.ts";
 
 // Real processes on a shared machine: generous, so load never fails a test.
@@ -202,7 +203,7 @@ describe("daemon: concurrency and restarts", () => {
     const tunnelsBefore = tunnelPids(b);
     const [daemon] = daemonPids(b);
     process.kill(daemon!, "SIGKILL");
-    await waitFor("the daemon to die", () => !daemonPids(b).includes(daemon!));
+    await waitFor("the daemon to die", () => !isAlive(daemon!));
     const t0 = Date.now();
     const back = await waitFor(
       "5 active shares",
@@ -241,6 +242,29 @@ describe("daemon: concurrency and restarts", () => {
     expect((await fetch(back.localUrl!)).status).toBe(200);
     await stopAll(b);
   }, 40_000);
+
+  test("after kill -9, a share whose local port was taken meanwhile comes back on a new port with a new tunnel", async () => {
+    const b = box();
+    const s = await share(b, [b.session()]);
+    const port = Number(new URL(s.localUrl!).port);
+    const before = tunnelPids(b).get(s.id);
+    const daemons = daemonPids(b);
+    for (const pid of daemons) process.kill(pid, "SIGKILL");
+    // By pid: a dying process's environment reads empty before its sockets are closed.
+    await waitFor("the daemon to die", () => !daemons.some(isAlive));
+    const squatter = Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response("someone else") });
+    try {
+      const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
+      expect(Number(new URL(back.localUrl!).port)).not.toBe(port);
+      expect(new URL(back.publicUrl!).pathname).toBe(new URL(s.publicUrl!).pathname);
+      expect(tunnelPids(b).get(s.id)).not.toBe(before);
+      expect(await (await fetch(back.localUrl!)).text()).toContain("prompt of");
+      await waitFor("the old tunnel to be stopped", () => !sandboxPids(b).includes(before!), 10_000);
+    } finally {
+      squatter.stop(true);
+    }
+    await stopAll(b);
+  });
 
   test("SIGTERM (logout, systemd stop) leaves the shares for the next daemon, which adopts their tunnels", async () => {
     const b = box();
