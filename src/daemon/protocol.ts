@@ -32,8 +32,8 @@ export const RedactionSettings = z.object({
 export type RedactionSettings = z.infer<typeof RedactionSettings>;
 
 export const StartShareParams = z.object({
-  /** Absolute path of the session file. */
-  sessionPath: z.string().min(1).max(4096),
+  /** Absolute path of the session file (the daemon's working directory is not the caller's). */
+  sessionPath: z.string().min(1).max(4096).refine((p) => p.startsWith("/"), "must be an absolute path"),
   /** Tunnel provider; default: config default_provider, else the first available. */
   provider: ProviderName.optional(),
   /** Lifetime in ms; omitted = config share_ttl; null = no expiry. */
