@@ -511,10 +511,10 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
         exited: shExited,
         stop,
         detach() {
+          // Without a lease the pipe stays open: the tunnel still dies with this process.
           if (detached || gone) return;
           detached = true;
           endReaders();
-          closeStdin();
           proc.unref();
         },
         recentOutput: () => [...log.recent],
