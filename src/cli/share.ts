@@ -84,6 +84,7 @@ export default defineCommand({
         if (copied.copied) io.err(c.dim(`  copied to the clipboard (${copied.via})\n`));
         if (io.isTTY) io.out(qrCode(share.publicUrl) + "\n");
         const expiry = share.expiresAt ? `Expires in ${formatDuration(ttlMs!)} (${new Date(share.expiresAt).toLocaleString()}). ` : "";
+        for (const note of share.tunnel.notes) io.err(`${c.yellow("note:")} ${note}\n`);
         io.err(`${expiry}Press Ctrl+C to stop sharing.\n`);
       }
 

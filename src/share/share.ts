@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { Config } from "../config.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { redactLine, redactSession, type RedactionCounts } from "../privacy/redact.ts";
-import type { Env, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
+import type { Env, Lease, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
 import { startViewer, type Viewer } from "../viewer/server.ts";
 
 export interface ShareOptions {
@@ -33,6 +33,8 @@ export interface ShareOptions {
   onTunnelOutput?(line: string, stream: "stdout" | "stderr"): void;
   /** Tunnel start timeout (default: the provider's, 30 s). */
   timeoutMs?: number;
+  /** Let the tunnel outlive this process while the lease file is renewed (the daemon). */
+  lease?: Lease;
 }
 
 export interface Share {
@@ -90,6 +92,7 @@ export async function startShare(opts: ShareOptions): Promise<Share> {
       signal: opts.signal,
       timeoutMs: opts.timeoutMs,
       onOutput: opts.onTunnelOutput,
+      lease: opts.lease,
     });
   } catch (e) {
     await viewer.stop();
