@@ -81,7 +81,13 @@ interface BlockBase {
 /** A real user prompt (not isMeta, not a command wrapper). */
 export interface PromptBlock extends BlockBase {
   kind: "prompt";
+  /** What the user typed (harness and IDE wrappers removed). */
   text: string;
+  /**
+   * Context the IDE put before the request (Codex "# Context from my IDE setup: ..." preamble),
+   * kept whole to show collapsed; not part of `text`.
+   */
+  context?: string;
 }
 
 /** A slash command the user ran (`<command-name>` wrappers), shown quietly. */
@@ -99,6 +105,11 @@ export interface TextBlock extends BlockBase {
   /** Markdown as written by the assistant. */
   text: string;
   model?: string;
+  /**
+   * Codex `phase` of an assistant message: "commentary" (progress notes while working) or
+   * "final" (the turn's answer). Absent when the agent does not say (Claude, older Codex).
+   */
+  phase?: "commentary" | "final";
 }
 
 export interface ThinkingBlock extends BlockBase {

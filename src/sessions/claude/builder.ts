@@ -7,7 +7,8 @@
  * Record handling (see DESIGN.md "The session model"):
  * - user: string or array content. Text parts are joined and classified with classifyUserText:
  *   prompt -> PromptBlock, command -> CommandBlock (a `<local-command-stdout>` line is attached as
- *   the output of the command just before it), interrupt -> NoticeBlock info "interrupt", harness
+ *   the output of the command just before it; words the user typed around the wrappers follow
+ *   it as a PromptBlock), interrupt -> NoticeBlock info "interrupt", harness
  *   notices (`<task-notification>`, `<bash-notification>`) -> NoticeBlock (subtype the tag name;
  *   they open no turn and are no prompts), isMeta and other harness text -> nothing. Images ->
  *   ImageBlock (not for isMeta lines). tool_result parts are attached to their ToolBlock by
@@ -68,7 +69,7 @@ import {
   type Usage,
 } from "../model.ts";
 import { assembleTurns, chainNode, type ChainNode } from "./chain.ts";
-import { classifyUserText } from "./prompt.ts";
+import { classifyUserText, type UserText } from "./prompt.ts";
 
 export const KNOWN_RECORD_TYPES = new Set([
   "user",
@@ -348,16 +349,9 @@ export class ClaudeSessionBuilder {
         case "prompt":
           this.push(node, promptBlock(this.blockId(uuid, node), ts, cls.text), true);
           break;
-        case "command": {
-          const last = this.lastBlock;
-          if (!cls.name && cls.output !== undefined && last?.kind === "command" && last.name && last.output === undefined) {
-            last.output = cls.output;
-            node.content = true;
-          } else {
-            this.push(node, commandBlock(this.blockId(uuid, node), ts, cls.name, cls.args, cls.output), cls.name !== "");
-          }
+        case "command":
+          this.command(node, ts, cls);
           break;
-        }
         case "interrupt":
           this.push(node, noticeBlock(this.blockId(uuid, node), ts, "info", "interrupt", cls.text));
           break;
@@ -377,6 +371,22 @@ export class ClaudeSessionBuilder {
     if (unknown) {
       for (const part of unknown) this.push(node, unknownBlock(this.blockId(uuid, node), ts, typeof part.type === "string" ? part.type : "(no type)", part));
     }
+  }
+
+  /**
+   * A command the user ran: a CommandBlock (a nameless local output goes to the command just
+   * before it, when that one has none yet), then the words the user typed around the wrappers,
+   * if any, as a prompt.
+   */
+  private command(node: ChainNode, ts: string | undefined, cls: Extract<UserText, { kind: "command" }>): void {
+    const last = this.lastBlock;
+    if (!cls.name && cls.output !== undefined && last?.kind === "command" && last.name && last.output === undefined) {
+      last.output = cls.output;
+      node.content = true;
+    } else if (cls.name || cls.output !== undefined) {
+      this.push(node, commandBlock(this.blockId(node.uuid, node), ts, cls.name, cls.args || undefined, cls.output), cls.name !== "");
+    }
+    if (cls.text) this.push(node, promptBlock(this.blockId(node.uuid, node), ts, cls.text), true);
   }
 
   private attachResult(part: JsonObject, meta: unknown, ts: string | undefined, node: ChainNode): void {
@@ -510,11 +520,7 @@ export class ClaudeSessionBuilder {
     if (subtype === "local_command") {
       const cls = classifyUserText(content);
       if (cls.kind === "command") {
-        const last = this.lastBlock;
-        if (!cls.name && cls.output !== undefined && last?.kind === "command" && last.name && last.output === undefined) last.output = cls.output;
-        else {
-          this.push(node, commandBlock(this.blockId(uuid, node), ts, cls.name, cls.args, cls.output), cls.name !== "");
-        }
+        this.command(node, ts, cls);
         return;
       }
     }
@@ -531,7 +537,7 @@ export class ClaudeSessionBuilder {
       if (!prompt) return;
       const cls = classifyUserText(prompt);
       if (cls.kind === "prompt") this.push(node, promptBlock(this.blockId(node.uuid, node), ts, cls.text), true);
-      else if (cls.kind === "command" && cls.name) this.push(node, commandBlock(this.blockId(node.uuid, node), ts, cls.name, cls.args || undefined, undefined), true);
+      else if (cls.kind === "command") this.command(node, ts, { ...cls, output: undefined });
       else if (cls.kind === "notice") this.push(node, noticeBlock(this.blockId(node.uuid, node), ts, cls.level, cls.subtype, cls.text));
       return;
     }

@@ -103,12 +103,13 @@ class ClaudeAccumulator {
     if (kind.kind === "command" && kind.name && this.firstCommand === undefined) {
       this.firstCommand = kind.args ? `${kind.name} ${kind.args}` : kind.name;
     }
-    if (kind.kind !== "prompt") return;
+    const words = kind.kind === "prompt" ? kind.text : kind.kind === "command" ? kind.text : undefined;
+    if (words === undefined) return;
     // A copy may split text and image into lines of their own: the image-only line is no prompt.
     if (image) this.replayed(ts, IMAGE_KEY);
-    if (this.replayed(ts, kind.text)) return;
+    if (this.replayed(ts, words)) return;
     this.prompts++;
-    this.firstPrompt ??= kind.text;
+    this.firstPrompt ??= words;
   }
 
   /** An image-only (or unreadable) user message that is not a tool result. */
