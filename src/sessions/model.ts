@@ -52,6 +52,12 @@ export interface Session {
   /** Usage per model id. */
   usage: Record<string, Usage>;
   turns: Turn[];
+  /**
+   * Assistant messages of this session, counted as the listing counts them (Claude: distinct
+   * message ids, a streamed message's lines being one; Codex: agent messages, each copy once).
+   * Set by the parsers; see sessions/counts.ts.
+   */
+  assistantMessages?: number;
   stats: ParseStats;
   /** For a sub-agent transcript: its agent id (Claude `agentId`), when known. */
   agentId?: string;
@@ -183,6 +189,11 @@ export interface ToolBlock extends BlockBase {
   edits?: FileEdit[];
   /** The sub-agent this call spawned (Task / Agent), parsed as a nested session. */
   subAgent?: Session;
+  /**
+   * Not a call the agent recorded: a stand-in the parser made to show something at its place (a
+   * result whose call is missing; an inline sub-agent no call claims). Not counted as a tool call.
+   */
+  placeholder?: true;
 }
 
 /** A compaction boundary; `summary` is the text the conversation continued from. */

@@ -141,6 +141,9 @@ export class ClaudeSessionBuilder {
   /** Latest timestamp of the records with replay keys (see mayReplay). */
   private latest: string | undefined;
   private synthetic = 0;
+  /** Assistant message ids met (a streamed message is one), and messages without an id. */
+  private messageIds = new Set<string>();
+  private anonymousMessages = 0;
   private tools = new Map<string, ToolBlock>();
   /** Results whose call has not been seen yet: placeholder ToolBlocks. */
   private orphanResults = new Map<string, ToolBlock>();
@@ -402,6 +405,7 @@ export class ClaudeSessionBuilder {
     if (this.orphanResults.has(id)) return;
     // The call may come later: keep a placeholder where the result is.
     const placeholder = toolBlock(this.blockId(undefined, node, id), ts, id, "unknown", null);
+    placeholder.placeholder = true;
     placeholder.result = result;
     this.orphanResults.set(id, placeholder);
     this.push(node, placeholder, false, false);
@@ -412,6 +416,8 @@ export class ClaudeSessionBuilder {
     if (!msg) return;
     const uuid = node.uuid;
     node.message = str(msg.id);
+    if (node.message === undefined) this.anonymousMessages++;
+    else this.messageIds.add(node.message);
     const model = str(msg.model);
     const real = model !== undefined && model !== SYNTHETIC_MODEL;
     if (real && !this.modelSet.has(model)) {
@@ -635,6 +641,7 @@ export class ClaudeSessionBuilder {
       models: this.models,
       usage,
       turns,
+      assistantMessages: this.messageIds.size + this.anonymousMessages,
       stats: this.stats,
     };
     if (this.project !== undefined) session.project = this.project;

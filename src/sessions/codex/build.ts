@@ -139,6 +139,8 @@ export class CodexSessionBuilder {
   private pending: Pending[] = [];
   private pendingPrompt?: Pending;
   private unknownRecords = 0;
+  /** Agent messages written (the second copy of one is not counted). */
+  private agentMessages = 0;
 
   constructor(path: string) {
     this.path = path;
@@ -192,6 +194,7 @@ export class CodexSessionBuilder {
       models: [...this.models],
       usage: this.usage,
       turns: this.turns,
+      assistantMessages: this.agentMessages,
       stats: { ...stats, unknownRecords: stats.unknownRecords + this.unknownRecords },
     };
     if (this.project) session.project = this.project;
@@ -420,6 +423,7 @@ export class CodexSessionBuilder {
       kind === "text" ? { kind: "text", ...base, text, ...(this.model ? { model: this.model } : {}) } : { kind: "thinking", ...base, text };
     this.push(block);
     this.pending.push({ kind, source, keys: fresh.map(norm), block });
+    if (kind === "text") this.agentMessages++;
     return block;
   }
 

@@ -171,6 +171,7 @@ class ClaudeAccumulator {
   }
 
   private user(r: Rec) {
+    if (r.isCompactSummary === true) return; // the summary a compacted conversation continues from
     const content = (r.message as Rec | undefined)?.content;
     const isMeta = r.isMeta === true;
     if (typeof content === "string") return this.userText(content, isMeta, r.timestamp);
