@@ -237,6 +237,8 @@ export type BlockKind = Block["kind"];
 /** A cheap description of a session for listings; built from the head and tail of the file. */
 export interface SessionSummary {
   id: string;
+  /** The session id recorded inside the file, when it is not `id` (a Claude file renamed or copied). */
+  sessionId?: string;
   source: Source;
   path: string;
   project?: string;
