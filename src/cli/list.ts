@@ -1,6 +1,7 @@
 /** `panko list`: the sessions on this machine, newest first, from the cached index. */
 import { homedir } from "node:os";
-import { SORT_KEYS, loadConfig, type SortKey } from "../config.ts";
+import { SORT_KEYS, type SortKey } from "../config.ts";
+import { commandConfig } from "./settings.ts";
 import { usageError } from "../errors.ts";
 import { listSessions, select } from "../sessions/index.ts";
 import { uniqueIdPrefixes } from "../sessions/resolve.ts";
@@ -78,7 +79,7 @@ export default defineCommand({
     if (source !== undefined && !(SOURCES as readonly string[]).includes(source)) {
       throw usageError(`--source must be one of: ${SOURCES.join(", ")}`);
     }
-    const sort = (values.sort ?? loadConfig().config.default_sort) as SortKey;
+    const sort = (values.sort ?? commandConfig(io, ["default_sort"]).config.default_sort) as SortKey;
     if (!(SORT_KEYS as readonly string[]).includes(sort)) throw usageError(`--sort must be one of: ${SORT_KEYS.join(", ")}`);
     let limit: number | undefined;
     if (values.limit !== undefined) {
