@@ -7,6 +7,7 @@
 import type { Block, FileEdit, Session, ToolBlock, Turn } from "../sessions/model.ts";
 import { stripAnsi } from "./ansi.ts";
 import { formatCount, formatDuration } from "./escape.ts";
+import { plural } from "../plural.ts";
 import { NO_CONTENT } from "../sessions/claude/prompt.ts";
 import { commandOf } from "./tools/bash.ts";
 import { isObj, splitReminders, str } from "./tools/frame.ts";
@@ -55,7 +56,7 @@ function cut(text: string, max: number | undefined): string {
   const rest = text.slice(i + 1);
   if (!rest.trim()) return text;
   const more = rest.split("\n").length;
-  return `${text.slice(0, i)}\n… (${more} more line${more === 1 ? "" : "s"} cut)`;
+  return `${text.slice(0, i)}\n… (${plural(more, "more line", "more lines")} cut)`;
 }
 
 const inline = (s: string) => "`" + s.replace(/`/g, "ˋ").replace(/\n/g, " ") + "`";
