@@ -9,7 +9,7 @@
  */
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { PankoError } from "./errors.ts";
+import { PankoError, fsReason } from "./errors.ts";
 import { configFile } from "./paths.ts";
 
 export const PROVIDERS = ["cloudflare", "ngrok", "tailscale"] as const;
@@ -296,8 +296,7 @@ export function writeConfigKey(key: keyof Config, value: unknown, path = configF
   } catch (e) {
     rmSync(tmp, { force: true });
     // The reason without the temporary file's name: the user knows only the config file.
-    const code = (e as NodeJS.ErrnoException).code;
-    throw new PankoError("config", `cannot write config file ${path}: ${code === "EACCES" || code === "EPERM" ? "permission denied" : code === "ENOSPC" ? "no space left on the device" : code === "EROFS" ? "read-only file system" : (code ?? "write failed")}`);
+    throw new PankoError("config", `cannot write config file ${path}: ${fsReason(e)}`);
   }
 }
 

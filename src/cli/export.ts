@@ -5,7 +5,7 @@
  */
 import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { PankoError, describeError, usageError } from "../errors.ts";
+import { PankoError, fsReason, usageError } from "../errors.ts";
 import { markdownTranscriptChunks } from "../render/markdown.ts";
 import { inlineImageSrc, renderPageChunks } from "../render/page.ts";
 import { formatBytes } from "../render/escape.ts";
@@ -61,32 +61,68 @@ export function exportChunks(session: Session, format: ExportFormat, opts: { max
   return collectingGarbage(jsonChunks(session));
 }
 
+/** Temp files being written: removed on exit, whatever ends the process (a second Ctrl+C exits at once). */
+const pendingTemps = new Set<string>();
+let cleanupInstalled = false;
+function trackTemp(tmp: string): void {
+  pendingTemps.add(tmp);
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on("exit", () => {
+    for (const t of pendingTemps) {
+      try {
+        unlinkSync(t);
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+/** How much output between two returns to the event loop (where a Ctrl+C is noticed). */
+const YIELD_EVERY = 1024 * 1024;
+
+/** Ctrl+C (or SIGTERM) stopped the export: exit 130, nothing written. */
+export function interrupted(file?: string): PankoError {
+  return new PankoError("io", file ? `export interrupted; ${file} was not written` : "export interrupted", { exitCode: 130 });
+}
+
 /**
- * Writes chunks to `file` through a temp file in the same folder and a rename; returns the size.
- * No fsync: the rename already guarantees that a crash or Ctrl+C leaves the old file or none, never
- * half of the new one, and syncing 50 MB would double the time of a big export.
+ * Writes chunks to `file` through a temp file in the same folder and a rename; resolves to the
+ * size. It returns to the event loop every MB, so that a Ctrl+C (`signal`) stops it between
+ * chunks; an interrupted, failed or killed export leaves neither a half file nor the temp file.
+ * No fsync: the rename already guarantees that a crash leaves the old file or none, never half of
+ * the new one, and syncing 50 MB would double the time of a big export.
  */
-export function writeAtomically(file: string, chunks: Iterable<string>, signal?: AbortSignal): number {
+export async function writeAtomically(file: string, chunks: Iterable<string>, signal?: AbortSignal): Promise<number> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number;
   try {
     fd = openSync(tmp, "w", 0o644);
   } catch (e) {
-    throw new PankoError("io", `cannot write ${file}: ${describeError(e)}`, { cause: e });
+    throw new PankoError("io", `cannot write ${file}: ${fsReason(e)}`, { cause: e });
   }
+  trackTemp(tmp);
   let ok = false;
   try {
+    let since = 0;
     for (const chunk of chunks) {
-      if (signal?.aborted) throw new PankoError("io", `export interrupted; ${file} was not written`);
+      if (signal?.aborted) throw interrupted(file);
       writeSync(fd, chunk);
+      since += chunk.length;
+      if (since >= YIELD_EVERY) {
+        since = 0;
+        await new Promise<void>((r) => setImmediate(r));
+      }
     }
+    if (signal?.aborted) throw interrupted(file);
     closeSync(fd);
     fd = -1;
     renameSync(tmp, file);
     ok = true;
   } catch (e) {
     if (e instanceof PankoError) throw e;
-    throw new PankoError("io", `cannot write ${file}: ${describeError(e)}`, { cause: e });
+    throw new PankoError("io", `cannot write ${file}: ${fsReason(e)}`, { cause: e });
   } finally {
     if (fd! >= 0) closeSync(fd!);
     if (!ok) {
@@ -96,6 +132,7 @@ export function writeAtomically(file: string, chunks: Iterable<string>, signal?:
         // already gone
       }
     }
+    pendingTemps.delete(tmp);
   }
   return statSync(file).size;
 }
@@ -136,6 +173,7 @@ export default defineCommand({
 
     const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
     let session = await parseSession(path);
+    if (signal.aborted) throw interrupted(out);
     if (values["no-thinking"]) session = withoutThinking(session);
     // The parser's garbage goes before rendering adds its own: the peak stays the parser's.
     Bun.gc(true);
@@ -143,9 +181,15 @@ export default defineCommand({
 
     if (!out) {
       try {
+        let since = 0;
         for (const chunk of chunks) {
           if (signal.aborted) return 130;
           io.out(chunk);
+          since += chunk.length;
+          if (since >= YIELD_EVERY) {
+            since = 0;
+            await new Promise<void>((r) => setImmediate(r));
+          }
         }
       } catch (e) {
         // The reader went away (`| head`): not an error worth a message.
@@ -155,7 +199,7 @@ export default defineCommand({
       return 0;
     }
     const file = resolve(io.cwd, out);
-    const size = writeAtomically(file, chunks, signal);
+    const size = await writeAtomically(file, chunks, signal);
     io.err(`wrote ${out} (${formatBytes(size)})\n`);
     return 0;
   },

@@ -97,22 +97,49 @@ describe("panko export", () => {
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
-  test("a failing write leaves neither a half file nor a temp file", () => {
+  test("a failing write leaves neither a half file nor a temp file", async () => {
     const target = join(dir, "half.md");
     function* failing() {
       yield "# start\n";
       throw new Error("disk on fire");
     }
-    expect(() => writeAtomically(target, failing())).toThrow(PankoError);
+    expect(writeAtomically(target, failing())).rejects.toThrow(PankoError);
+    await writeAtomically(target, failing()).catch(() => {});
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     writeFileSync(target, "old");
-    expect(() => writeAtomically(target, failing())).toThrow("disk on fire");
+    expect(writeAtomically(target, failing())).rejects.toThrow("disk on fire");
+    await writeAtomically(target, failing()).catch(() => {});
     expect(readFileSync(target, "utf8")).toBe("old"); // the previous file is untouched
     const ac = new AbortController();
     ac.abort();
-    expect(() => writeAtomically(target, ["x"], ac.signal)).toThrow("interrupted");
+    expect(writeAtomically(target, ["x"], ac.signal)).rejects.toThrow("interrupted");
     expect(readFileSync(target, "utf8")).toBe("old");
+  });
+
+  test("no temporary file name in a write error", async () => {
+    const err = await writeAtomically(join(dir, "no-such-folder", "x.md"), ["x"]).then(() => new PankoError("internal", "no error"), (e) => e as PankoError);
+    expect(err.message).toBe(`cannot write ${join(dir, "no-such-folder", "x.md")}: the folder does not exist`);
+    expect(err.message).not.toContain(".tmp");
+  });
+
+  test("an abort while chunks are being written stops between them: nothing written, no temp file", async () => {
+    const target = join(dir, "stopped.html");
+    const ac = new AbortController();
+    let made = 0;
+    function* many() {
+      for (;;) {
+        made++;
+        if (made === 3) setImmediate(() => ac.abort()); // what a Ctrl+C does, while the writer is busy
+        if (made > 10_000) throw new Error("the writer never noticed the abort");
+        yield "x".repeat(512 * 1024);
+      }
+    }
+    const err = await writeAtomically(target, many(), ac.signal).then(() => new PankoError("internal", "no error"), (e) => e as PankoError);
+    expect(err.message).toBe(`export interrupted; ${target} was not written`);
+    expect(err.exitCode).toBe(130);
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
   test("errors: bad format, bad line count, missing folder, unknown session", async () => {
