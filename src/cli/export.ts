@@ -6,10 +6,10 @@
 import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { PankoError, fsReason, usageError } from "../errors.ts";
-import { markdownTranscriptChunks } from "../render/markdown.ts";
+import { cutLines, markdownTranscriptChunks } from "../render/markdown.ts";
 import { inlineImageSrc, renderPageChunks } from "../render/page.ts";
 import { formatBytes } from "../render/escape.ts";
-import type { Block, Session } from "../sessions/model.ts";
+import type { Block, Session, ToolBlock } from "../sessions/model.ts";
 import { sessionCounts } from "../sessions/counts.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
@@ -33,6 +33,22 @@ export function withoutThinking(session: Session): Session {
   const strip = (blocks: Block[]): Block[] =>
     blocks.filter((b) => b.kind !== "thinking").map((b) => (b.kind === "tool" && b.subAgent ? { ...b, subAgent: withoutThinking(b.subAgent) } : b));
   return { ...session, turns: session.turns.map((t) => ({ ...t, blocks: strip(t.blocks) })) };
+}
+
+/**
+ * A copy of the session with every tool output and command output cut to `max` lines (sub-agents
+ * included): what --max-output-lines does, the same for every format.
+ */
+export function withOutputsCut(session: Session, max: number): Session {
+  const cutBlock = (b: Block): Block => {
+    if (b.kind === "command" && b.output !== undefined) return { ...b, output: cutLines(b.output, max) };
+    if (b.kind !== "tool") return b;
+    const out: ToolBlock = { ...b };
+    if (b.result) out.result = { ...b.result, text: cutLines(b.result.text, max) };
+    if (b.subAgent) out.subAgent = withOutputsCut(b.subAgent, max);
+    return out;
+  };
+  return { ...session, turns: session.turns.map((t) => ({ ...t, blocks: t.blocks.map(cutBlock) })) };
 }
 
 /** Output between two garbage collections while exporting. */
@@ -155,7 +171,7 @@ export default defineCommand({
     format: { type: "string", short: "f", description: "html (default), md or json", valueName: "FORMAT" },
     output: { type: "string", short: "o", description: "Write to FILE instead of stdout", valueName: "FILE" },
     "no-thinking": { type: "boolean", description: "Leave out the agent's thinking" },
-    "max-output-lines": { type: "string", description: "Cut each tool output to N lines (md)", valueName: "N" },
+    "max-output-lines": { type: "string", description: "Cut each tool and command output to N lines (every format)", valueName: "N" },
   },
   positionals: { min: 1, max: 1 },
   examples: ["panko export latest -o session.html", "panko export 3f2a --format md --no-thinking --max-output-lines 40 > context.md", "panko export ./rollout.jsonl -f json | jq .title"],
@@ -175,9 +191,10 @@ export default defineCommand({
     let session = await parseSession(path);
     if (signal.aborted) throw interrupted(out);
     if (values["no-thinking"]) session = withoutThinking(session);
+    if (maxOutputLines !== undefined) session = withOutputsCut(session, maxOutputLines);
     // The parser's garbage goes before rendering adds its own: the peak stays the parser's.
     Bun.gc(true);
-    const chunks = exportChunks(session, format as ExportFormat, { maxOutputLines });
+    const chunks = exportChunks(session, format as ExportFormat);
 
     if (!out) {
       try {

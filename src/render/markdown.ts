@@ -46,7 +46,8 @@ function fence(text: string, lang = ""): string {
   return `${f}${lang}\n${text.replace(/\n$/, "")}\n${f}\n`;
 }
 
-function cut(text: string, max: number | undefined): string {
+/** The first `max` lines of `text`, then a line saying how many were cut (text as it is when shorter). */
+export function cutLines(text: string, max: number | undefined): string {
   if (max === undefined || max < 0) return text;
   let i = -1;
   for (let k = 0; k < max; k++) {
@@ -116,7 +117,7 @@ function toolMd(b: ToolBlock, o: MarkdownOptions, depth: number): string {
     // Claude Code joins a web answer's parts with "(no content)" where a part was empty.
     if (WEB_TOOLS.has(b.name)) text = text.replaceAll(NO_CONTENT, "\n\n").replace(/\n{3,}/g, "\n\n");
     if (b.subAgent && o.subAgents !== false && lastText(b.subAgent) === text.trim()) text = "";
-    if (text) out += b.name === "Task" || b.name === "Agent" ? `${cut(text, o.maxOutputLines)}\n\n` : `Output:\n\n${fence(cut(text, o.maxOutputLines))}\n`;
+    if (text) out += b.name === "Task" || b.name === "Agent" ? `${cutLines(text, o.maxOutputLines)}\n\n` : `Output:\n\n${fence(cutLines(text, o.maxOutputLines))}\n`;
     for (const img of r.images) out += `[image: ${img.mediaType}]\n\n`;
   }
   return out;
@@ -182,7 +183,7 @@ function blockMd(b: Block, o: MarkdownOptions, depth: number, prev: Role): strin
     case "command": {
       const line = b.name === "!" ? `$ ${b.args ?? ""}` : `${b.name}${b.args ? ` ${b.args}` : ""}`;
       const head = b.name ? `${prev === "user" ? "" : "**User**\n\n"}Command: ${inline(line)}\n\n` : "";
-      return `${head}${b.output ? fence(cut(stripAnsi(b.output), o.maxOutputLines)) + "\n" : ""}`;
+      return `${head}${b.output ? fence(cutLines(stripAnsi(b.output), o.maxOutputLines)) + "\n" : ""}`;
     }
     case "unknown":
       return "";

@@ -77,6 +77,16 @@ describe("panko export", () => {
     expect(r.out).not.toContain("secret pondering");
   });
 
+  test("--max-output-lines works for html and json too", async () => {
+    const html = await run(file, "--max-output-lines", "3");
+    expect(html.code).toBe(0);
+    expect(html.out).not.toContain("show all 50 lines");
+    expect(html.out).toContain("… (47 more lines cut)");
+    const json = JSON.parse((await run(file, "-f", "json", "--max-output-lines", "3")).out);
+    const tool = json.turns[0].blocks.find((b: { kind: string }) => b.kind === "tool");
+    expect(tool.result.text).toBe("1\n2\n3\n… (47 more lines cut)");
+  });
+
   test("json: the session model", async () => {
     const r = await run(file, "-f", "json");
     expect(r.code).toBe(0);
