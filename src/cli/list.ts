@@ -3,7 +3,7 @@ import { homedir } from "node:os";
 import { SORT_KEYS, type SortKey } from "../config.ts";
 import { commandConfig } from "./settings.ts";
 import { usageError } from "../errors.ts";
-import { listSessions, select } from "../sessions/index.ts";
+import { listSessionsParallel, select } from "../sessions/index.ts";
 import { uniqueIdPrefixes } from "../sessions/resolve.ts";
 import type { SessionSummary, Source } from "../sessions/model.ts";
 import { defineCommand } from "./command.ts";
@@ -74,7 +74,7 @@ export default defineCommand({
     sort: { type: "string", valueName: "KEY", description: `Order: ${SORT_KEYS.join(", ")} (default: config default_sort)` },
   },
   examples: ["panko list", "panko list --source codex --limit 5", "panko list --project myapp --json"],
-  run({ values, io }) {
+  async run({ values, io }) {
     const source = values.source as Source | undefined;
     if (source !== undefined && !(SOURCES as readonly string[]).includes(source)) {
       throw usageError(`--source must be one of: ${SOURCES.join(", ")}`);
@@ -87,7 +87,7 @@ export default defineCommand({
       if (!Number.isInteger(limit) || limit < 1) throw usageError("--limit must be a whole number of at least 1");
     }
     // Every session, for id prefixes unique among all of them (not just the rows shown).
-    const all = listSessions({ env: io.env });
+    const all = await listSessionsParallel({ env: io.env });
     const sessions = select(all, { source, project: values.project, sort, limit });
     if (values.json) {
       io.out(JSON.stringify(sessions, null, 2) + "\n");
