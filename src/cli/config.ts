@@ -3,6 +3,7 @@ import { KEYS, KEY_NAMES, isConfigKey, loadConfig, parseValue, showValue, writeC
 import { PankoError } from "../errors.ts";
 import { configFile } from "../paths.ts";
 import { defineCommand } from "./command.ts";
+import { commandConfig } from "./settings.ts";
 import type { Io } from "./io.ts";
 
 function keyError(key: string): PankoError {
@@ -53,10 +54,8 @@ const getCommand = defineCommand({
   examples: ["panko config get default_port", "panko config get share_ttl"],
   run({ positionals: [key], io }) {
     if (!isConfigKey(key)) throw keyError(key);
-    const { config, problems } = loadConfig(configFile(io.env));
-    const problem = problems.find((p) => p.key === key) ?? problems.find((p) => p.key === undefined);
-    if (problem) throw new PankoError("config", problem.error.message, { details: [...problem.error.details, `Repair it with \`panko config set ${key} VALUE\` or \`panko config unset ${key}\`.`] });
-    const value = config[key];
+    // A problem with this key is the answer (with how to repair it); others are warnings.
+    const value = commandConfig(io, [key]).config[key];
     if (value === undefined) return 1;
     io.out(`${KEYS[key].show ? KEYS[key].show!(value) : String(value)}\n`);
     return 0;

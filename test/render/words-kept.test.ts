@@ -4,13 +4,13 @@
  * transcript. Over the fixtures, and over the shared corpus when it is there.
  */
 import { describe, expect, test } from "bun:test";
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { exportChunks } from "../../src/cli/export.ts";
 import { KNOWN_WRAPPER_TAGS } from "../../src/sessions/claude/prompt.ts";
 import { isImageMarker, isInjection } from "../../src/sessions/codex/user.ts";
 import { parseSession } from "../../src/sessions/parse.ts";
-import { corpusDir } from "../helpers/corpus.ts";
+import { corpusDir, fixtureSessions, sessionFiles } from "../helpers/corpus.ts";
 
 type Rec = Record<string, unknown>;
 const isObj = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -91,19 +91,9 @@ async function missing(path: string): Promise<{ page: string[]; markdown: string
   return { page: lines.filter((l) => !page.includes(l)), markdown: lines.filter((l) => !markdown.includes(l)) };
 }
 
-function sessionFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) {
-      if (name !== "subagents") out.push(...sessionFiles(p));
-    } else if (name.endsWith(".jsonl")) out.push(p);
-  }
-  return out.sort();
-}
 
 const fixtures = join(import.meta.dir, "..", "fixtures");
-const fixtureFiles = [...sessionFiles(join(fixtures, "claude")), ...sessionFiles(join(fixtures, "codex"))].filter((f) => !/not-a-session|empty\.jsonl$/.test(f));
+const fixtureFiles = fixtureSessions();
 
 describe("every word a user typed is on the page and in the Markdown", () => {
   test("the wrappers fixture: words around commands, commands, two prompts, prompt headings", async () => {

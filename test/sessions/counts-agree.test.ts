@@ -5,24 +5,13 @@
  * sub-agent files alike counted apart).
  */
 import { describe, expect, test } from "bun:test";
-import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import { exportChunks } from "../../src/cli/export.ts";
 import { describeCounts, sessionCounts } from "../../src/sessions/counts.ts";
 import { parseSession } from "../../src/sessions/parse.ts";
 import { summarizeFile } from "../../src/sessions/summary/index.ts";
-import { corpusDir } from "../helpers/corpus.ts";
+import { corpusDir, fixtureSessions, sessionFiles } from "../helpers/corpus.ts";
 
-function sessionFiles(dir: string): string[] {
-  const out: string[] = [];
-  for (const name of readdirSync(dir)) {
-    const p = join(dir, name);
-    if (statSync(p).isDirectory()) {
-      if (name !== "subagents") out.push(...sessionFiles(p));
-    } else if (name.endsWith(".jsonl") && !name.startsWith("agent-")) out.push(p);
-  }
-  return out.sort();
-}
 
 async function agree(path: string) {
   const summary = summarizeFile(path);
@@ -38,7 +27,7 @@ async function agree(path: string) {
 }
 
 const fixtures = join(import.meta.dir, "..", "fixtures");
-const fixtureFiles = [...sessionFiles(join(fixtures, "claude")), ...sessionFiles(join(fixtures, "codex"))].filter((f) => !/not-a-session|empty\.jsonl$/.test(f));
+const fixtureFiles = fixtureSessions();
 
 describe("counts agree: list, check, page, JSON export", () => {
   test.each(fixtureFiles.map((f) => f.slice(fixtures.length + 1)))("fixture %s", async (name) => {
