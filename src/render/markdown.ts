@@ -166,7 +166,7 @@ function blockMd(b: Block, o: MarkdownOptions, depth: number, prev: Role): strin
   const speaker = prev === "assistant" ? "" : "**Assistant**\n\n";
   switch (b.kind) {
     case "prompt":
-      return `${prev === "user" ? "" : "**User**\n\n"}${b.context ? quote("_IDE context:_\n" + b.context.trim()) : ""}${promptMd(b.text)}\n\n`;
+      return `${prev === "user" ? "" : "**User**\n\n"}${b.context ? quote("_IDE context:_\n" + promptMd(b.context)) : ""}${promptMd(b.text)}\n\n`;
     case "text":
       return `${speaker}${b.phase === "commentary" ? "_Commentary:_ " : ""}${b.text.trim()}\n\n`;
     case "thinking":
