@@ -311,6 +311,8 @@ class Walker {
   block(b: Block): Block {
     switch (b.kind) {
       case "prompt":
+        // The IDE context kept beside a Codex prompt is shown too: hidden like the prompt.
+        return clean({ ...b, text: this.text(b.text), context: this.text(b.context) });
       case "text":
       case "thinking":
         return { ...b, text: this.text(b.text) };

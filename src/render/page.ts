@@ -22,7 +22,7 @@ import type { Session, Turn } from "../sessions/model.ts";
 import { ASSETS, assetHash } from "./assets.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, formatCount, formatDuration, timeTag } from "./escape.ts";
-import { countTools } from "./tools/agent.ts";
+import { describeCounts, sessionCounts } from "../sessions/counts.ts";
 import { renderTurnHtml, turnHtml, turnLabel } from "./turn.ts";
 
 export type { RenderOptions } from "./context.ts";
@@ -80,7 +80,7 @@ function fact(name: string, html: string, cls = ""): string {
 }
 
 function headerHtml(session: Session): string {
-  const tools = countTools(session);
+  const counts = sessionCounts(session);
   const dur = formatDuration(session.startedAt, session.endedAt);
   const models = session.models.map((m) => `<code>${esc(m)}</code>`).join(" ");
   const source = `${SOURCE_NAME[session.source] ?? esc(session.source)}${session.version ? ` ${esc(session.version)}` : ""}`;
@@ -91,7 +91,7 @@ function headerHtml(session: Session): string {
     fact("Models", models) +
     fact("Started", timeTag(session.startedAt, "ts long")) +
     fact("Duration", dur ? `<span id="duration" data-start="${esc(session.startedAt ?? "")}">${dur}</span>` : "") +
-    fact("Turns", `<span id="turn-count">${session.turns.length}</span> · ${tools} tool call${tools === 1 ? "" : "s"}`) +
+    fact("Turns", `<span id="turn-count">${session.turns.length}</span> · ${esc(describeCounts(counts))}`) +
     fact("Tokens", tokens(session)) +
     `</dl></header>`
   );

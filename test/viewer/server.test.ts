@@ -286,6 +286,8 @@ async function openEvents(url: string, headers: Record<string, string> = {}) {
     res,
     events,
     comments: () => comments,
+    /** Settles when the stream ends (by the server, or by close()). */
+    ended: pump,
     async waitFor(pred: () => boolean, ms = 5000) {
       const until = Date.now() + ms;
       while (!pred()) {
@@ -391,6 +393,9 @@ describe("events", () => {
     const es = await openEvents(v.url + "events");
     await es.waitFor(() => es.comments() >= 1);
     await v.stop();
-    await Promise.race([es.close(), Bun.sleep(2000)]);
+    // The server must end the stream itself: the pump finishes without our abort.
+    const ended = await Promise.race([es.ended.then(() => true), Bun.sleep(10_000).then(() => false)]);
+    await es.close();
+    expect(ended).toBe(true);
   });
 });
