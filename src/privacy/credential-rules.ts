@@ -44,7 +44,7 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
   {
     // .netrc: `machine host login me password X` (one line or several)
     kind: "netrc-password",
-    pattern: /(?:^|[ \t]|\n)(?:login|account)[ \t]+\S+\s+password[ \t]+(?<secret>\S+)|^[ \t]*password[ \t]+(?<secret2>\S{6,})[ \t]*$/dgm,
+    pattern: /(?:^|[ \t]|\n)(?:login|account)[ \t]+\S+(?:\s|\n[+\-])+password[ \t]+(?<secret>\S+)|^[ \t+\-]*password[ \t]+(?<secret2>\S{6,})[ \t]*$/dgm,
     validator: (s) => !isPlaceholder(s) && (looksRandom(s) || /[^A-Za-z]/.test(s)),
     hint: /password[ \t]/,
   },

@@ -22,7 +22,7 @@ import type {
   Turn,
 } from "../sessions/model.ts";
 import { cutTitle } from "../sessions/title.ts";
-import { isKeyFilePath } from "./key-files.ts";
+import { KEY_FILE_HINT, isKeyFilePath } from "./key-files.ts";
 import { applyCuts, lineCuts, type LineCut, type Span } from "./lines.ts";
 import { DEFAULT_PRECHECK, DEFAULT_RULES, isSecretAssignmentValue, marker, type SecretRule } from "./rules.ts";
 
@@ -351,8 +351,36 @@ class Walker {
    * a secret touches them (lines.ts). Returns undefined when nothing was hidden.
    */
   lines(lines: readonly string[]): string[] | undefined {
+    if (lines.every((l) => l === "" || l[0] === "+" || l[0] === "-" || l[0] === " " || l[0] === "\\")) return this.patchLines(lines);
     const cuts = this.cuts(lines);
     return cuts && lines.map((l, i) => applyCuts(l, cuts[i]));
+  }
+
+  /**
+   * Unified-diff lines (`structuredPatch[].lines`: ` ` context, `-` removed, `+` added): like an
+   * edit's hunks, the old and the new side are each scanned whole without the op prefix.
+   */
+  private patchLines(lines: readonly string[]): string[] | undefined {
+    const ops = lines.map((l) => (l[0] === "+" ? "+" : l[0] === "-" ? "-" : l[0] === " " ? " " : "\\"));
+    const bodies = lines.map((l) => l.slice(1));
+    const cuts = this.sideCuts(ops, bodies);
+    if (!cuts) return undefined;
+    return lines.map((l, i) => (cuts[i].length ? l[0] + applyCuts(bodies[i], cuts[i]) : l));
+  }
+
+  /** Cuts for diff lines by side: old = context + removed, new = context + added; undefined when none. */
+  private sideCuts(ops: readonly string[], bodies: readonly string[]): LineCut[][] | undefined {
+    const all: LineCut[][] = bodies.map(() => []);
+    let any = false;
+    for (const side of ["-", "+"] as const) {
+      const idx: number[] = [];
+      for (let i = 0; i < ops.length; i++) if (ops[i] === " " || ops[i] === side) idx.push(i);
+      const cuts = this.cuts(idx.map((i) => bodies[i]));
+      if (!cuts) continue;
+      any = true;
+      idx.forEach((i, k) => all[i].push(...cuts[k]));
+    }
+    return any ? all : undefined;
   }
 
   /** The cuts a whole value cut into lines needs (lines.ts), counted; undefined when none. */
@@ -387,9 +415,31 @@ class Walker {
     return v;
   }
 
+  /**
+   * A string that holds JSON (Codex `arguments` and `output`): parsed, redacted as data, and
+   * written back, so its escaped newlines do not hide line-anchored shapes and `\n` before a token
+   * does not read as a letter. Undefined when the string is not JSON.
+   */
+  jsonString(val: string): string | undefined {
+    const c = val.charCodeAt(0);
+    if ((c !== 123 && c !== 91) || val.length < 2) return undefined; // { or [
+    const last = val.charCodeAt(val.length - 1);
+    if (last !== 125 && last !== 93) return undefined;
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(val);
+    } catch {
+      return undefined;
+    }
+    if (parsed === null || typeof parsed !== "object") return undefined;
+    const before = totalCount(this.counts);
+    const out = this.deep(parsed);
+    return totalCount(this.counts) === before ? val : JSON.stringify(out);
+  }
+
   /** Every string in a JSON-like value; keys kept; base64 image payloads kept. Returns a copy. */
   deep(v: unknown): unknown {
-    if (typeof v === "string") return this.text(v);
+    if (typeof v === "string") return this.jsonString(v) ?? this.text(v);
     if (Array.isArray(v)) {
       // An array of strings is one value cut into lines (structuredPatch[].lines): scan it whole.
       if (v.length > 1 && v.every((x) => typeof x === "string")) {
@@ -418,6 +468,8 @@ class Walker {
    * (`{"password": "hunter2"}` in parsed data is what `"password": "hunter2"` is in text).
    */
   keyed(key: string, val: string): string {
+    const nested = this.jsonString(val);
+    if (nested !== undefined) return nested;
     const out = this.text(val);
     if (out === val && isSecretAssignmentValue(key, val) && this.rules.some((r) => r.kind === "secret-assignment")) {
       if (this.keep.some((k) => k.test(val))) return out; // --keep
@@ -449,17 +501,11 @@ class Walker {
       if (lines.some((l) => l.text.length > 0)) this.count("private-key", lines.map((l) => l.text).join("\n"));
     } else {
       // Context lines belong to both sides; their cuts from both are merged, then applied once.
-      const all: LineCut[][] = lines.map(() => []);
-      for (const side of ["old", "new"] as const) {
-        const idx: number[] = [];
-        for (let i = 0; i < lines.length; i++) {
-          const op = lines[i].op;
-          if (op === " " || (side === "old" ? op === "-" : op === "+")) idx.push(i);
-        }
-        const cuts = this.cuts(idx.map((i) => lines[i].text));
-        if (cuts) idx.forEach((i, k) => all[i].push(...cuts[k]));
-      }
-      for (let i = 0; i < lines.length; i++) if (all[i].length) masked[i] = applyCuts(lines[i].text, all[i]);
+      const all = this.sideCuts(
+        lines.map((l) => l.op),
+        lines.map((l) => l.text),
+      );
+      if (all) for (let i = 0; i < lines.length; i++) if (all[i].length) masked[i] = applyCuts(lines[i].text, all[i]);
     }
     let n = 0;
     const hunks = e.hunks.map((h) => ({ ...h, lines: h.lines.map((l) => ({ op: l.op, text: masked[n++] })) }));
@@ -630,7 +676,7 @@ export interface RedactLineResult {
 export function redactLine(line: string, opts: RedactOptions = {}): RedactLineResult {
   const rules = buildRules(opts);
   const custom = hasCustom(rules);
-  if (!custom && !DEFAULT_PRECHECK.test(line)) return { line, counts: {} };
+  if (!custom && !DEFAULT_PRECHECK.test(line) && !KEY_FILE_HINT.test(line)) return { line, counts: {} };
   let value: unknown;
   try {
     value = JSON.parse(line);

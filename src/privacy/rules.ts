@@ -333,7 +333,8 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
   },
   {
     kind: "url-password",
-    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:@\/?#"'<>`]*:(?<secret>[^\s@\/?#"'<>`]+)@(?=[A-Za-z0-9\[])/dg,
+    // not inside a scheme (`mongodb+srv`), but a patch's `+` before a line is fine
+    pattern: /(?<![A-Za-z0-9.-]|[A-Za-z0-9.-]\+)[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:@\/?#"'<>`]*:(?<secret>[^\s@\/?#"'<>`]+)@(?=[A-Za-z0-9\[])/dg,
     validator: (s) => s.length >= 3 && !isPlaceholder(s) && !/^(?:pass|pwd|passw(?:or)?d|secret)$/i.test(s),
     hint: /:\/\/[^\s\/?#"'<>`@]{1,256}@/,
   },
