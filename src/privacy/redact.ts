@@ -374,7 +374,8 @@ class Walker {
     let any = false;
     for (const side of ["-", "+"] as const) {
       const idx: number[] = [];
-      for (let i = 0; i < ops.length; i++) if (ops[i] === " " || ops[i] === side) idx.push(i);
+      // context (and `\\ No newline` marks) belong to both sides
+      for (let i = 0; i < ops.length; i++) if (ops[i] === " " || ops[i] === "\\" || ops[i] === side) idx.push(i);
       const cuts = this.cuts(idx.map((i) => bodies[i]));
       if (!cuts) continue;
       any = true;
