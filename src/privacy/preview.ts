@@ -35,6 +35,8 @@ export function maskPreview(value: string): string {
 export function findRedactions(session: Session, opts: RedactOptions = {}): RedactionReport {
   const { hits, counts } = collectRedactions(session, opts);
   const items = hits.map((h) => ({ kind: h.kind, turn: h.turn, block: h.block, field: h.field.trim(), preview: maskPreview(h.value) }));
+  // in reading order (the walk finds them rule by rule within a value); stable within a place
+  items.sort((a, b) => a.turn - b.turn || a.block - b.block);
   return { items, counts, total: totalCount(counts) };
 }
 
