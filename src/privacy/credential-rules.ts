@@ -72,6 +72,7 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
   {
     // docker `config.json`: `"auths": {"host": {"auth": "<base64 user:pass>"}}`, and `identitytoken`
     kind: "docker-auth",
+    rare: true,
     pattern: /"(?:auth|identitytoken|registrytoken)"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+\/=._-]{12,})"/dg,
     validator: (s) => looksRandom(s),
     hint: /"(?:auth|identitytoken|registrytoken)"/,
@@ -86,6 +87,7 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
   {
     // `mysql -pSECRET`, `mysqldump -uroot -pSECRET`, `mariadb -pSECRET`
     kind: "cli-password",
+    rare: true,
     pattern: /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\n|;&]*?[ \t]-p(?<secret>[^\s"'-][^\s"']{2,})/dg,
     validator: looksLikePassword,
     hint: /mysql|mariadb/,

@@ -24,7 +24,7 @@ import type {
 import { cutTitle } from "../sessions/title.ts";
 import { KEY_FILE_HINT, isKeyFilePath } from "./key-files.ts";
 import { applyCuts, lineCuts, type LineCut, type Span } from "./lines.ts";
-import { DEFAULT_PRECHECK, DEFAULT_RULES, isSecretAssignmentValue, marker, type SecretRule } from "./rules.ts";
+import { DEFAULT_PRECHECK, DEFAULT_RULES, RARE_PRECHECK, isSecretAssignmentValue, marker, type SecretRule } from "./rules.ts";
 
 export type RedactionCounts = Record<string, number>;
 
@@ -219,9 +219,10 @@ function hasCustom(rules: readonly SecretRule[]): boolean {
 function redactInto(text: string, rules: readonly SecretRule[], counts: RedactionCounts, hits?: SecretHit[]): string {
   if (text.length === 0) return text;
   const pre = DEFAULT_PRECHECK.test(text);
+  const rare = pre && RARE_PRECHECK.test(text);
   let out = text;
   for (const rule of rules) {
-    if (!pre && PRECHECKED.has(rule)) continue;
+    if ((!pre || (rule.rare && !rare)) && PRECHECKED.has(rule)) continue;
     out = applyRule(out, rule, counts, hits);
   }
   return out;
@@ -235,9 +236,10 @@ function redactInto(text: string, rules: readonly SecretRule[], counts: Redactio
 export function secretSpans(text: string, rules: readonly SecretRule[]): Span[] {
   if (text.length === 0) return [];
   const pre = DEFAULT_PRECHECK.test(text);
+  const rare = pre && RARE_PRECHECK.test(text);
   const spans: Span[] = [];
   for (const rule of rules) {
-    if (!pre && PRECHECKED.has(rule)) continue;
+    if ((!pre || (rule.rare && !rare)) && PRECHECKED.has(rule)) continue;
     const hits: SecretHit[] = [];
     applyRule(text, rule, {}, hits);
     for (const h of hits) spans.push({ kind: h.kind, start: h.start, end: h.end, value: h.value });

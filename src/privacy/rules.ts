@@ -77,6 +77,12 @@ export interface SecretRule {
    * (a variable name) linear and cheap.
    */
   anchor?: RegExp;
+  /**
+   * A rule keyed on a rare literal (a vendor prefix, a PEM header): it runs only on texts that the
+   * rare pre-check (`RARE_PRECHECK`, the union of these rules' hints) matches, so the many texts
+   * that pass the global pre-check only for a common word (`token`, `key =`) skip its hint test.
+   */
+  rare?: boolean;
   /** For a rule that covers several kinds (prefixed tokens): the kind of this match. */
   kindOf?: (match: RegExpExecArray) => string;
 }
@@ -270,6 +276,7 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
     // The header, then through the END line, or to the end of the base64 body when the END line is
     // missing, or the header alone on its line (a key cut by an edit still says what follows it is a key).
     kind: "private-key",
+    rare: true,
     pattern:
       /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<body>[\s\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?=[\r\n]|\\[nr]|$)(?:[A-Za-z0-9+/=:,\- \t\r\n]|\\[nrt])*)/g,
     hint: /PRIVATE KEY/,
@@ -277,18 +284,21 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
   {
     // A patch (Codex apply_patch) that adds or updates a key file: every line of that file's section.
     kind: "private-key",
+    rare: true,
     pattern: /^\*\*\* (?:Add|Update) File: (?<path>[^\n]+)\n(?<secret>(?:(?!\*\*\* )[^\n]*(?:\n|$))+)/dgm,
     validator: (_s, m) => isKeyFilePath(m.groups?.path),
     hint: /\*\*\* (?:Add|Update) File: /,
   },
   {
     kind: "jwt",
+    rare: true,
     pattern: new RegExp(`${B}eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*${E}`, "g"),
     validator: isJwt,
     hint: /eyJ/,
   },
   {
     kind: "aws-access-key",
+    rare: true,
     pattern: /(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
     hint: /A3T|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA/,
   },
@@ -301,33 +311,39 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
   ...TOKEN_RULES,
   {
     kind: "github-token",
+    rare: true,
     pattern: new RegExp(`${B}(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})${E}`, "g"),
     hint: /gh[pousr]_|github_pat_/,
   },
   {
     kind: "anthropic-key",
+    rare: true,
     pattern: new RegExp(`${B}sk-ant-[A-Za-z0-9_-]{20,}${E}`, "g"),
     hint: /sk-ant-/,
   },
   {
     kind: "openai-key",
+    rare: true,
     pattern: new RegExp(`${B}sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}${E}`, "g"),
     validator: (s) => hasDigit(s) && hasLetter(s.slice(3)) && !isPlaceholder(s.slice(3)),
     hint: /sk-/,
   },
   {
     kind: "slack-token",
+    rare: true,
     pattern: new RegExp(`${B}xox[baprs]-[A-Za-z0-9-]{10,}${E}`, "g"),
     validator: (s) => hasDigit(s),
     hint: /xox[baprs]-/,
   },
   {
     kind: "stripe-key",
+    rare: true,
     pattern: new RegExp(`${B}[sr]k_live_[A-Za-z0-9]{10,}${E}`, "g"),
     hint: /k_live_/,
   },
   {
     kind: "google-api-key",
+    rare: true,
     pattern: new RegExp(`${B}AIza[A-Za-z0-9_-]{35}${E}`, "g"),
     hint: /AIza/,
   },
@@ -365,4 +381,14 @@ export const SECRET_KINDS: readonly string[] = [...new Set([...DEFAULT_RULES.fla
 export const DEFAULT_PRECHECK = new RegExp(
   String.raw`PRIVATE KEY|\*\*\* (?:Add|Update) File: |A3T|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ecret_?access_?key|${TOKEN_HINTS}|${CREDENTIAL_HINTS}|` +
   /eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[baprs]-|k_live_|AIza|:\/\/[^\s\/?#"'<>\`@]{1,256}@|[Bb]earer|BEARER|[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi.?[Kk]ey|API.?KEY/.source,
+);
+
+/** The union of the rare rules' hints (see `SecretRule.rare`). */
+export const RARE_PRECHECK = new RegExp(
+  DEFAULT_RULES.filter((r) => r.rare)
+    .map((r) => {
+      if (!r.hint || r.hint.flags.includes("i")) throw new Error(`rare rule ${r.kind} needs a case-sensitive hint`);
+      return r.hint.source;
+    })
+    .join("|"),
 );
