@@ -93,7 +93,3 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
     hint: /mysql|mariadb/,
   },
 ];
-
-// The credential-name alternative looks at each `=` / `:` and behind it (much cheaper than trying
-// every keyword at every position); `"auth":` and `"identitytoken":` are covered by it.
-export const CREDENTIAL_HINTS = String.raw`[=:](?<=(?:[Pp]ass|PASS|[Pp]wd|PWD|[Pp][Ww]|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]uth|AUTH|[Kk]ey|KEY|[Cc]redentials?|CREDENTIALS?|[Cc]reds|CREDS)["']?[ \t]*[=:])|[Bb]asic[ \t]|password[ \t]|[ \t](?:-u|--user|--proxy-user)[ \t=]|mysql|mariadb`;

@@ -315,11 +315,14 @@ class Walker {
   place: HitPlace = { turn: 0, block: 0, field: "" };
   private fieldPrefix = "";
   private readonly keep: RegExp[];
+  /** Rules that can match anything (custom patterns): no pre-check shortcut. */
+  private readonly custom: boolean;
   constructor(
     readonly rules: readonly SecretRule[],
     keep: RegExp[] = [],
   ) {
     this.keep = keep.map((k) => new RegExp(k.source, k.flags.replace(/[gy]/g, "")));
+    this.custom = hasCustom(rules);
   }
 
   private count(kind: string, value: string): void {
@@ -428,6 +431,8 @@ class Walker {
     if ((c !== 123 && c !== 91) || val.length < 2) return undefined; // { or [
     const last = val.charCodeAt(val.length - 1);
     if (last !== 125 && last !== 93) return undefined;
+    // JSON escaping keeps the letters every pre-check keys on: no hit, nothing to hide in it
+    if (!this.custom && !DEFAULT_PRECHECK.test(val) && !KEY_FILE_HINT.test(val)) return val;
     let parsed: unknown;
     try {
       parsed = JSON.parse(val);

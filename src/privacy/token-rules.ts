@@ -74,6 +74,3 @@ export const TOKEN_RULES: readonly SecretRule[] = [
     hint: /AccountKey=|SharedAccess|sig=/,
   },
 ];
-
-/** Every hint of the rules above, for the global pre-check. */
-export const TOKEN_HINTS = String.raw`npm_|pypi-|hf_|gl[a-z]+-|dckr_pat_|SG\.|xapp-|xox[oe]-|hooks\.slack\.com|k_test_|whsec_|gsk_|lin_|ntn_|secret_|shp|glc_|glsa_|ops_ey|hv[sbr]\.|vc[pirak]_|dapi|fig[dhu]_|AccountKey=|SharedAccess|sig=`;
