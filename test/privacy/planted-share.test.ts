@@ -7,19 +7,13 @@
 import { describe, expect, test } from "bun:test";
 import { memoryIo } from "../../src/cli/io.ts";
 import { runCli } from "../../src/cli/run.ts";
+import { startShareCli } from "../helpers/share-cli.ts";
 import { fakeEnv, tempDir } from "../tunnels/helpers.ts";
 import { leaks, plantedText } from "./planted.ts";
 import { writePlantedSessions } from "./planted-sessions.ts";
 
 async function startShare(args: string[]) {
-  const m = memoryIo({ env: fakeEnv() });
-  const ac = new AbortController();
-  const done = runCli(["share", ...args], m.io, ac.signal);
-  const until = Date.now() + 30000;
-  while (!m.stdout().includes("\n") && Date.now() < until) {
-    const early = await Promise.race([done, Bun.sleep(25).then(() => undefined)]);
-    if (early !== undefined) break;
-  }
+  const { m, ac, done } = await startShareCli(args, fakeEnv());
   if (!m.stdout().includes("\n")) throw new Error(`share did not start: ${m.stderr()}`);
   return { share: JSON.parse(m.stdout()), m, ac, done };
 }
