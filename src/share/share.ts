@@ -87,6 +87,9 @@ export async function startShare(opts: ShareOptions): Promise<Share> {
       return result.session;
     },
     download: opts.allowDownload === true,
+    downloadLabel: redact
+      ? "Download the session's records (JSONL): secrets hidden, whole files before edits left out; holds IDE context, reminders and instructions this page does not show"
+      : "Download the session's records (JSONL), as they are: secrets NOT hidden",
     rawLine: redact ? (line) => downloadLine(line, redactOptions) : undefined,
   });
 

@@ -37,6 +37,8 @@ export interface ViewerOptions {
   rawLine?(line: string): string;
   /** Offer /download at all (default true). A share offers none unless the user asks (`--allow-download`). */
   download?: boolean;
+  /** What the download holds, for the page (the button's tooltip). */
+  downloadLabel?: string;
   /** Address to bind; default 127.0.0.1. */
   host?: string;
   /** Port to bind; 0 (the default) = any free port. */
@@ -109,6 +111,7 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
       imageSrc: (img) => (img.data ? `${prefix}images/${encodeURIComponent(index.keyOf(img))}` : ""),
       eventsUrl: live ? `${prefix}events${eventsQuery ?? ""}` : undefined,
       downloadUrl: opts.download === false ? undefined : `${prefix}download`,
+      downloadLabel: opts.downloadLabel,
     };
   };
 

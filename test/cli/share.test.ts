@@ -109,6 +109,7 @@ describe("panko share --foreground", () => {
     expect(m.stderr()).toContain("the download holds the session's records");
     const page = await (await fetch(share.localUrl)).text();
     expect(page).toContain('id="b-download"');
+    expect(page).toContain("secrets hidden, whole files before edits left out");
     const download = await (await fetch(share.localUrl + "download")).text();
     expect(download).not.toContain(GITHUB);
     expect(download).not.toContain(AWS);
