@@ -4,7 +4,8 @@
  * interactive flow shows it in its confirm step. Data, not text: format it where it is shown.
  */
 import type { Session } from "../sessions/model.ts";
-import { collectRedactions, totalCount, type RedactOptions, type RedactionCounts } from "./redact.ts";
+import { totalCount, type RedactOptions, type RedactionCounts } from "./engine.ts";
+import { collectRedactions } from "./redact.ts";
 
 export interface RedactionItem {
   kind: string;

@@ -11,7 +11,7 @@
  *
  * | kind              | what                                                                   |
  * |-------------------|------------------------------------------------------------------------|
- * | private-key       | `-----BEGIN ... PRIVATE KEY-----` through `-----END ... PRIVATE KEY-----` (or to the end of the base64 body when the END line is missing) |
+ * | private-key       | `-----BEGIN ... PRIVATE KEY-----` through `-----END ... PRIVATE KEY-----` (or to the end of the base64 body when the END line is missing, or the header alone on its line); a patch section adding a key file (key-files.ts) |
  * | jwt               | three base64url segments whose header (`eyJ...`) decodes to a JSON object |
  * | aws-access-key    | AWS access key ids: `AKIA` / `ASIA` + 16 upper-case letters or digits   |
  * | github-token      | `ghp_` `gho_` `ghu_` `ghs_` `ghr_` + 36+ chars; fine-grained `github_pat_...` |
@@ -23,7 +23,12 @@
  * | url-password      | `scheme://user:PASSWORD@host`: the password is hidden, user and host kept |
  * | bearer-token      | `Bearer <token>` (also after `Authorization:`) with a token-ish value  |
  * | secret-assignment | `NAME=value`, `NAME: value`, `"name": "value"` where NAME names a secret |
- * | custom            | a user's `--redact-pattern` (see redact.ts)                             |
+ * | aws-secret-key    | `aws_secret_access_key = <40 chars>` in any spacing or quoting           |
+ * | (vendor tokens)   | npm, PyPI, Hugging Face, GitLab, Docker Hub, SendGrid, Slack app, Stripe test / webhook, Groq, Linear, Notion, Shopify, Grafana, 1Password, Vault, Vercel, Databricks, Figma (token-rules.ts) |
+ * | slack-webhook     | `https://hooks.slack.com/services/...`                                  |
+ * | azure-key         | `AccountKey=...`, `SharedAccessKey=...`, `sig=...`                       |
+ * | credential, netrc-password, basic-auth, docker-auth, cli-password | credential files and commands (credential-rules.ts) |
+ * | custom            | a user's `--redact-pattern` (see user-patterns.ts)                      |
  *
  * Assignments (`secret-assignment`), the rule most exposed to false positives, are decided so:
  * - NAME qualifies when one of its words (split on `_`, `-` and camelCase) is or ends with
