@@ -5,7 +5,8 @@
  */
 import type { Session } from "../sessions/model.ts";
 import { totalCount, type RedactOptions, type RedactionCounts } from "./engine.ts";
-import { collectRedactions } from "./redact.ts";
+import type { PlacedHit } from "./walker.ts";
+import { collectRedactions, collectRedactionsAsync, type YieldNow } from "./redact.ts";
 
 export interface RedactionItem {
   kind: string;
@@ -34,7 +35,15 @@ export function maskPreview(value: string): string {
 }
 
 export function findRedactions(session: Session, opts: RedactOptions = {}): RedactionReport {
-  const { hits, counts } = collectRedactions(session, opts);
+  return report(collectRedactions(session, opts));
+}
+
+/** `findRedactions` without holding the event loop more than ~12 ms at a time (for the daemon). */
+export async function findRedactionsAsync(session: Session, opts: RedactOptions = {}, yieldNow?: YieldNow): Promise<RedactionReport> {
+  return report(await collectRedactionsAsync(session, opts, yieldNow));
+}
+
+function report({ hits, counts }: { hits: PlacedHit[]; counts: RedactionCounts }): RedactionReport {
   const items = hits.map((h) => ({ kind: h.kind, turn: h.turn, block: h.block, field: h.field.trim(), preview: maskPreview(h.value) }));
   // in reading order (the walk finds them rule by rule within a value); stable within a place
   items.sort((a, b) => a.turn - b.turn || a.block - b.block);

@@ -47,12 +47,13 @@ export function redactSession(session: Session, opts: RedactOptions = {}): Redac
 /** How long the async pass works before it lets the event loop run (ms). */
 const SLICE_MS = 12;
 
-/**
- * `redactSession` in slices: it hands the event loop back every ~12 ms of work (between blocks),
- * so a server running many shares keeps answering while a big session is redacted. Same result.
- */
-export async function redactSessionAsync(session: Session, opts: RedactOptions = {}, yieldNow: () => Promise<void> = () => new Promise((r) => setImmediate(r))): Promise<RedactSessionResult> {
-  const w = new Walker(buildRules(opts), opts.keep);
+/** Lets the event loop run (default: setImmediate); tests pass their own. */
+export type YieldNow = () => Promise<void>;
+
+const nextTick: YieldNow = () => new Promise((r) => setImmediate(r));
+
+/** The walk of `w` over `session`, handing the event loop back every ~12 ms of work (between blocks). */
+async function walkSliced(w: Walker, session: Session, yieldNow: YieldNow): Promise<Session> {
   const turns: Turn[] = [];
   let since = performance.now();
   for (const t of session.turns) {
@@ -67,8 +68,25 @@ export async function redactSessionAsync(session: Session, opts: RedactOptions =
     }
     turns.push({ ...t, blocks });
   }
-  const out = w.assemble(session, turns, false);
+  return w.assemble(session, turns, false);
+}
+
+/**
+ * `redactSession` in slices: it hands the event loop back every ~12 ms of work (between blocks),
+ * so a server running many shares keeps answering while a big session is redacted. Same result.
+ */
+export async function redactSessionAsync(session: Session, opts: RedactOptions = {}, yieldNow: YieldNow = nextTick): Promise<RedactSessionResult> {
+  const w = new Walker(buildRules(opts), opts.keep);
+  const out = await walkSliced(w, session, yieldNow);
   return { session: out, counts: w.counts, total: totalCount(w.counts) };
+}
+
+/** `collectRedactions` in slices, for a process that serves others meanwhile (the daemon). */
+export async function collectRedactionsAsync(session: Session, opts: RedactOptions = {}, yieldNow: YieldNow = nextTick): Promise<{ hits: PlacedHit[]; counts: RedactionCounts }> {
+  const w = new Walker(buildRules(opts), opts.keep);
+  w.hits = [];
+  await walkSliced(w, session, yieldNow);
+  return { hits: w.hits, counts: w.counts };
 }
 
 // ---------------------------------------------------------------------------------------------

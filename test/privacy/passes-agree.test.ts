@@ -1,6 +1,6 @@
 /** The three ways in to the privacy pass agree: what a share serves, what export writes, what redact lists. */
 import { describe, expect, test } from "bun:test";
-import { findRedactions } from "../../src/privacy/preview.ts";
+import { findRedactions, findRedactionsAsync } from "../../src/privacy/preview.ts";
 import { redactSession, redactSessionAsync } from "../../src/privacy/redact.ts";
 import { parseSession } from "../../src/sessions/parse.ts";
 import { tempDir } from "../tunnels/helpers.ts";
@@ -21,6 +21,7 @@ describe("share, export and redact agree", () => {
       expect(report.counts).toEqual(whole.counts);
       expect(report.total).toBe(whole.total);
       expect(report.items).toHaveLength(whole.total);
+      expect(await findRedactionsAsync(session, opts, async () => {})).toEqual(report);
       expect(whole.counts["aws-access-key"]).toBeUndefined(); // kept
     });
   }
