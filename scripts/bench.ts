@@ -22,6 +22,7 @@ const suites: Record<string, string[][]> = {
   highlight: [[bench("highlight")]],
   export: [[bench("export")]],
   view: [[bench("view")]],
+  privacy: [[bench("privacy")]],
 };
 
 const wanted = process.argv.slice(2);

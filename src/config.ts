@@ -26,6 +26,10 @@ export interface Config {
   /** Share lifetime in milliseconds; undefined = no expiry. */
   share_ttl?: number;
   redact: boolean;
+  /** Extra patterns hidden in every share and export (like `--redact-pattern`). */
+  redact_patterns: string[];
+  /** Patterns whose matches are never hidden (like `--keep`): a user's false positives. */
+  redact_keep: string[];
   log_file?: string;
   cloudflared_path?: string;
   ngrok_path?: string;
@@ -37,9 +41,11 @@ export const DEFAULTS: Config = {
   default_sort: "newest",
   max_shares: 100,
   redact: true,
+  redact_patterns: [],
+  redact_keep: [],
 };
 
-type Raw = string | number | boolean;
+type Raw = string | number | boolean | Raw[];
 
 interface KeySpec {
   description: string;
@@ -50,6 +56,8 @@ interface KeySpec {
   /** How `config show` prints it. */
   show?(value: unknown): string;
   secret?: boolean;
+  /** A TOML array. */
+  list?: boolean;
 }
 
 function oneOf<T extends readonly string[]>(values: T) {
@@ -74,6 +82,24 @@ function boolean(v: Raw): boolean {
   if (["true", "yes", "on", "1"].includes(s)) return true;
   if (["false", "no", "off", "0"].includes(s)) return false;
   throw "must be true or false";
+}
+
+/**
+ * A list of regular expressions (a TOML array of strings; on the command line one value is a list
+ * of one). Each is checked here; the privacy pass parses them (`/source/flags` form included).
+ */
+function patternList(v: Raw): string[] {
+  const items = Array.isArray(v) ? v : String(v).trim() === "" ? [] : [v];
+  return items.map((item, i) => {
+    if (typeof item !== "string" || item === "") throw `item ${i + 1} must be a non-empty string (a regular expression)`;
+    const slashed = /^\/(.+)\/([a-z]*)$/s.exec(item);
+    try {
+      new RegExp(slashed ? slashed[1] : item, slashed ? slashed[2] : "");
+    } catch (e) {
+      throw `item ${i + 1} (${item}) is not a valid regular expression: ${(e as Error).message}`;
+    }
+    return item;
+  });
 }
 
 function text(v: Raw): string | undefined {
@@ -129,6 +155,20 @@ export const KEYS: Record<keyof Config, KeySpec> = {
     show: (v) => (typeof v === "number" ? formatDuration(v) : ""),
   },
   redact: { description: "Hide secrets before sharing or exporting", valid: "true | false", parse: boolean },
+  redact_patterns: {
+    description: "Also hide matches of these regular expressions in every share and export",
+    valid: 'a list of regular expressions, e.g. ["acme_[0-9a-f]{32}", "/internal-\\d+/i"]',
+    parse: patternList,
+    show: (v) => JSON.stringify(v ?? []),
+    list: true,
+  },
+  redact_keep: {
+    description: "Never hide matches of these regular expressions (false positives)",
+    valid: 'a list of regular expressions, e.g. ["sk-test-fixture-[a-z]+"]',
+    parse: patternList,
+    show: (v) => JSON.stringify(v ?? []),
+    list: true,
+  },
   log_file: { description: "Append debug logs to this file", valid: "a file path", parse: text },
   cloudflared_path: { description: "cloudflared executable to use instead of PATH", valid: "a file path", parse: text },
   ngrok_path: { description: "ngrok executable to use instead of PATH", valid: "a file path", parse: text },
@@ -233,7 +273,8 @@ export function loadConfig(path = configFile()): LoadedConfig {
   const set: (keyof Config)[] = [];
   for (const [key, value, where] of entries) {
     try {
-      if (typeof value === "object" && value !== null) {
+      const isList = Array.isArray(value) && isConfigKey(key) && KEYS[key].list;
+      if (!isList && typeof value === "object" && value !== null) {
         throw new PankoError("config", `config key "${key}"${where} must be a plain value, not a table or array`);
       }
       const parsed = parseValue(key, value as Raw, where);
@@ -259,6 +300,7 @@ function tomlValue(key: keyof Config, value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") {
     return key === "share_ttl" ? JSON.stringify(formatDuration(value as number)) : String(value);
   }
+  if (Array.isArray(value)) return JSON.stringify(value.map(String));
   return JSON.stringify(String(value));
 }
 

@@ -13,7 +13,10 @@ import type { Block, Session, ToolBlock } from "../sessions/model.ts";
 import { sessionCounts } from "../sessions/counts.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
+import { formatRedactionSummary, redactSession } from "../privacy/redact.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import { defineCommand } from "./command.ts";
+import { REDACT_OPTIONS, redactSettings } from "./redact-flags.ts";
 
 export const FORMATS = ["html", "md", "json"] as const;
 export type ExportFormat = (typeof FORMATS)[number];
@@ -162,16 +165,18 @@ function parseMaxLines(value: string | undefined): number | undefined {
 export default defineCommand({
   name: "export",
   summary: "Write a session as a self-contained HTML page, Markdown or JSON",
-  usage: "panko export SESSION [--format html|md|json] [-o FILE] [--no-thinking] [--max-output-lines N]",
+  usage: "panko export SESSION [--format html|md|json] [-o FILE] [--no-thinking] [--max-output-lines N] [--no-redact]",
   description:
     "html: one file that reads offline (styles, script and images inside). md: a readable transcript,\n" +
     "handy as context for another agent. json: the parsed session model.\n" +
-    "Without -o the result goes to stdout; with -o the file is written atomically.",
+    "Without -o the result goes to stdout; with -o the file is written atomically.\n" +
+    "Secrets are hidden as in `panko share` (config redact, redact_patterns, redact_keep); the counts go to stderr.",
   options: {
     format: { type: "string", short: "f", description: "html (default), md or json", valueName: "FORMAT" },
     output: { type: "string", short: "o", description: "Write to FILE instead of stdout", valueName: "FILE" },
     "no-thinking": { type: "boolean", description: "Leave out the agent's thinking" },
     "max-output-lines": { type: "string", description: "Cut each tool and command output to N lines (every format)", valueName: "N" },
+    ...REDACT_OPTIONS,
   },
   positionals: { min: 1, max: 1 },
   examples: ["panko export latest -o session.html", "panko export 3f2a --format md --no-thinking --max-output-lines 40 > context.md", "panko export ./rollout.jsonl -f json | jq .title"],
@@ -187,9 +192,17 @@ export default defineCommand({
       throw usageError("not writing an HTML page to the terminal", ["Use -o FILE, or redirect: panko export SESSION > session.html"]);
     }
 
+    const { redact, options: redactOptions } = redactSettings(values);
     const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
     let session = await parseSession(path);
     if (signal.aborted) throw interrupted(out);
+    if (redact) {
+      const result = redactSession(session, redactOptions);
+      session = result.session;
+      io.err(`${formatRedactionSummary(result.counts)}\n`);
+    } else {
+      io.err(`${io.colors.yellow("warning:")} secrets are NOT hidden (--no-redact or config redact = false)\n`);
+    }
     if (values["no-thinking"]) session = withoutThinking(session);
     if (maxOutputLines !== undefined) session = withOutputsCut(session, maxOutputLines);
     // The parser's garbage goes before rendering adds its own: the peak stays the parser's.
@@ -217,7 +230,7 @@ export default defineCommand({
     }
     const file = resolve(io.cwd, out);
     const size = await writeAtomically(file, chunks, signal);
-    io.err(`wrote ${out} (${formatBytes(size)})\n`);
+    io.err(`wrote ${terminalSafe(out)} (${formatBytes(size)})\n`);
     return 0;
   },
 });

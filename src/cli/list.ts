@@ -9,6 +9,7 @@ import type { SessionSummary, Source } from "../sessions/model.ts";
 import { defineCommand } from "./command.ts";
 import { formatAgo, truncate } from "./format.ts";
 import type { Io } from "./io.ts";
+import { terminalSafe } from "../terminal-text.ts";
 
 const SOURCES = ["claude", "codex"] as const;
 
@@ -33,8 +34,8 @@ function table(rows: SessionSummary[], ids: Map<SessionSummary, string>, io: Io)
     source: s.source,
     when: formatAgo(s.updatedAt ?? s.createdAt) || new Date(s.mtimeMs).toISOString().slice(0, 10),
     msgs: String(s.prompts + s.assistantMessages),
-    project: tildePath(s.project, home),
-    title: s.title,
+    project: terminalSafe(tildePath(s.project, home)),
+    title: terminalSafe(s.title),
   }));
   const w = {
     id: Math.max(2, ...cells.map((x) => x.id.length)),

@@ -4,6 +4,7 @@ import type { Command } from "./command.ts";
 import config from "./config.ts";
 import exportCommand from "./export.ts";
 import list from "./list.ts";
+import redact from "./redact.ts";
 import share from "./share.ts";
 import tunnel from "./tunnel.ts";
 import view from "./view.ts";
@@ -13,6 +14,7 @@ export const commands: Command<any>[] = [
   view,
   exportCommand,
   share,
+  redact,
   check,
   tunnel,
   config,

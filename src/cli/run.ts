@@ -2,6 +2,7 @@
  * The top level: picks the command, parses its arguments with node:util parseArgs, runs it, and
  * turns every failure into a message and an exit code (the stack goes to the log, not the screen).
  */
+import { terminalSafe } from "../terminal-text.ts";
 import { parseArgs } from "node:util";
 import pkg from "../../package.json" with { type: "json" };
 import { loadConfig } from "../config.ts";
@@ -147,8 +148,8 @@ function reportError(e: unknown, io: Io): number {
   const c = io.colors;
   if (isPankoError(e)) {
     log.error(e.message, e);
-    io.err(`${c.red("error:")} ${e.message}\n`);
-    for (const line of e.details) io.err(`  ${line}\n`);
+    io.err(`${c.red("error:")} ${terminalSafe(e.message)}\n`);
+    for (const line of e.details) io.err(`  ${terminalSafe(line)}\n`);
     return e.exitCode;
   }
   log.error("unexpected error", e);

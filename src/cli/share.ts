@@ -7,12 +7,17 @@ import { formatDuration, parseDuration } from "../config.ts";
 import { PankoError, usageError } from "../errors.ts";
 import { log } from "../log.ts";
 import { copyToClipboard } from "../platform/clipboard.ts";
-import { formatRedactionSummary, parseExtraPattern } from "../privacy/redact.ts";
+import { findRedactions } from "../privacy/preview.ts";
+import { formatRedactionSummary } from "../privacy/redact.ts";
+import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionRef } from "../sessions/resolve.ts";
 import { startShare } from "../share/share.ts";
 import { pickProvider } from "../tunnels/registry.ts";
 import { defineCommand } from "./command.ts";
 import { commandConfig } from "./settings.ts";
+import { printRedactionReport } from "./redact.ts";
+import { REDACT_OPTIONS, redactSettings } from "./redact-flags.ts";
+import { terminalSafe } from "../terminal-text.ts";
 
 /** The QR code of `url`, drawn with half blocks for a dark terminal. */
 export function qrCode(url: string): string {
@@ -24,7 +29,7 @@ type Ending = { why: "stopped" } | { why: "expired" } | { why: "tunnel-died"; co
 export default defineCommand({
   name: "share",
   summary: "Share a session at a public URL through a tunnel",
-  usage: "panko share SESSION [--tunnel cloudflare|ngrok|tailscale] [--ttl DURATION] [--no-redact] [--json]",
+  usage: "panko share SESSION [--tunnel cloudflare|ngrok|tailscale] [--ttl DURATION] [--no-redact] [--keep REGEX] [--dry-run] [--allow-download] [--json]",
   description:
     "Serves the session (secrets hidden) under an unguessable path and publishes it through a tunnel:\n" +
     "cloudflared quick tunnel, ngrok or tailscale funnel. Prints the URL, copies it to the clipboard and\n" +
@@ -33,13 +38,14 @@ export default defineCommand({
     tunnel: { type: "string", valueName: "NAME", description: "cloudflare, ngrok or tailscale (default: config default_provider, else the first available)" },
     provider: { type: "string", valueName: "NAME", description: "Same as --tunnel" },
     ttl: { type: "string", valueName: "DURATION", description: "Stop sharing after this long: 30m, 24h, 7d (default: config share_ttl)" },
-    "no-redact": { type: "boolean", description: "Share secrets as they are (default: hide them)" },
-    "redact-pattern": { type: "string", multiple: true, valueName: "REGEX", description: "Also hide matches of REGEX" },
+    ...REDACT_OPTIONS,
+    "dry-run": { type: "boolean", description: "List what the share would hide (like `panko redact`) and share nothing" },
+    "allow-download": { type: "boolean", description: "Also offer the session's records as a download (redacted; they hold more than the page shows)" },
     foreground: { type: "boolean", description: "Run the share in this terminal until Ctrl+C" },
     json: { type: "boolean", description: 'Print {"id","publicUrl","localUrl","provider","expiresAt","redactions"} and nothing else on stdout' },
   },
   positionals: { min: 1, max: 1 },
-  examples: ["panko share latest", "panko share 3f2a --tunnel ngrok --ttl 2h", "panko share latest --redact-pattern 'acme-[0-9]+'"],
+  examples: ["panko share latest --dry-run", "panko share latest", "panko share 3f2a --tunnel ngrok --ttl 2h", "panko share latest --redact-pattern 'acme-[0-9]+'"],
   async run({ values, positionals: [ref], io, signal }) {
     const c = io.colors;
     if (values.tunnel && values.provider && values.tunnel !== values.provider) {
@@ -63,23 +69,33 @@ export default defineCommand({
         throw usageError(`--ttl ${reason}`);
       }
     }
-    const extraPatterns = (values["redact-pattern"] ?? []).map(parseExtraPattern);
-    const redact = !values["no-redact"] && config.redact;
+    const { redact, options: redactOptions } = redactSettings(values);
     const { path, summary } = resolveSessionRef(ref!, { env: io.env, cwd: io.cwd });
+    if (values["dry-run"]) {
+      if (!redact) io.err(`${c.yellow("warning:")} redaction is off (--no-redact or config redact = false): the share would hide nothing
+`);
+      const report = findRedactions(await parseSession(path), redactOptions);
+      printRedactionReport(redact ? report : { items: [], counts: {}, total: 0 }, io, values.json === true);
+      return 0;
+    }
     const provider = await pickProvider(values.tunnel ?? values.provider, config, io.env);
 
-    io.err(`Sharing ${c.bold(summary.title)} through ${provider.displayName}…\n`);
+    io.err(`Sharing ${c.bold(terminalSafe(summary.title))} through ${provider.displayName}…\n`);
     const share = await startShare({
       path,
       provider,
       config,
       redact,
-      extraPatterns,
+      redactOptions,
+      allowDownload: values["allow-download"] === true,
       ttlMs,
       env: io.env,
       signal,
       onPrepared: ({ redactions }) => {
         io.err(redact ? `${formatRedactionSummary(redactions)}\n` : `${c.yellow("warning:")} secrets are NOT hidden (--no-redact)\n`);
+        if (values["allow-download"]) {
+          io.err(`${c.yellow("note:")} the download holds the session's records: IDE context, reminders and instructions the page does not show (secrets hidden${redact ? "" : " only with redaction on"})\n`);
+        }
       },
       onTunnelOutput: (line) => log.debug(`tunnel: ${line}`),
     });

@@ -5,6 +5,7 @@ import { openBrowser } from "../platform/open.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
 import { startViewer } from "../viewer/server.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import { defineCommand } from "./command.ts";
 import { commandConfig } from "./settings.ts";
 import { plural } from "../plural.ts";
@@ -81,7 +82,7 @@ export default defineCommand({
       if (!isLoopback(host)) {
         io.err(`${c.yellow("warning:")} listening on ${host}: anyone who can reach this machine on port ${viewer.port} can read this session\n`);
       }
-      io.err(`${c.bold(session.title || "(untitled session)")} ${c.dim(`— ${plural(session.turns.length, "turn")}`)}\n`);
+      io.err(`${c.bold(terminalSafe(session.title) || "(untitled session)")} ${c.dim(`— ${plural(session.turns.length, "turn")}`)}\n`);
       io.out(`${viewer.url}\n`);
       io.err(c.dim("Press Ctrl+C to stop.\n"));
 

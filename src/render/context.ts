@@ -13,6 +13,8 @@ export interface RenderOptions {
   eventsUrl?: string;
   /** Where the reader can download the session file (JSONL, as served: redacted for shares). */
   downloadUrl?: string;
+  /** What the download holds, as its tooltip (default "Download the session (JSONL)"). */
+  downloadLabel?: string;
 }
 
 export interface Ctx {

@@ -114,7 +114,8 @@ const ICONS = {
 };
 
 function barHtml(session: Session, opts: RenderOptions): string {
-  const dl = opts.downloadUrl ? `<a class="ib" id="b-download" href="${esc(opts.downloadUrl)}" download title="Download the session (JSONL)" aria-label="Download the session (JSONL)">${ICONS.download}</a>` : "";
+  const label = esc(opts.downloadLabel ?? "Download the session (JSONL)");
+  const dl = opts.downloadUrl ? `<a class="ib" id="b-download" href="${esc(opts.downloadUrl)}" download title="${label}" aria-label="${label}">${ICONS.download}</a>` : "";
   return (
     `<div class="bar" id="bar"><button class="ib" id="b-outline" type="button" title="Outline" aria-label="Show outline" aria-controls="outline">${ICONS.outline}</button>` +
     `<a class="bt" href="#top" id="bar-title">${esc(session.title || "Untitled session")}</a>` +

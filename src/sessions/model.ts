@@ -39,6 +39,11 @@ export interface Session {
   path: string;
   /** custom-title, else ai-title, else summary, else the first real prompt (cut to ~100 chars). */
   title: string;
+  /**
+   * The whole text the title was cut from, when it was cut. The privacy pass redacts this whole
+   * value and cuts it again, so a secret split by the cut is still found.
+   */
+  titleSource?: string;
   /** The working directory the agent ran in (real cwd, not the encoded folder name). */
   project?: string;
   gitBranch?: string;

@@ -9,7 +9,8 @@
 import { randomUUID } from "node:crypto";
 import type { Config } from "../config.ts";
 import { parseSession } from "../sessions/parse.ts";
-import { redactLine, redactSession, type RedactionCounts } from "../privacy/redact.ts";
+import { downloadLine } from "../privacy/download.ts";
+import { redactSessionAsync, type RedactOptions, type RedactionCounts } from "../privacy/redact.ts";
 import type { Env, Lease, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
 import { startViewer, type Viewer } from "../viewer/server.ts";
 
@@ -20,8 +21,16 @@ export interface ShareOptions {
   config: Config;
   /** Hide secrets (default true). */
   redact?: boolean;
-  /** `--redact-pattern` patterns, already parsed. */
+  /** `--redact-pattern` patterns, already parsed (added to `redactOptions.extraPatterns`). */
   extraPatterns?: RegExp[];
+  /** The pass's options (patterns, keep), from `redactOptionsFromConfig`. */
+  redactOptions?: RedactOptions;
+  /**
+   * Offer the session's records as a download (`--allow-download`; default false). The page shows
+   * less than the records hold (IDE context, reminders, instructions); a share offers them only
+   * when asked, redacted (see privacy/download.ts).
+   */
+  allowDownload?: boolean;
   /** Lifetime in ms; undefined = no expiry. */
   ttlMs?: number;
   env?: Env;
@@ -61,7 +70,8 @@ export function newShareToken(): string {
 
 export async function startShare(opts: ShareOptions): Promise<Share> {
   const redact = opts.redact ?? true;
-  const extraPatterns = opts.extraPatterns ?? [];
+  const base = opts.redactOptions ?? {};
+  const redactOptions: RedactOptions = { ...base, extraPatterns: [...(base.extraPatterns ?? []), ...(opts.extraPatterns ?? [])] };
   const now = opts.now ?? Date.now;
   const token = newShareToken();
   let firstCounts: RedactionCounts | undefined;
@@ -74,11 +84,15 @@ export async function startShare(opts: ShareOptions): Promise<Share> {
     async load() {
       const session = await parseSession(opts.path);
       if (!redact) return session;
-      const result = redactSession(session, { extraPatterns });
+      const result = await redactSessionAsync(session, redactOptions);
       firstCounts ??= result.counts;
       return result.session;
     },
-    rawLine: redact ? (line) => redactLine(line, { extraPatterns }).line : undefined,
+    download: opts.allowDownload === true,
+    downloadLabel: redact
+      ? "Download the session's records (JSONL): secrets hidden, whole files before edits left out; holds IDE context, reminders and instructions this page does not show"
+      : "Download the session's records (JSONL), as they are: secrets NOT hidden",
+    rawLine: redact ? (line) => downloadLine(line, redactOptions) : undefined,
   });
 
   const redactions = firstCounts ?? {};

@@ -35,6 +35,10 @@ export interface ViewerOptions {
   load(): Promise<Session>;
   /** Transform of each JSONL line for /download (e.g. redaction). Without it the file is served as it is. */
   rawLine?(line: string): string;
+  /** Offer /download at all (default true). A share offers none unless the user asks (`--allow-download`). */
+  download?: boolean;
+  /** What the download holds, for the page (the button's tooltip). */
+  downloadLabel?: string;
   /** Address to bind; default 127.0.0.1. */
   host?: string;
   /** Port to bind; 0 (the default) = any free port. */
@@ -106,7 +110,8 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
       // Only embedded images are served (a remote or file URL is never loaded: the renderer shows a placeholder).
       imageSrc: (img) => (img.data ? `${prefix}images/${encodeURIComponent(index.keyOf(img))}` : ""),
       eventsUrl: live ? `${prefix}events${eventsQuery ?? ""}` : undefined,
-      downloadUrl: `${prefix}download`,
+      downloadUrl: opts.download === false ? undefined : `${prefix}download`,
+      downloadLabel: opts.downloadLabel,
     };
   };
 
@@ -283,7 +288,7 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     const rest = path.slice(prefix.length);
     if (rest === "") return page();
     if (rest === "health") return health();
-    if (rest === "download") return download();
+    if (rest === "download") return opts.download === false ? notFound() : download();
     if (rest === "events") return live ? events(req, server) : notFound();
     if (rest.startsWith("assets/")) return asset(rest.slice("assets/".length));
     if (rest.startsWith("images/") && !rest.slice(7).includes("/")) return image(rest.slice("images/".length));

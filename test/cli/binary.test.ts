@@ -114,4 +114,24 @@ describe.skipIf(!hasBinary)("dist/panko", () => {
     const r = await runBinary(["list"], { env: { ...env, FORCE_COLOR: undefined } });
     expect(r.stdout).not.toContain("\x1b[");
   });
+  test("redact, share --dry-run and export from the binary: what is hidden is listed and not written", async () => {
+    const { writePlantedSessions } = await import("../privacy/planted-sessions.ts");
+    const { leaks } = await import("../privacy/planted.ts");
+    const fixture = writePlantedSessions(join(home, ".claude/projects/-work-planted"));
+    const r = await runBinary(["redact", fixture.claude, "--json"], { env });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.total).toBeGreaterThan(40);
+    expect(leaks(r.stdout, fixture.planted)).toEqual([]);
+    const dry = await runBinary(["share", fixture.claude, "--dry-run"], { env });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("turn 1 · block 1 · prompt");
+    expect(dry.stderr).toMatch(/^hid \d+ secrets: /m);
+    expect(leaks(dry.stdout, fixture.planted)).toEqual([]);
+    const out = join(home, "planted.html");
+    const e = await runBinary(["export", fixture.claude, "-o", out], { env });
+    expect(e.code).toBe(0);
+    expect(e.stderr).toMatch(/^hid \d+ secrets: /);
+    expect(leaks(readFileSync(out, "utf8"), fixture.planted)).toEqual([]);
+  });
 });

@@ -40,7 +40,9 @@ describe.skipIf(!hasBinary)("export interrupted", () => {
     expect(seen).toBe(true);
     proc.kill("SIGINT");
     const [stderr, code] = await Promise.all([new Response(proc.stderr).text(), proc.exited]);
-    expect({ code, stderr }).toEqual({ code: 130, stderr: `error: export interrupted; ${out} was not written\n` });
+    // The redaction summary comes first; the last line is the interruption, naming the file asked for.
+    expect({ code, last: stderr.trimEnd().split("\n").at(-1) }).toEqual({ code: 130, last: `error: export interrupted; ${out} was not written` });
+    expect(stderr).not.toContain(".tmp");
     expect(existsSync(out)).toBe(false);
     expect(readdirSync(outDir)).toEqual([]);
   }, 120_000);

@@ -102,7 +102,7 @@ describe("panko export", () => {
     const r = await run(file, "-o", "out.html");
     expect(r.code).toBe(0);
     expect(r.out).toBe("");
-    expect(r.err).toMatch(/^wrote out\.html \(\d+(\.\d)? KB\)\n$/);
+    expect(r.err).toMatch(/^no secrets found\nwrote out\.html \(\d+(\.\d)? KB\)\n$/);
     expect(readFileSync(join(dir, "out.html"), "utf8")).toStartWith("<!doctype html>");
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { memoryIo } from "../../src/cli/io.ts";
 import { runCli } from "../../src/cli/run.ts";
 import { hasBinary, BINARY } from "../helpers/cli.ts";
+import { startShareCli } from "../helpers/share-cli.ts";
 import { claudeSession, writeLines } from "../helpers/session-tree.ts";
 import { fakeEnv, readPids, tempDir, waitGone } from "../tunnels/helpers.ts";
 
@@ -17,18 +18,7 @@ function secretSession(): string {
   return writeLines(join(dir, "secret.jsonl"), records);
 }
 
-/** Starts `panko share` in-process; resolves once the JSON line is out. */
-async function startShare(args: string[], env: Record<string, string | undefined>) {
-  const m = memoryIo({ env });
-  const ac = new AbortController();
-  const done = runCli(["share", ...args], m.io, ac.signal);
-  const until = Date.now() + 15000;
-  while (!m.stdout().includes("\n") && Date.now() < until) {
-    const early = await Promise.race([done, Bun.sleep(25).then(() => undefined)]);
-    if (early !== undefined) break;
-  }
-  return { m, ac, done };
-}
+const startShare = startShareCli;
 
 describe("panko share --foreground", () => {
   test("--json prints exactly the share object, serves the redacted session under the token, and stops clean", async () => {
@@ -53,10 +43,9 @@ describe("panko share --foreground", () => {
     const page = await (await fetch(share.localUrl)).text();
     expect(page).not.toContain(GITHUB);
     expect(page).toContain("[REDACTED:github-token]");
-    const download = await (await fetch(share.localUrl + "download")).text();
-    expect(download).not.toContain(GITHUB);
-    expect(download).not.toContain(AWS);
-    for (const line of download.trim().split("\n")) JSON.parse(line);
+    // No raw download unless asked (--allow-download): the page links none, the route is not there.
+    expect(page).not.toContain('id="b-download"');
+    expect((await fetch(share.localUrl + "download")).status).toBe(404);
 
     const origin = new URL(share.localUrl).origin;
     for (const path of ["/", "/download", "/health", `/${token.slice(0, -1)}x/`, "/assets/panko.css"]) {
@@ -112,6 +101,38 @@ describe("panko share --foreground", () => {
     expect(await (await fetch(share.localUrl)).text()).toContain(GITHUB);
     ac.abort();
     expect(await done).toBe(0);
+  });
+
+  test("--allow-download offers the records, redacted, valid JSON, and says what they hold", async () => {
+    const { m, ac, done } = await startShare([secretSession(), "--json", "--allow-download"], fakeEnv());
+    const share = JSON.parse(m.stdout());
+    expect(m.stderr()).toContain("the download holds the session's records");
+    const page = await (await fetch(share.localUrl)).text();
+    expect(page).toContain('id="b-download"');
+    expect(page).toContain("secrets hidden, whole files before edits left out");
+    const download = await (await fetch(share.localUrl + "download")).text();
+    expect(download).not.toContain(GITHUB);
+    expect(download).not.toContain(AWS);
+    for (const line of download.trim().split("\n")) JSON.parse(line);
+    ac.abort();
+    expect(await done).toBe(0);
+  });
+
+  test("--dry-run lists what would be hidden, masked, and starts no tunnel", async () => {
+    const pidfile = join(tempDir(), "pids");
+    const m = memoryIo({ env: fakeEnv({ FAKE_TUNNEL_PIDFILE: pidfile }) });
+    expect(await runCli(["share", secretSession(), "--dry-run", "--json"], m.io)).toBe(0);
+    const report = JSON.parse(m.stdout());
+    expect(report.total).toBe(3);
+    expect(report.items.map((i: { kind: string }) => i.kind).sort()).toEqual(["aws-access-key", "github-token", "github-token"]);
+    expect(report.items.find((i: { field: string }) => i.field === "title")).toMatchObject({ turn: 0, block: 0, preview: "ghp_…x2" });
+    expect(report.items.find((i: { field: string }) => i.field === "prompt")).toMatchObject({ turn: 1, block: 1 });
+    expect(m.stdout()).not.toContain(GITHUB.slice(4, 20));
+    expect(readPids(pidfile)).toEqual([]);
+    // --keep leaves a false positive alone
+    const kept = memoryIo({ env: fakeEnv() });
+    expect(await runCli(["share", secretSession(), "--dry-run", "--json", "--keep", "^AKIA"], kept.io)).toBe(0);
+    expect(JSON.parse(kept.stdout()).counts).toEqual({ "github-token": 2 });
   });
 
   test("--redact-pattern hides extra matches; a bad one is a usage error", async () => {

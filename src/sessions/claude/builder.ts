@@ -46,7 +46,7 @@
  *   sidechain chain (see subagents.ts for linking).
  */
 
-import { cutTitle } from "../title.ts";
+import { titleFields } from "../title.ts";
 import { fileEditsForTool } from "../diff.ts";
 import type { JsonObject } from "../jsonl.ts";
 import {
@@ -637,7 +637,7 @@ export class ClaudeSessionBuilder {
       id: this.finishId(fallbackId),
       source: "claude",
       path: this.opts.path,
-      title: title ? cutTitle(title) : "",
+      ...(title ? titleFields(title) : { title: "" }),
       models: this.models,
       usage,
       turns,

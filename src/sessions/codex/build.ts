@@ -21,7 +21,7 @@ import {
   type Turn,
   type Usage,
 } from "../model.ts";
-import { cutTitle } from "../title.ts";
+import { titleFields } from "../title.ts";
 import { extractPatch, parseApplyPatch } from "./patch.ts";
 import { imageBlock, toToolResult } from "./output.ts";
 import { classifyCodexUserText, isImageMarker, isInjection } from "./user.ts";
@@ -129,6 +129,7 @@ export class CodexSessionBuilder {
   private readonly usage: Record<string, Usage> = {};
   private lastTotals?: TokenTotals;
   private title?: string;
+  private titleSource?: string;
   private startedAt?: string;
   private endedAt?: string;
   private readonly turns: Turn[] = [];
@@ -191,6 +192,7 @@ export class CodexSessionBuilder {
       source: "codex",
       path: this.path,
       title: this.title ?? "Untitled Codex session",
+      ...(this.titleSource !== undefined ? { titleSource: this.titleSource } : {}),
       models: [...this.models],
       usage: this.usage,
       turns: this.turns,
@@ -352,7 +354,11 @@ export class CodexSessionBuilder {
     this.startTurn(id, ts);
     this.push({ kind: "prompt", id, ...(ts ? { timestamp: ts } : {}), text: user.request, ...(user.context ? { context: user.context } : {}) });
     this.pendingPrompt = { kind: "prompt", source, keys: [key], block: this.lastBlock()! };
-    this.title ??= cutTitle(user.request);
+    if (this.title === undefined) {
+      const t = titleFields(user.request);
+      this.title = t.title;
+      this.titleSource = t.titleSource;
+    }
     if (images.length > 0) this.promptImages(images, ts, source);
   }
 
