@@ -28,7 +28,7 @@ describe("config redact_patterns / redact_keep", () => {
     writeFileSync(configFile(), 'redact_patterns = ["ok", "("]\n');
     expect(() => loadConfigStrict()).toThrow(/invalid value for redact_patterns.*item 2/);
     writeFileSync(configFile(), "redact_keep = [1]\n");
-    expect(() => loadConfig()).toThrow(PankoError);
+    expect(() => loadConfigStrict()).toThrow(PankoError);
   });
 });
 
