@@ -11,6 +11,10 @@ export interface RenderOptions {
   imageSrc(img: ImageBlock): string;
   /** SSE endpoint for live updates (served mode). */
   eventsUrl?: string;
+  /** The polling fallback for live updates (`updates?g=G` answers JSON), for proxies that buffer event streams. */
+  updatesUrl?: string;
+  /** The generation of the session this page shows (what a live page polls from). */
+  generation?: number;
   /** Where the reader can download the session file (JSONL, as served: redacted for shares). */
   downloadUrl?: string;
 }

@@ -19,11 +19,12 @@
  * follows the new content.
  */
 import type { Session, Turn } from "../sessions/model.ts";
+import { log } from "../log.ts";
 import { ASSETS, assetHash } from "./assets.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, formatCount, formatDuration, timeTag } from "./escape.ts";
 import { countTools } from "./tools/agent.ts";
-import { renderTurnHtml, turnHtml, turnLabel } from "./turn.ts";
+import { renderTurnHtml, safeTurnHtml, turnLabel } from "./turn.ts";
 
 export type { RenderOptions } from "./context.ts";
 export { inlineImageSrc } from "./context.ts";
@@ -154,13 +155,15 @@ function headHtml(session: Session, opts: RenderOptions): string {
 }
 
 function* pageChunks(session: Session, opts: RenderOptions): Generator<string> {
-  const events = opts.eventsUrl ? ` data-events="${esc(opts.eventsUrl)}"` : "";
+  const events =
+    (opts.eventsUrl ? ` data-events="${esc(opts.eventsUrl)}"` : "") +
+    (opts.updatesUrl ? ` data-updates="${esc(opts.updatesUrl)}" data-gen="${opts.generation ?? 0}"` : "");
   yield headHtml(session, opts) +
     `<body${events}><a id="top"></a>${barHtml(session, opts)}<div class="layout"><main id="main">${headerHtml(session)}<div id="turns">`;
   const ctx: Ctx = { opts, session, depth: 0 };
   let buf = "";
   for (const turn of session.turns) {
-    buf += turnHtml(turn, ctx);
+    buf += safeTurnHtml(turn, ctx);
     if (buf.length >= CHUNK) {
       yield buf;
       buf = "";
@@ -197,7 +200,11 @@ export function renderPage(session: Session, opts: RenderOptions): ReadableStrea
           if (next.done) controller.close();
           else controller.enqueue(encoder.encode(next.value));
         } catch (e) {
-          controller.error(e);
+          // Never a reset connection after a 200: the reader sees where and why the page stops.
+          log.error(`render: the page of ${session.id} failed`, e);
+          const why = e instanceof Error ? e.message : String(e);
+          controller.enqueue(encoder.encode(`<div class="blk notice lv-error render-error" role="alert"><span class="nst">render error</span> panko could not show the rest of this page: ${esc(why)}</div></body></html>\n`));
+          controller.close();
         }
       },
       cancel() {

@@ -3,6 +3,7 @@ import type { NoticeBlock, Session, Turn } from "../sessions/model.ts";
 import { NOTICE_RUN_MIN, noticeRun, renderBlock } from "./blocks.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, timeTag } from "./escape.ts";
+import { log } from "../log.ts";
 
 const LABEL_MAX = 80;
 
@@ -56,7 +57,22 @@ export function turnHtml(turn: Turn, ctx: Ctx): string {
   return `<section class="turn" id="turn-${n}" data-label="${label}">${head}${body}</section>\n`;
 }
 
+/**
+ * A turn that cannot be rendered is logged and replaced by a notice in its place, so the rest of
+ * the page (and the connection) carry on.
+ */
+export function safeTurnHtml(turn: Turn, ctx: Ctx): string {
+  try {
+    return turnHtml(turn, ctx);
+  } catch (e) {
+    log.error(`render: turn ${turn.index + 1} of ${ctx.session.id} failed`, e);
+    const why = e instanceof Error ? e.message : String(e);
+    const n = turn.index;
+    return `<section class="turn render-error" id="turn-${n}" data-label="(could not be shown)"><div class="turn-h"><a class="pl" href="#turn-${n}" title="Link to this turn">#${n + 1}</a></div><div class="blk notice lv-error" role="alert"><span class="nst">render error</span> This turn could not be shown: ${esc(why)}</div></section>\n`;
+  }
+}
+
 /** One turn's element, as the viewer pushes it in a live `turn` event. */
 export function renderTurnHtml(turn: Turn, session: Session, opts: RenderOptions): string {
-  return turnHtml(turn, { opts, session, depth: 0 });
+  return safeTurnHtml(turn, { opts, session, depth: 0 });
 }

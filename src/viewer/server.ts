@@ -25,14 +25,20 @@ import { downloadName, downloadStream } from "./download.ts";
 import { IMMUTABLE, NO_STORE, PRIVATE_CACHE, headers, methodNotAllowed, notFound } from "./headers.ts";
 import { imageBytes, indexImages, safeImageType, type ImageIndex } from "./images.ts";
 import { listenOnFreePort } from "./listen.ts";
-import { LiveSession, type Update } from "./live.ts";
-import { sseComment, sseEvent, sseRetry } from "./sse.ts";
+import { LiveFeed } from "./feed.ts";
+import { LiveSession } from "./live.ts";
 
 export interface ViewerOptions {
-  /** The session file (for /download and for watching). */
-  path: string;
+  /**
+   * A session already held (parsed, redacted) by its owner: several viewers of one file with the
+   * same redaction settings share it (`LiveSession.open({path, load})`, once). The viewer
+   * subscribes to it but never stops it; its owner does. Without it, `path` and `load` are needed.
+   */
+  source?: LiveSession;
+  /** The session file (for /download and for watching); defaults to the source's path. */
+  path?: string;
   /** Parses the session (and redacts it, for shares). Called once before listening, and on each change when live. */
-  load(): Promise<Session>;
+  load?(): Promise<Session>;
   /** Transform of each JSONL line for /download (e.g. redaction). Without it the file is served as it is. */
   rawLine?(line: string): string;
   /** Address to bind; default 127.0.0.1. */
@@ -87,7 +93,10 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
   const assetBase = `${prefix}assets/${assetVersion}/`;
 
   // Parse first: the page is then only a matter of streaming from memory.
-  const held = await LiveSession.open({ path: opts.path, load: opts.load, debounceMs: timing.debounceMs, pollMs: timing.pollMs });
+  const shared = opts.source;
+  if (!shared && (!opts.path || !opts.load)) throw new PankoError("internal", "startViewer needs a source, or a path and a load()");
+  const path = opts.path ?? shared!.path;
+  const held = shared ?? (await LiveSession.open({ path, load: opts.load!, debounceMs: timing.debounceMs, pollMs: timing.pollMs }));
 
   let images: ImageIndex = indexImages(held.session);
   let imagesFor: Session = held.session;
@@ -99,113 +108,31 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     return images;
   };
 
-  const renderOptions = (eventsQuery?: string): RenderOptions => {
+  const renderOptions = (generation?: number): RenderOptions => {
     const index = currentImages();
     return {
       assets: { mode: "served", base: assetBase },
       // Only embedded images are served (a remote or file URL is never loaded: the renderer shows a placeholder).
       imageSrc: (img) => (img.data ? `${prefix}images/${encodeURIComponent(index.keyOf(img))}` : ""),
-      eventsUrl: live ? `${prefix}events${eventsQuery ?? ""}` : undefined,
+      eventsUrl: live ? `${prefix}events${generation === undefined ? "" : `?g=${generation}`}` : undefined,
+      updatesUrl: live ? `${prefix}updates` : undefined,
+      generation,
       downloadUrl: `${prefix}download`,
     };
   };
 
-  // ---- live event streams -------------------------------------------------------------------
-  const clients = new Set<ReadableStreamDefaultController<Uint8Array>>();
-  let unsubscribe: (() => void) | undefined;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-
-  const send = (client: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array) => {
-    try {
-      // A client that stopped reading (more than 32 MB queued) is dropped rather than buffered forever.
-      if ((client.desiredSize ?? 0) < -32 * 1024 * 1024) throw new Error("event stream client is not reading");
-      client.enqueue(chunk);
-    } catch {
-      dropClient(client, true);
-    }
-  };
-
-  const metaEvent = (s: Session, generation: number) =>
-    sseEvent("meta", { turns: s.turns.length, title: s.title, endedAt: s.endedAt }, `${generation}:${s.turns.length}`);
-
-  const turnEvents = (s: Session, indexes: Iterable<number>): Uint8Array[] => {
-    const o = renderOptions();
-    const out: Uint8Array[] = [];
-    for (const i of indexes) {
-      const turn = s.turns[i];
-      if (!turn) continue;
-      let html: string;
-      try {
-        html = renderer.renderTurnHtml(turn, s, o);
-      } catch (e) {
-        log.error(`viewer: rendering turn ${i} failed`, e);
-        continue;
-      }
-      out.push(sseEvent("turn", { index: i, html }));
-    }
-    return out;
-  };
-
-  const onUpdate = (u: Update) => {
-    const chunks = [...turnEvents(u.session, u.changed), metaEvent(u.session, u.generation)];
-    for (const client of [...clients]) for (const chunk of chunks) send(client, chunk);
-  };
-
-  const addClient = (client: ReadableStreamDefaultController<Uint8Array>) => {
-    clients.add(client);
-    unsubscribe ??= held.subscribe(onUpdate);
-    heartbeat ??= setInterval(() => {
-      const ping = sseComment("keep-alive");
-      for (const c of [...clients]) send(c, ping);
-    }, timing.heartbeatMs ?? 15000);
-  };
-
-  function dropClient(client: ReadableStreamDefaultController<Uint8Array>, close: boolean) {
-    if (!clients.delete(client)) return;
-    if (close) {
-      try {
-        client.close();
-      } catch {
-        // already closed or errored
-      }
-    }
-    if (clients.size === 0) {
-      unsubscribe?.();
-      unsubscribe = undefined;
-      if (heartbeat) clearInterval(heartbeat);
-      heartbeat = undefined;
-    }
-  }
+  // ---- live updates: event streams and the polling fallback ---------------------------------
+  const feed = new LiveFeed(held, (s, i) => renderer.renderTurnHtml(s.turns[i]!, s, renderOptions()), { heartbeatMs: timing.heartbeatMs });
 
   const events = (req: Request, server: Server<undefined>): Response => {
     server.timeout(req, 0); // a quiet stream is not an idle connection
-    // Where the page that connects stands: `g:n` (generation:turns) from the last meta event id, or
-    // the g/n query the page was rendered with. When it is behind, catch it up from its last turn on.
+    // Where the page that connects stands: the generation of the last meta event id (`g:n`), or the
+    // g query the page was rendered with. When it is behind, it is caught up.
     const url = new URL(req.url);
     const lastId = req.headers.get("last-event-id") ?? "";
-    const [g, n] = /^\d+:\d+$/.test(lastId) ? lastId.split(":").map(Number) : [Number(url.searchParams.get("g")), Number(url.searchParams.get("n"))];
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
-    const body = new ReadableStream<Uint8Array>({
-      start(c) {
-        controller = c;
-        c.enqueue(sseRetry(2000));
-        c.enqueue(sseComment("panko live"));
-        addClient(c);
-        void held.refresh(); // pick up anything written since the page was rendered
-        const s = held.session;
-        if (Number.isInteger(g) && Number.isInteger(n) && g !== held.generation) {
-          const from = Math.max(0, Math.min(n, s.turns.length) - 1);
-          const indexes = Array.from({ length: s.turns.length - from }, (_, k) => from + k);
-          for (const chunk of turnEvents(s, indexes)) c.enqueue(chunk);
-          c.enqueue(metaEvent(s, held.generation));
-        }
-      },
-      cancel() {
-        dropClient(controller, false);
-      },
-    });
-    req.signal.addEventListener("abort", () => dropClient(controller, true), { once: true });
-    return new Response(body, {
+    const q = url.searchParams.get("g");
+    const g = /^\d+:\d+$/.test(lastId) ? Number(lastId.split(":")[0]) : q !== null && /^\d+$/.test(q) ? Number(q) : undefined;
+    return new Response(feed.open(g, req.signal), {
       headers: headers({
         "Content-Type": "text/event-stream; charset=utf-8",
         "Cache-Control": NO_STORE,
@@ -214,18 +141,45 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     });
   };
 
+  const updates = async (req: Request): Promise<Response> => {
+    const q = new URL(req.url).searchParams;
+    const int = (name: string): number | undefined => {
+      const v = q.get(name);
+      return v !== null && /^-?\d{1,15}$/.test(v) ? Number(v) : undefined;
+    };
+    const g = int("g");
+    if (g === undefined) return new Response(JSON.stringify({ error: "g (a generation) is required" }), { status: 400, headers: headers({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": NO_STORE }) });
+    const answer = await feed.poll(g, int("after") ?? -1, int("at"));
+    return new Response(JSON.stringify(answer), { headers: headers({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": NO_STORE }) });
+  };
+
   // ---- routes -------------------------------------------------------------------------------
+  // The page is rendered once per session change: the first visit streams it (and keeps its
+  // bytes), later visits of the same generation are sent those bytes.
+  let cached: { session: Session; chunks: Uint8Array[] } | undefined;
   const page = async (): Promise<Response> => {
     if (live) await held.refresh(); // a stat; re-parses only when the file changed since the last parse
     const s = held.session;
+    const h = headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": NO_STORE });
+    if (cached?.session === s) return new Response(streamOf(cached.chunks), { headers: h });
     let body: ReadableStream<Uint8Array>;
     try {
-      body = renderer.renderPage(s, renderOptions(`?g=${held.generation}&n=${s.turns.length}`));
+      body = renderer.renderPage(s, renderOptions(held.generation));
     } catch (e) {
       log.error("viewer: rendering the page failed", e);
       return new Response("Internal Server Error", { status: 500, headers: headers({ "Content-Type": "text/plain; charset=utf-8", "Cache-Control": NO_STORE }) });
     }
-    return new Response(body, { headers: headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": NO_STORE }) });
+    const chunks: Uint8Array[] = [];
+    const keep = new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, c) {
+        chunks.push(chunk);
+        c.enqueue(chunk);
+      },
+      flush() {
+        if (held.session === s) cached = { session: s, chunks };
+      },
+    });
+    return new Response(body.pipeThrough(keep), { headers: h });
   };
 
   const asset = (rest: string): Response => {
@@ -255,12 +209,12 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
   };
 
   const download = async (): Promise<Response> => {
-    if (!(await Bun.file(opts.path).exists())) return notFound(); // the file went away while being viewed
-    const body = downloadStream(opts.path, opts.rawLine ? (line) => opts.rawLine!(line) : undefined);
+    if (!(await Bun.file(path).exists())) return notFound(); // the file went away while being viewed
+    const body = downloadStream(path, opts.rawLine ? (line) => opts.rawLine!(line) : undefined);
     return new Response(body, {
       headers: headers({
         "Content-Type": "application/x-ndjson; charset=utf-8",
-        "Content-Disposition": `attachment; filename="${downloadName(opts.path)}"`,
+        "Content-Disposition": `attachment; filename="${downloadName(path)}"`,
         "Cache-Control": NO_STORE,
       }),
     });
@@ -285,6 +239,7 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     if (rest === "health") return health();
     if (rest === "download") return download();
     if (rest === "events") return live ? events(req, server) : notFound();
+    if (rest === "updates") return live ? updates(req) : notFound();
     if (rest.startsWith("assets/")) return asset(rest.slice("assets/".length));
     if (rest.startsWith("images/") && !rest.slice(7).includes("/")) return image(rest.slice("images/".length));
     return notFound();
@@ -305,28 +260,41 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
       }),
     );
   } catch (e) {
-    held.stop();
+    if (!shared) held.stop();
     throw e;
   }
   const port = server.port!;
   const url = `http://${displayHost(hostname)}:${port}${prefix}`;
-  log.debug(`viewer: serving ${opts.path} at ${url}`);
+  log.debug(`viewer: serving ${path} at ${url}`);
 
   let stopped: Promise<void> | undefined;
   return {
     url,
     port,
     session: () => held.session,
-    clients: () => clients.size,
+    clients: () => feed.size,
     stop() {
       stopped ??= (async () => {
-        for (const c of [...clients]) dropClient(c, true);
-        held.stop();
+        feed.close();
+        if (!shared) held.stop();
+        // Let the closed streams flush their last event (pages then show "ended"), then force.
+        await Promise.race([server.stop(false), Bun.sleep(500)]);
         await server.stop(true);
       })();
       return stopped;
     },
   };
+}
+
+/** A response body that sends chunks already in memory. */
+function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
+  let i = 0;
+  return new ReadableStream<Uint8Array>({
+    pull(c) {
+      if (i < chunks.length) c.enqueue(chunks[i++]!);
+      else c.close();
+    },
+  });
 }
 
 function underPrefix(path: string, prefix: string): boolean {
