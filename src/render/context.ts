@@ -24,6 +24,8 @@ export interface Ctx {
   /** The top-level session (sub-agents render with the same ctx and a greater depth). */
   session: Session;
   depth: number;
+  /** Rendering the session's last turn (where a tool without a result may still be running). */
+  lastTurn?: boolean;
 }
 
 /** imageSrc for self-contained pages: embedded images as data: URIs, remote ones not loaded. */

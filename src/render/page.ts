@@ -119,6 +119,7 @@ function barHtml(session: Session, opts: RenderOptions): string {
   return (
     `<div class="bar" id="bar"><button class="ib" id="b-outline" type="button" title="Outline" aria-label="Show outline" aria-controls="outline">${ICONS.outline}</button>` +
     `<a class="bt" href="#top" id="bar-title">${esc(session.title || "Untitled session")}</a>` +
+    (opts.eventsUrl ? `<span class="live-state" id="live" role="status" aria-live="polite" data-state="connecting" title="Live updates: connecting">connecting</span>` : "") +
     `<button class="ib" id="b-find" type="button" title="Find (/)" aria-label="Find in page">${ICONS.find}</button>` +
     `<button class="ib" id="b-thinking" type="button" title="Show/hide all thinking (t)" aria-label="Toggle all thinking">${ICONS.thinking}</button>` +
     `<button class="ib" id="b-theme" type="button" title="Light/dark theme" aria-label="Switch theme">${ICONS.theme}</button>` +

@@ -26,7 +26,8 @@ export function turnLabel(turn: Turn): string {
   return one.length > LABEL_MAX ? one.slice(0, LABEL_MAX - 1) + "…" : one || "(empty prompt)";
 }
 
-export function turnHtml(turn: Turn, ctx: Ctx): string {
+export function turnHtml(turn: Turn, outer: Ctx): string {
+  const ctx: Ctx = outer.depth === 0 ? { ...outer, lastTurn: turn.index === outer.session.turns.length - 1 } : outer;
   let body = "";
   const blocks = turn.blocks;
   for (let i = 0; i < blocks.length; i++) {

@@ -47,20 +47,34 @@
     }
     return lo;
   }
+  /* j/k step by turn index from the turn last moved to (a short last turn that cannot scroll to
+   * the top is still "current"); after the reader scrolls, from the turn at the top of the screen. */
+  var nav = { index: -1 };
+  function indexOf(el) { return Array.prototype.indexOf.call(turns(), el); }
   function goTurn(el) {
     if (!el) return;
     el.scrollIntoView({ block: "start" });
     if (history.replaceState) history.replaceState(null, "", "#" + el.id);
+    nav.index = indexOf(el);
+    markCurrent(el.id);
+  }
+  /* The turn last moved to, while it is still on screen (off-screen turns are laid out lazily, so
+   * the scroll position alone shifts under us). */
+  function navVisible() {
+    var el = nav.index >= 0 ? turns()[nav.index] : null;
+    if (!el) return null;
+    var r = el.getBoundingClientRect();
+    return r.bottom > BAR && r.top < innerHeight ? el : null;
+  }
+  function currentIndex() {
+    if (navVisible()) return nav.index;
+    return firstBelow(BAR + 14) - 1; // the turn whose top is at or above the line (-1: above the first)
   }
   function step(dir) {
     var list = turns();
     if (!list.length) return;
-    var line = BAR + 12;
-    if (dir > 0) goTurn(list[Math.min(firstBelow(line + 2), list.length - 1)]);
-    else {
-      var i = firstBelow(line - 2) - 1; // the turn whose top is at or above the line
-      goTurn(list[Math.max(0, i - (list[i] && list[i].getBoundingClientRect().top > line - 4 ? 1 : 0))] || list[0]);
-    }
+    var i = currentIndex() + dir;
+    goTurn(list[Math.max(0, Math.min(list.length - 1, i))]);
   }
 
   /* ---- outline ---- */
@@ -96,14 +110,30 @@
       entries.forEach(function (e) {
         if (e.isIntersecting) visible.set(e.target.id, e.target); else visible.delete(e.target.id);
       });
-      var best = null, bestTop = Infinity;
-      visible.forEach(function (el) {
-        var top = el.getBoundingClientRect().top;
-        if (top < bestTop) { bestTop = top; best = el; }
-      });
-      if (best) markCurrent(best.id);
+      markFromScroll();
     }, { rootMargin: "-" + BAR + "px 0px -40% 0px" });
     Array.prototype.forEach.call(turns(), watch);
+    var queued = false;
+    window.addEventListener("scroll", function () {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(function () { queued = false; markFromScroll(); });
+    }, { passive: true });
+  }
+  /* The outline marks the turn moved to with j/k while the page has not moved since; at the bottom
+   * of the page the last turn (short last turns never reach the top); else the top-most visible. */
+  function markFromScroll() {
+    var list = turns();
+    if (list.length && innerHeight + scrollY >= root.scrollHeight - 4 && scrollY > 0) {
+      var moved = navVisible();
+      return markCurrent((moved || list[list.length - 1]).id);
+    }
+    var best = null, bestTop = Infinity;
+    visible.forEach(function (el) {
+      var top = el.getBoundingClientRect().top;
+      if (top < bestTop) { bestTop = top; best = el; }
+    });
+    if (best) markCurrent(best.id);
   }
   function addOutline(index, label, abandoned) {
     var list = $("outline-list");
@@ -377,16 +407,89 @@
       }
     }
   }
+  /* Live state, shown in the bar: connecting, following, reconnecting, ended. The server says
+   * `hello` at once on connect; a page that has not heard it within HELLO_MS is behind a proxy that
+   * holds event streams until they end (Cloudflare quick tunnels do) and polls `data-updates`. */
+  var HELLO_MS = 4000, POLL_MS = 2000;
+  var live = { gen: 0, es: null, polling: false, ended: false, timer: 0 };
+  function setLive(state, how) {
+    var el = $("live");
+    if (!el) return;
+    el.setAttribute("data-state", state);
+    el.textContent = state;
+    el.title = "Live updates: " + state + (how ? " (" + how + ")" : "");
+  }
+  function endLive(why) {
+    live.ended = true;
+    if (live.es) live.es.close();
+    clearTimeout(live.timer);
+    setLive("ended", why);
+    var run = doc.querySelectorAll("[data-running]");
+    for (var i = 0; i < run.length; i++) { run[i].textContent = "no result"; run[i].className = "badge"; run[i].removeAttribute("data-running"); }
+  }
+  /* The file was rewritten: patching what the page holds would mix two versions; reload, in place. */
+  function resync() {
+    live.ended = true;
+    if (live.es) live.es.close();
+    var list = turns(), i = currentIndex();
+    if (list[i] && history.replaceState) history.replaceState(null, "", "#" + list[i].id);
+    location.reload();
+  }
+  function onMeta(m) {
+    applyMeta(m);
+    if (typeof m.generation === "number") live.gen = m.generation;
+  }
   function connect() {
-    var url = doc.body.getAttribute("data-events");
-    if (!url || !window.EventSource) return;
-    var es = new EventSource(url);
+    var body = doc.body, url = body.getAttribute("data-events");
+    if (!url) return;
+    live.gen = Number(body.getAttribute("data-gen")) || 0;
+    if (!window.EventSource) return startPolling();
+    var es = (live.es = new EventSource(url)), heard = false;
+    live.timer = setTimeout(function () { if (!heard && !live.ended) { es.close(); startPolling(); } }, HELLO_MS);
+    es.addEventListener("hello", function () {
+      heard = true;
+      clearTimeout(live.timer);
+      setLive("following", "event stream");
+    });
     es.addEventListener("turn", function (e) {
       try { var d = JSON.parse(e.data); applyTurn(d.index, d.html); } catch (err) {}
     });
     es.addEventListener("meta", function (e) {
-      try { applyMeta(JSON.parse(e.data)); } catch (err) {}
+      try { onMeta(JSON.parse(e.data)); } catch (err) {}
     });
+    es.addEventListener("reset", resync);
+    es.addEventListener("end", function () { endLive("the viewer stopped"); });
+    es.onerror = function () { if (!live.ended && heard) setLive("reconnecting"); };
+  }
+  function startPolling() {
+    var url = doc.body.getAttribute("data-updates");
+    if (!url || live.polling || !window.fetch) return;
+    live.polling = true;
+    var after = "", failures = 0;
+    function again(ms) { live.timer = setTimeout(poll, ms); }
+    function poll() {
+      if (live.ended) return;
+      fetch(url + "?g=" + live.gen + after, { cache: "no-store" }).then(function (res) {
+        if (res.status === 404) { endLive("the share is gone"); return null; }
+        if (!res.ok) throw new Error(String(res.status));
+        return res.json();
+      }).then(function (a) {
+        if (!a || live.ended) return;
+        failures = 0;
+        if (a.reset) return resync();
+        setLive("following", "polling");
+        for (var i = 0; i < a.turns.length; i++) applyTurn(a.turns[i].index, a.turns[i].html);
+        applyMeta(a.meta);
+        live.gen = a.generation;
+        after = a.more ? "&after=" + a.after + "&at=" + a.at : "";
+        again(a.more ? 0 : POLL_MS);
+      }).catch(function () {
+        failures++;
+        setLive("reconnecting");
+        again(Math.min(15000, POLL_MS * failures));
+      });
+    }
+    poll();
   }
 
   /* ---- help ---- */

@@ -23,7 +23,16 @@ export function frame(block: ToolBlock, p: FrameParts, ctx: Ctx): string {
   const err = block.result?.isError;
   const pending = !block.result;
   const cls = `blk tool k-${p.kind}${err ? " err" : ""}`;
-  const badge = err ? `<span class="badge bad">error</span>` : pending ? `<span class="badge">no result</span>` : "";
+  // On a live page, a call in the last turn without a result yet is still running (the page turns
+  // it into "no result" when the live session ends).
+  const running = pending && ctx.lastTurn && ctx.opts.eventsUrl !== undefined;
+  const badge = err
+    ? `<span class="badge bad">error</span>`
+    : running
+      ? `<span class="badge run" data-running>running</span>`
+      : pending
+        ? `<span class="badge">no result</span>`
+        : "";
   const imgs = block.result?.images ?? [];
   const images = imgs.length ? `<div class="imgs">${imgs.map((i) => imageHtml(i, ctx)).join("")}</div>` : "";
   const arg = p.arg ? `<span class="ta">${p.arg}</span>` : "";

@@ -1,0 +1,140 @@
+/**
+ * Live pages in Chromium: the live state in the bar, a running tool, resync after a rewrite, the
+ * polling fallback behind a proxy that holds event streams (as Cloudflare quick tunnels do), and
+ * j/k moving by turn index to the last short turns.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser } from "playwright-core";
+import { parseSession } from "../../src/sessions/parse.ts";
+import { startViewer, type Viewer } from "../../src/viewer/server.ts";
+import { browserAvailable, launchBrowser, watchedPage } from "../helpers/browser.ts";
+import { startBufferingProxy } from "../helpers/buffering-proxy.ts";
+import { assistantLine, exchanges, newChain, text, toolUse, userLine } from "../viewer/claude-lines.ts";
+
+const root = mkdtempSync(join(process.env.PANKO_TEST_ROOT ?? "/tmp", "browser-live-"));
+let n = 0;
+function sessionFile(lines: string[]): string {
+  const path = join(root, `l${++n}.jsonl`);
+  writeFileSync(path, lines.join("\n") + "\n");
+  return path;
+}
+const LOREM = "The quick brown fox jumps over the lazy dog. ".repeat(60);
+
+describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
+  let browser: Browser;
+  const viewers: Viewer[] = [];
+  const start = async (path: string, token?: string) => {
+    const v = await startViewer({ path, load: () => parseSession(path), token, timing: { pollMs: 200, debounceMs: 20 } });
+    viewers.push(v);
+    return v;
+  };
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  }, 60000);
+  afterAll(async () => {
+    await Promise.all(viewers.map((v) => v.stop()));
+    await browser?.close();
+  });
+
+  test("the bar says following; a tool without a result is running; stop: ended, no result", async () => {
+    const chain = newChain();
+    const path = sessionFile([...exchanges(chain, 2), userLine(chain, "run the tests"), assistantLine(chain, [toolUse("toolu_9", "Bash", { command: "bun test" })])]);
+    const v = await start(path);
+    const w = await watchedPage(browser);
+    try {
+      await w.page.goto(v.url, { waitUntil: "load" });
+      await w.page.waitForFunction(() => document.getElementById("live")?.getAttribute("data-state") === "following", undefined, { timeout: 15000 });
+      expect(await w.page.textContent("#turn-2 .badge")).toBe("running");
+      await v.stop();
+      await w.page.waitForFunction(() => document.getElementById("live")?.getAttribute("data-state") === "ended", undefined, { timeout: 15000 });
+      expect(await w.page.textContent("#live")).toBe("ended");
+      expect(await w.page.textContent("#turn-2 .badge")).toBe("no result");
+      expect(w.pageErrors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  }, 60000);
+
+  test("a rewritten session file: the page reloads into the new state, never a mix", async () => {
+    const path = sessionFile(exchanges(newChain(), 4));
+    const v = await start(path);
+    const w = await watchedPage(browser);
+    try {
+      await w.page.goto(v.url, { waitUntil: "load" });
+      await w.page.waitForFunction(() => document.getElementById("live")?.getAttribute("data-state") === "following", undefined, { timeout: 15000 });
+      await w.page.evaluate(() => ((window as unknown as { __old: number }).__old = 1));
+      writeFileSync(path, exchanges(newChain(), 2, 50).join("\n") + "\n");
+      await w.page.waitForFunction(() => !(window as unknown as { __old?: number }).__old && document.querySelectorAll("#turns > section").length === 2, undefined, { timeout: 15000 });
+      expect(await w.page.textContent("#turns")).toContain("Question number 51");
+      expect(await w.page.textContent("#turns")).not.toContain("Question number 3");
+    } finally {
+      await w.close();
+    }
+  }, 60000);
+
+  test("behind a proxy that holds event streams until they end, the page polls and still follows", async () => {
+    const chain = newChain();
+    const path = sessionFile(exchanges(chain, 2));
+    const v = await start(path, "tok_live");
+    const proxy = startBufferingProxy(`http://127.0.0.1:${v.port}`);
+    const w = await watchedPage(browser);
+    try {
+      await w.page.goto(`${proxy.url}/tok_live/`, { waitUntil: "load" });
+      // The event stream is held by the proxy: no hello arrives, so the page falls back to polling.
+      await w.page.waitForFunction(() => document.getElementById("live")?.title.includes("polling"), undefined, { timeout: 20000 });
+      expect(await w.page.getAttribute("#live", "data-state")).toBe("following");
+      appendFileSync(path, exchanges(chain, 1, 30).join("\n") + "\n");
+      await w.page.waitForSelector("#turn-2", { timeout: 20000 });
+      expect(await w.page.textContent("#turn-2")).toContain("Question number 30");
+      appendFileSync(path, assistantLine(chain, [text("and a postscript")]) + "\n");
+      await w.page.waitForFunction(() => document.getElementById("turn-2")?.textContent?.includes("and a postscript"), undefined, { timeout: 20000 });
+      await w.page.waitForFunction(() => document.getElementById("turn-count")?.textContent === "3", undefined, { timeout: 5000 });
+      expect(w.pageErrors).toEqual([]);
+    } finally {
+      await w.close();
+      await proxy.stop();
+    }
+  }, 90000);
+
+  test("j/k step by turn index: the short last turns are reachable, G then k is the one before, the outline follows", async () => {
+    const chain = newChain();
+    const lines: string[] = [];
+    for (let i = 0; i < 6; i++) lines.push(userLine(chain, `Long prompt ${i}`), assistantLine(chain, [text(`${LOREM}\n\n${LOREM}`)]));
+    for (let i = 6; i < 10; i++) lines.push(userLine(chain, `Short ${i}`), assistantLine(chain, [text("ok")]));
+    const path = sessionFile(lines);
+    const v = await start(path);
+    const w = await watchedPage(browser);
+    const page = w.page;
+    const hash = () => page.evaluate(() => location.hash);
+    const cur = () => page.evaluate(() => document.querySelector("#outline-list a.cur")?.getAttribute("href"));
+    try {
+      await page.setViewportSize({ width: 1200, height: 800 });
+      await page.goto(v.url, { waitUntil: "load" });
+      for (let i = 0; i < 10; i++) {
+        await page.keyboard.press("j");
+        expect(await hash()).toBe(`#turn-${i}`);
+      }
+      expect(await cur()).toBe("#turn-9");
+      await page.keyboard.press("j");
+      expect(await hash()).toBe("#turn-9");
+      for (let i = 8; i >= 5; i--) {
+        await page.keyboard.press("k");
+        expect(await hash()).toBe(`#turn-${i}`);
+        expect(await cur()).toBe(`#turn-${i}`);
+      }
+      await page.keyboard.press("Shift+G");
+      expect(await hash()).toBe("#turn-9");
+      await page.keyboard.press("k");
+      expect(await hash()).toBe("#turn-8");
+      // Scrolled by hand to the bottom: the outline marks the last turn.
+      await page.keyboard.press("g");
+      await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
+      await page.waitForFunction(() => document.querySelector("#outline-list a.cur")?.getAttribute("href") === "#turn-9", undefined, { timeout: 5000 });
+      expect(w.pageErrors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  }, 60000);
+});
