@@ -13,6 +13,10 @@ export interface RenderOptions {
   eventsUrl?: string;
   /** The polling fallback for live updates (`updates?g=G` answers JSON), for proxies that buffer event streams. */
   updatesUrl?: string;
+  /** Served pages: where collapsed content left out of the page is fetched (`parts?g=G&p=T.K,...`). */
+  partsUrl?: string;
+  /** Served pages: the server-side search of the whole session (`search?q=`), for parts not yet fetched. */
+  searchUrl?: string;
   /** The generation of the session this page shows (what a live page polls from). */
   generation?: number;
   /** Where the reader can download the session file (JSONL, as served: redacted for shares). */

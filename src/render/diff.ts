@@ -3,6 +3,7 @@
  * hunks with old/new line numbers when the position is known, lines coloured by op and
  * highlighted in the file's language. The op character is real text, so copy gives a patch.
  */
+import { part } from "./parts.ts";
 import type { FileEdit } from "../sessions/model.ts";
 import { esc } from "./escape.ts";
 import { highlight, langFromPath } from "./highlight.ts";
@@ -55,7 +56,7 @@ export function fileEditHtml(edit: FileEdit, opts: { header?: boolean } = {}): s
   if (rows.length === 0) return `<div class="file">${head}<div class="empty">(no line changes)</div></div>`;
   const lined = rows.length > DIFF_OVER;
   const body = lined
-    ? `<pre class="diff raw"><code>${rows.slice(0, DIFF_HEAD).join("")}</code></pre><details class="more"><summary data-more="${rows.length - DIFF_HEAD}">show all ${rows.length} lines</summary><pre class="diff raw"><code>${rows.slice(DIFF_HEAD).join("")}</code></pre></details>`
+    ? `<pre class="diff raw"><code>${rows.slice(0, DIFF_HEAD).join("")}</code></pre><details class="more"><summary data-more="${rows.length - DIFF_HEAD}">show all ${rows.length} lines</summary>${part(`<pre class="diff raw"><code>${rows.slice(DIFF_HEAD).join("")}</code></pre>`)}</details>`
     : `<pre class="diff raw"><code>${rows.join("")}</code></pre>`;
   return `<div class="file out cpy${lined ? " long" : ""}${head ? "" : " bare"}">${head}${copyButton("Copy diff")}${body}</div>`;
 }

@@ -28,7 +28,7 @@ import { renderTurnHtml, safeTurnHtml, turnLabel } from "./turn.ts";
 
 export type { RenderOptions } from "./context.ts";
 export { inlineImageSrc } from "./context.ts";
-export { renderTurnHtml } from "./turn.ts";
+export { renderTurnHtml, renderTurnParts } from "./turn.ts";
 
 /** Turns are flushed to the stream in chunks of about this many characters. */
 const CHUNK = 64 * 1024;
@@ -158,7 +158,10 @@ function headHtml(session: Session, opts: RenderOptions): string {
 function* pageChunks(session: Session, opts: RenderOptions): Generator<string> {
   const events =
     (opts.eventsUrl ? ` data-events="${esc(opts.eventsUrl)}"` : "") +
-    (opts.updatesUrl ? ` data-updates="${esc(opts.updatesUrl)}" data-gen="${opts.generation ?? 0}"` : "");
+    (opts.updatesUrl ? ` data-updates="${esc(opts.updatesUrl)}"` : "") +
+    (opts.partsUrl ? ` data-parts="${esc(opts.partsUrl)}"` : "") +
+    (opts.searchUrl ? ` data-search="${esc(opts.searchUrl)}"` : "") +
+    (opts.generation !== undefined ? ` data-gen="${opts.generation}"` : "");
   yield headHtml(session, opts) +
     `<body${events}><a id="top"></a>${barHtml(session, opts)}<div class="layout"><main id="main">${headerHtml(session)}<div id="turns">`;
   const ctx: Ctx = { opts, session, depth: 0 };

@@ -1,4 +1,5 @@
 /** One turn: a <section id="turn-N"> with a permalink, its time and its blocks; rewound turns collapsed. */
+import { part, partSink, withParts } from "./parts.ts";
 import type { NoticeBlock, Session, Turn } from "../sessions/model.ts";
 import { NOTICE_RUN_MIN, noticeRun, renderBlock } from "./blocks.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
@@ -27,7 +28,24 @@ export function turnLabel(turn: Turn): string {
 }
 
 export function turnHtml(turn: Turn, outer: Ctx): string {
-  const ctx: Ctx = outer.depth === 0 ? { ...outer, lastTurn: turn.index === outer.session.turns.length - 1 } : outer;
+  if (outer.depth !== 0) return turnBody(turn, outer);
+  const ctx: Ctx = { ...outer, lastTurn: turn.index === outer.session.turns.length - 1 };
+  // Served pages leave collapsed content out (see parts.ts); exports keep everything.
+  return outer.opts.partsUrl ? withParts(partSink(turn.index), () => turnBody(turn, ctx)) : withParts(undefined, () => turnBody(turn, ctx));
+}
+
+/**
+ * The parts of a turn that its served page leaves out, by number (what `parts?p=T.K` answers).
+ * Rendering the turn again numbers them the same way.
+ */
+export function renderTurnParts(turn: Turn, session: Session, opts: RenderOptions): string[] {
+  const parts: string[] = [];
+  const ctx: Ctx = { opts, session, depth: 0, lastTurn: turn.index === session.turns.length - 1 };
+  withParts(partSink(turn.index, parts), () => turnBody(turn, ctx));
+  return parts;
+}
+
+function turnBody(turn: Turn, ctx: Ctx): string {
   let body = "";
   const blocks = turn.blocks;
   for (let i = 0; i < blocks.length; i++) {
@@ -53,7 +71,7 @@ export function turnHtml(turn: Turn, outer: Ctx): string {
   }</div>`;
   const label = esc(turnLabel(turn));
   if (turn.abandoned) {
-    return `<section class="turn abandoned" id="turn-${n}" data-label="${label}">${head}<details class="rewound"><summary>A branch the user rewound away from <span class="muted">${turn.blocks.length} block${turn.blocks.length === 1 ? "" : "s"}</span></summary>${body}</details></section>\n`;
+    return `<section class="turn abandoned" id="turn-${n}" data-label="${label}">${head}<details class="rewound"><summary>A branch the user rewound away from <span class="muted">${turn.blocks.length} block${turn.blocks.length === 1 ? "" : "s"}</span></summary>${part(body)}</details></section>\n`;
   }
   return `<section class="turn" id="turn-${n}" data-label="${label}">${head}${body}</section>\n`;
 }

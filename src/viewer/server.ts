@@ -19,13 +19,14 @@ import { timingSafeEqual } from "node:crypto";
 import { PankoError } from "../errors.ts";
 import { log } from "../log.ts";
 import { ASSETS } from "../render/assets.ts";
-import { renderPage, renderTurnHtml, type RenderOptions } from "../render/page.ts";
+import { renderPage, renderTurnHtml, renderTurnParts, type RenderOptions } from "../render/page.ts";
 import type { Session, Turn } from "../sessions/model.ts";
 import { downloadName, downloadStream } from "./download.ts";
 import { IMMUTABLE, NO_STORE, PRIVATE_CACHE, headers, methodNotAllowed, notFound } from "./headers.ts";
 import { imageBytes, indexImages, safeImageType, type ImageIndex } from "./images.ts";
 import { listenOnFreePort } from "./listen.ts";
 import { LiveFeed } from "./feed.ts";
+import { searchTurns } from "./search.ts";
 import { LiveSession } from "./live.ts";
 
 export interface ViewerOptions {
@@ -72,10 +73,12 @@ export interface Viewer {
 export interface PageRenderer {
   renderPage(session: Session, opts: RenderOptions): ReadableStream<Uint8Array>;
   renderTurnHtml(turn: Turn, session: Session, opts: RenderOptions): string;
+  /** The parts of a turn a served page leaves out (see render/parts.ts); without it pages hold everything. */
+  renderTurnParts?(turn: Turn, session: Session, opts: RenderOptions): string[];
   assets: Record<string, { body: string; type: string }>;
 }
 
-const defaultRenderer: PageRenderer = { renderPage, renderTurnHtml, assets: ASSETS };
+const defaultRenderer: PageRenderer = { renderPage, renderTurnHtml, renderTurnParts, assets: ASSETS };
 
 const TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
@@ -116,6 +119,8 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
       imageSrc: (img) => (img.data ? `${prefix}images/${encodeURIComponent(index.keyOf(img))}` : ""),
       eventsUrl: live ? `${prefix}events${generation === undefined ? "" : `?g=${generation}`}` : undefined,
       updatesUrl: live ? `${prefix}updates` : undefined,
+      partsUrl: renderer.renderTurnParts ? `${prefix}parts` : undefined,
+      searchUrl: renderer.renderTurnParts ? `${prefix}search` : undefined,
       generation,
       downloadUrl: `${prefix}download`,
     };
@@ -154,6 +159,57 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
   };
 
   // ---- routes -------------------------------------------------------------------------------
+  // ---- parts left out of the page, and find over the whole session ---------------------------
+  const json = (data: unknown, status = 200): Response =>
+    new Response(JSON.stringify(data), { status, headers: headers({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": NO_STORE }) });
+  // The last few turns whose parts were asked for (opening one part of a turn is often followed by another).
+  const partsCache = new Map<number, string[]>();
+  let partsFor: Session | undefined;
+  const turnParts = (s: Session, i: number): string[] => {
+    if (partsFor !== s) {
+      partsCache.clear();
+      partsFor = s;
+    }
+    let got = partsCache.get(i);
+    if (!got) {
+      got = renderer.renderTurnParts!(s.turns[i]!, s, renderOptions());
+      if (partsCache.size >= 8) partsCache.delete(partsCache.keys().next().value!);
+      partsCache.set(i, got);
+    }
+    return got;
+  };
+
+  /** `parts?g=G&p=T.K,T.K`: {parts: {"T.K": html}, turns: {T: html}} (a turn changed since G comes whole). */
+  const parts = (req: Request): Response => {
+    if (!renderer.renderTurnParts) return notFound();
+    const q = new URL(req.url).searchParams;
+    const g = Number(q.get("g"));
+    const ids = (q.get("p") ?? "").split(",").filter((x) => /^\d{1,9}\.\d{1,9}$/.test(x)).slice(0, 200);
+    if (!ids.length || !Number.isInteger(g)) return json({ error: "p (parts T.K, comma-separated) and g are required" }, 400);
+    const s = held.session;
+    const changes = held.changesSince(g);
+    const stale = (t: number) => changes === "reset" || changes.includes(t);
+    const out: { parts: Record<string, string>; turns: Record<string, string> } = { parts: {}, turns: {} };
+    for (const id of ids) {
+      const [t, k] = id.split(".").map(Number) as [number, number];
+      if (!s.turns[t]) continue;
+      if (stale(t)) {
+        out.turns[t] ??= renderer.renderTurnHtml(s.turns[t], s, renderOptions());
+        continue;
+      }
+      const html = turnParts(s, t)[k];
+      if (html !== undefined) out.parts[id] = html;
+    }
+    return json(out);
+  };
+
+  /** `search?q=`: {turns: [indexes], capped} of the turns that hold the text. */
+  const search = (req: Request): Response => {
+    const q = new URL(req.url).searchParams.get("q") ?? "";
+    if (!q || q.length > 500) return json({ error: "q (1-500 characters) is required" }, 400);
+    return json(searchTurns(held.session, q));
+  };
+
   // The page is rendered once per session change: the first visit streams it (and keeps its
   // bytes), later visits of the same generation are sent those bytes.
   let cached: { session: Session; chunks: Uint8Array[] } | undefined;
@@ -240,6 +296,8 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     if (rest === "download") return download();
     if (rest === "events") return live ? events(req, server) : notFound();
     if (rest === "updates") return live ? updates(req) : notFound();
+    if (rest === "parts") return parts(req);
+    if (rest === "search") return search(req);
     if (rest.startsWith("assets/")) return asset(rest.slice("assets/".length));
     if (rest.startsWith("images/") && !rest.slice(7).includes("/")) return image(rest.slice("images/".length));
     return notFound();

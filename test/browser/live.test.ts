@@ -11,7 +11,7 @@ import { parseSession } from "../../src/sessions/parse.ts";
 import { startViewer, type Viewer } from "../../src/viewer/server.ts";
 import { browserAvailable, launchBrowser, watchedPage } from "../helpers/browser.ts";
 import { startBufferingProxy } from "../helpers/buffering-proxy.ts";
-import { assistantLine, exchanges, newChain, text, toolUse, userLine } from "../viewer/claude-lines.ts";
+import { assistantLine, exchanges, newChain, text, thinking, toolResult, toolUse, userLine } from "../viewer/claude-lines.ts";
 
 const root = mkdtempSync(join(process.env.PANKO_TEST_ROOT ?? "/tmp", "browser-live-"));
 let n = 0;
@@ -133,6 +133,38 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
       await page.evaluate(() => window.scrollTo(0, document.documentElement.scrollHeight));
       await page.waitForFunction(() => document.querySelector("#outline-list a.cur")?.getAttribute("href") === "#turn-9", undefined, { timeout: 5000 });
       expect(w.pageErrors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+  }, 60000);
+
+  test("collapsed content comes when opened; find finds text in parts not fetched yet", async () => {
+    const chain = newChain();
+    const path = sessionFile([
+      userLine(chain, "Think, then list"),
+      assistantLine(chain, [thinking("pelican-thought ".repeat(100))]),
+      assistantLine(chain, [toolUse("toolu_b1", "Bash", { command: "ls" })]),
+      userLine(chain, [toolResult("toolu_b1", Array.from({ length: 120 }, (_, i) => `row ${i} marmot-${i}`).join("\n"))]),
+      assistantLine(chain, [text("Done.")]),
+      ...exchanges(chain, 3, 10),
+    ]);
+    const v = await start(path);
+    const w = await watchedPage(browser);
+    const page = w.page;
+    try {
+      await page.goto(v.url, { waitUntil: "load" });
+      expect(await page.locator(".lazy").count()).toBe(2);
+      await page.click("#turn-0 details.thinking > summary");
+      await page.waitForFunction(() => document.querySelector("#turn-0 details.thinking")?.textContent?.includes("pelican-thought"), undefined, { timeout: 10000 });
+      expect(await page.locator(".lazy").count()).toBe(1);
+      await page.keyboard.press("/");
+      await page.keyboard.type("marmot-117");
+      await page.waitForFunction(() => document.getElementById("find-n")?.textContent === "1 / 1", undefined, { timeout: 10000 });
+      expect(await page.locator(".lazy").count()).toBe(0);
+      expect(await page.evaluate(() => (document.querySelector("#turn-0 details.more") as HTMLDetailsElement).open)).toBe(true);
+      await page.keyboard.press("Escape");
+      expect(w.pageErrors).toEqual([]);
+      expect(await w.csp()).toEqual([]);
     } finally {
       await w.close();
     }

@@ -100,16 +100,13 @@
     var nav = $("outline"), r = link.getBoundingClientRect(), n = nav.getBoundingClientRect();
     if (r.top < n.top || r.bottom > n.bottom) nav.scrollTop += r.top - n.top - n.height / 3;
   }
-  var observer = null, visible = new Map();
+  var observer = null;
   function watch(el) {
     if (observer) observer.observe(el);
   }
   function startObserver() {
     if (!window.IntersectionObserver) return;
     observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (e) {
-        if (e.isIntersecting) visible.set(e.target.id, e.target); else visible.delete(e.target.id);
-      });
       markFromScroll();
     }, { rootMargin: "-" + BAR + "px 0px -40% 0px" });
     Array.prototype.forEach.call(turns(), watch);
@@ -121,19 +118,16 @@
     }, { passive: true });
   }
   /* The outline marks the turn moved to with j/k while the page has not moved since; at the bottom
-   * of the page the last turn (short last turns never reach the top); else the top-most visible. */
+   * of the page the last turn (short last turns never reach the top); else the turn under the bar. */
   function markFromScroll() {
     var list = turns();
     if (list.length && innerHeight + scrollY >= root.scrollHeight - 4 && scrollY > 0) {
       var moved = navVisible();
       return markCurrent((moved || list[list.length - 1]).id);
     }
-    var best = null, bestTop = Infinity;
-    visible.forEach(function (el) {
-      var top = el.getBoundingClientRect().top;
-      if (top < bestTop) { bestTop = top; best = el; }
-    });
-    if (best) markCurrent(best.id);
+    // The turn that holds the line just under the bar (where j/k put a turn's top).
+    var i = firstBelow(BAR + 14) - 1;
+    if (list.length) markCurrent(list[Math.max(0, i)].id);
   }
   function addOutline(index, label, abandoned) {
     var list = $("outline-list");
@@ -208,6 +202,7 @@
   function copyText(btn) {
     var scope = btn.closest(".cpy");
     if (!scope) return;
+    if (scope.querySelector(".lazy")) return loadAllIn([scope], function () { if (!scope.querySelector(".lazy")) copyText(btn); });
     var parts = [];
     var raws = scope.querySelectorAll(".raw");
     for (var i = 0; i < raws.length; i++) {
@@ -238,8 +233,78 @@
     return ok;
   }
 
+  /* ---- parts a served page left out (collapsed content), fetched when opened ---- */
+  var partQ = { ids: [], cbs: [], timer: 0, asked: {} };
+  function fillLazy(el, html) {
+    var tpl = doc.createElement("template");
+    tpl.innerHTML = html;
+    localize(tpl.content);
+    el.replaceWith(tpl.content);
+  }
+  /* Fetches the parts of `list` (.lazy elements), in batches, then calls done. */
+  function loadParts(list, done) {
+    var url = doc.body.getAttribute("data-parts");
+    for (var i = 0; i < list.length; i++) {
+      var id = list[i].getAttribute("data-part");
+      if (id && !partQ.asked[id]) { partQ.asked[id] = 1; partQ.ids.push(id); }
+    }
+    if (done) partQ.cbs.push(done);
+    if (!url) return flushDone();
+    if (!partQ.timer) partQ.timer = setTimeout(function () { flushParts(url); }, 0);
+  }
+  function flushDone() {
+    var cbs = partQ.cbs;
+    partQ.cbs = [];
+    for (var i = 0; i < cbs.length; i++) cbs[i]();
+  }
+  function flushParts(url) {
+    partQ.timer = 0;
+    var ids = partQ.ids, cbs = partQ.cbs, left = 0;
+    partQ.ids = [];
+    partQ.cbs = [];
+    function finished() { if (--left <= 0) for (var i = 0; i < cbs.length; i++) cbs[i](); }
+    if (!ids.length) { left = 1; return finished(); }
+    for (var at = 0; at < ids.length; at += 100) {
+      left++;
+      var batch = ids.slice(at, at + 100);
+      fetch(url + "?g=" + live.gen + "&p=" + batch.join(","), { cache: "no-store" }).then(function (res) {
+        if (!res.ok) throw new Error(String(res.status));
+        return res.json();
+      }).then(function (a) {
+        for (var id in a.parts) {
+          var el = doc.querySelector('.lazy[data-part="' + id + '"]');
+          if (el) fillLazy(el, a.parts[id]);
+        }
+        for (var t in a.turns) applyTurn(Number(t), a.turns[t]);
+      }).catch(function () {
+        for (var k = 0; k < batch.length; k++) {
+          delete partQ.asked[batch[k]];
+          var el = doc.querySelector('.lazy[data-part="' + batch[k] + '"]');
+          if (el) el.innerHTML = '<span class="muted">could not be loaded; close and open again</span>';
+        }
+      }).then(finished, finished);
+    }
+  }
+  /* Every part inside `scopes`, nested ones included, then done. */
+  function loadAllIn(scopes, done) {
+    var list = [];
+    for (var i = 0; i < scopes.length; i++) {
+      var l = scopes[i].querySelectorAll(".lazy");
+      for (var j = 0; j < l.length; j++) if (!partQ.asked[l[j].getAttribute("data-part")]) list.push(l[j]);
+    }
+    if (!list.length) return done();
+    loadParts(list, function () { loadAllIn(scopes, done); });
+  }
+  doc.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (!d || d.tagName !== "DETAILS" || !d.open) return;
+    var l = d.querySelectorAll(".lazy"), mine = [];
+    for (var i = 0; i < l.length; i++) if (l[i].parentElement.closest("details") === d) mine.push(l[i]);
+    if (mine.length) loadParts(mine);
+  }, true);
+
   /* ---- find in page ---- */
-  var find = { q: "", ranges: [], cur: -1, timer: 0 };
+  var find = { q: "", ranges: [], cur: -1, timer: 0, seq: 0 };
   var canHighlight = !!(window.CSS && CSS.highlights && window.Highlight);
   var MAX_MATCHES = 5000;
   function openFind() {
@@ -262,7 +327,20 @@
     find.cur = -1;
     if (canHighlight) { CSS.highlights.delete("panko-find"); CSS.highlights.delete("panko-find-cur"); }
   }
+  /* Parts not fetched yet are searched on the server: the turns that hold the text get their parts
+   * first, then the page's own find runs. */
   function runFind(q) {
+    var url = doc.body.getAttribute("data-search"), seq = ++find.seq;
+    find.q = q;
+    if (!q || !url || !doc.querySelector("#turns .lazy")) return findInPage(q);
+    $("find-n").textContent = "…";
+    fetch(url + "?q=" + encodeURIComponent(q), { cache: "no-store" }).then(function (res) { return res.ok ? res.json() : { turns: [] }; }).then(function (a) {
+      var scopes = [];
+      for (var i = 0; i < a.turns.length; i++) { var t = $("turn-" + a.turns[i]); if (t) scopes.push(t); }
+      loadAllIn(scopes, function () { if (seq === find.seq) findInPage(q); });
+    }, function () { if (seq === find.seq) findInPage(q); });
+  }
+  function findInPage(q) {
     clearMarks();
     find.q = q;
     var count = $("find-n");
@@ -562,6 +640,7 @@
   });
 
   function ready() {
+    live.gen = Number(doc.body.getAttribute("data-gen")) || 0;
     localize(doc);
     startObserver();
     connect();

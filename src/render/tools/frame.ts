@@ -1,4 +1,5 @@
 /** The frame every tool call is drawn in: a header line (name, main argument, status) and a body. */
+import { part } from "../parts.ts";
 import type { ToolBlock, ToolResult } from "../../sessions/model.ts";
 import { ansiToHtml } from "../ansi.ts";
 import { esc, timeTag } from "../escape.ts";
@@ -93,5 +94,5 @@ export function splitReminders(text: string): { text: string; reminders: string[
 
 export function remindersHtml(reminders: string[]): string {
   if (!reminders.length) return "";
-  return `<details class="reminder"><summary>system reminder${reminders.length > 1 ? `s (${reminders.length})` : ""}</summary><pre>${esc(reminders.join("\n\n"))}</pre></details>`;
+  return `<details class="reminder"><summary>system reminder${reminders.length > 1 ? `s (${reminders.length})` : ""}</summary>${part(`<pre>${esc(reminders.join("\n\n"))}</pre>`)}</details>`;
 }
