@@ -15,6 +15,13 @@ export interface RenderOptions {
   updatesUrl?: string;
   /** Served pages: where collapsed content left out of the page is fetched (`parts?g=G&p=T.K,...`). */
   partsUrl?: string;
+  /**
+   * Self-contained pages: receives each turn's parts (see parts.ts), which the page then carries
+   * compressed instead of inline. Set by renderPage for inline pages unless `packParts` is false.
+   */
+  collectParts?(turn: number, parts: string[]): void;
+  /** Inline pages: carry collapsed content compressed (default true); false keeps it all as HTML. */
+  packParts?: boolean;
   /** Served pages: the server-side search of the whole session (`search?q=`), for parts not yet fetched. */
   searchUrl?: string;
   /** The generation of the session this page shows (what a live page polls from). */

@@ -155,13 +155,49 @@ function headHtml(session: Session, opts: RenderOptions): string {
   return `<!doctype html>\n<html lang="en"><head>${meta}<title>${title}</title>${assets}</head>\n`;
 }
 
+/** Packed parts are compressed in groups of about this many characters of HTML. */
+const PACK_GROUP = 1024 * 1024;
+
+/**
+ * Collapsed content of a self-contained page, packed: parts are grouped by turn ranges, each group
+ * a gzip of `{"T.K": html}` in base64 inside an inert `<template class="pk" data-turns="A-B">`,
+ * which panko.js decompresses (DecompressionStream) when one of its parts is opened or searched.
+ */
+class PartPacker {
+  templates: string[] = [];
+  #group: Record<string, string> = {};
+  #chars = 0;
+  #from = -1;
+  #to = -1;
+  add = (turn: number, parts: string[]): void => {
+    if (this.#from < 0) this.#from = turn;
+    this.#to = turn;
+    parts.forEach((html, k) => {
+      this.#group[`${turn}.${k}`] = html;
+      this.#chars += html.length;
+    });
+    if (this.#chars >= PACK_GROUP) this.flush();
+  };
+  flush(): void {
+    if (this.#from < 0) return;
+    const packed = Buffer.from(Bun.gzipSync(JSON.stringify(this.#group))).toString("base64");
+    this.templates.push(`<template class="pk" data-turns="${this.#from}-${this.#to}">${packed}</template>`);
+    this.#group = {};
+    this.#chars = 0;
+    this.#from = this.#to = -1;
+  }
+}
+
 function* pageChunks(session: Session, opts: RenderOptions): Generator<string> {
+  const packer = opts.assets.mode === "inline" && opts.packParts !== false && !opts.collectParts ? new PartPacker() : undefined;
+  if (packer) opts = { ...opts, collectParts: packer.add };
   const events =
     (opts.eventsUrl ? ` data-events="${esc(opts.eventsUrl)}"` : "") +
     (opts.updatesUrl ? ` data-updates="${esc(opts.updatesUrl)}"` : "") +
     (opts.partsUrl ? ` data-parts="${esc(opts.partsUrl)}"` : "") +
     (opts.searchUrl ? ` data-search="${esc(opts.searchUrl)}"` : "") +
-    (opts.generation !== undefined ? ` data-gen="${opts.generation}"` : "");
+    (opts.generation !== undefined ? ` data-gen="${opts.generation}"` : "") +
+    (packer ? ` data-packed` : "");
   yield headHtml(session, opts) +
     `<body${events}><a id="top"></a>${barHtml(session, opts)}<div class="layout"><main id="main">${headerHtml(session)}<div id="turns">`;
   const ctx: Ctx = { opts, session, depth: 0 };
@@ -174,7 +210,12 @@ function* pageChunks(session: Session, opts: RenderOptions): Generator<string> {
     }
   }
   if (session.turns.length === 0) buf += `<p class="empty-session">This session has no turns yet.</p>`;
-  yield buf + `</div><footer class="foot">Rendered by panko from <code>${esc(session.source)}</code> session <code>${esc(session.id)}</code></footer></main>${outlineHtml(session)}</div>${HELP}</body></html>\n`;
+  yield buf + `</div><footer class="foot">Rendered by panko from <code>${esc(session.source)}</code> session <code>${esc(session.id)}</code></footer></main>${outlineHtml(session)}</div>${HELP}`;
+  if (packer) {
+    packer.flush();
+    for (const t of packer.templates) yield t;
+  }
+  yield `</body></html>\n`;
 }
 
 /** The page as strings, chunk by chunk (what renderPage encodes; handy for writers that take text). */

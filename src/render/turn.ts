@@ -30,8 +30,15 @@ export function turnLabel(turn: Turn): string {
 export function turnHtml(turn: Turn, outer: Ctx): string {
   if (outer.depth !== 0) return turnBody(turn, outer);
   const ctx: Ctx = { ...outer, lastTurn: turn.index === outer.session.turns.length - 1 };
-  // Served pages leave collapsed content out (see parts.ts); exports keep everything.
-  return outer.opts.partsUrl ? withParts(partSink(turn.index), () => turnBody(turn, ctx)) : withParts(undefined, () => turnBody(turn, ctx));
+  // Served pages leave collapsed content out, self-contained ones carry it packed (see parts.ts).
+  const collect = outer.opts.collectParts;
+  if (collect) {
+    const parts: string[] = [];
+    const html = withParts(partSink(turn.index, parts), () => turnBody(turn, ctx));
+    if (parts.length) collect(turn.index, parts);
+    return html;
+  }
+  return withParts(outer.opts.partsUrl ? partSink(turn.index) : undefined, () => turnBody(turn, ctx));
 }
 
 /**

@@ -169,4 +169,36 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
       await w.close();
     }
   }, 60000);
+
+  test("an exported file: packed parts open, and find finds text inside them; no CSP violation", async () => {
+    const chain = newChain();
+    const path = sessionFile([
+      userLine(chain, "Think, then list"),
+      assistantLine(chain, [thinking("heron-thought ".repeat(100))]),
+      assistantLine(chain, [toolUse("toolu_e1", "Bash", { command: "ls" })]),
+      userLine(chain, [toolResult("toolu_e1", Array.from({ length: 120 }, (_, i) => `row ${i} otter-${i}`).join("\n"))]),
+      assistantLine(chain, [text("Done.")]),
+    ]);
+    const { renderPageChunks, inlineImageSrc } = await import("../../src/render/page.ts");
+    const html = [...renderPageChunks(await parseSession(path), { assets: { mode: "inline" }, imageSrc: inlineImageSrc })].join("");
+    // Served as a plain file would be read: no headers of panko's, only the file's own CSP.
+    const file = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } }) });
+    const w = await watchedPage(browser);
+    const page = w.page;
+    try {
+      await page.goto(`http://127.0.0.1:${file.port}/`, { waitUntil: "load" });
+      expect(await page.locator(".lazy").count()).toBe(2);
+      await page.click("#turn-0 details.thinking > summary");
+      await page.waitForFunction(() => document.querySelector("#turn-0 details.thinking")?.textContent?.includes("heron-thought"), undefined, { timeout: 10000 });
+      await page.keyboard.press("/");
+      await page.keyboard.type("otter-118");
+      await page.waitForFunction(() => document.getElementById("find-n")?.textContent === "1 / 1", undefined, { timeout: 10000 });
+      expect(await page.locator(".lazy").count()).toBe(0);
+      expect(w.pageErrors).toEqual([]);
+      expect(await w.csp()).toEqual([]);
+    } finally {
+      await w.close();
+      file.stop(true);
+    }
+  }, 60000);
 });

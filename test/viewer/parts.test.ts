@@ -67,14 +67,26 @@ describe("a served page leaves collapsed content out and serves it as parts", ()
     expect(stale.turns["1"]).toContain("late words");
   });
 
-  test("an export holds everything (no placeholders)", async () => {
+  test("an export carries collapsed content packed (gzip in inert templates); packParts: false keeps it inline", async () => {
     const { lines } = sessionLines();
     const path = join(root, "b.jsonl");
     writeFileSync(path, lines.join("\n") + "\n");
     const s = await parseSession(path);
     const html = [...renderPageChunks(s, { assets: { mode: "inline" }, imageSrc: inlineImageSrc })].join("");
-    expect(html).toContain("zebra-crossing-thought");
-    expect(html).toContain("quasar-150");
-    expect(html).not.toContain('class="lazy"');
+    expect(html).toContain("<body data-packed>");
+    expect(html).not.toContain("zebra-crossing-thought");
+    const ids = [...html.matchAll(/data-part="(\d+\.\d+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBe(2);
+    const packed = [...html.matchAll(/<template class="pk" data-turns="(\d+)-(\d+)">([^<]*)<\/template>/g)];
+    expect(packed.length).toBe(1);
+    const map = JSON.parse(new TextDecoder().decode(Bun.gunzipSync(Buffer.from(packed[0]![3]!, "base64")))) as Record<string, string>;
+    expect(Object.keys(map).sort()).toEqual(ids.sort());
+    expect(Object.values(map).join("")).toContain("zebra-crossing-thought");
+    expect(Object.values(map).join("")).toContain("quasar-150");
+
+    const plain = [...renderPageChunks(s, { assets: { mode: "inline" }, imageSrc: inlineImageSrc, packParts: false })].join("");
+    expect(plain).toContain("zebra-crossing-thought");
+    expect(plain).toContain("quasar-150");
+    expect(plain).not.toContain('class="lazy"');
   });
 });

@@ -249,8 +249,85 @@
       if (id && !partQ.asked[id]) { partQ.asked[id] = 1; partQ.ids.push(id); }
     }
     if (done) partQ.cbs.push(done);
-    if (!url) return flushDone();
-    if (!partQ.timer) partQ.timer = setTimeout(function () { flushParts(url); }, 0);
+    var packed = !url && doc.body.hasAttribute("data-packed");
+    if (!url && !packed) return flushDone();
+    if (!partQ.timer) partQ.timer = setTimeout(function () { if (packed) flushPacked(); else flushParts(url); }, 0);
+  }
+  /* A self-contained page carries its parts gzipped in <template class="pk" data-turns="A-B">. */
+  function packOf(turn) {
+    var l = doc.querySelectorAll("template.pk");
+    for (var i = 0; i < l.length; i++) {
+      var r = l[i].getAttribute("data-turns").split("-");
+      if (turn >= Number(r[0]) && turn <= Number(r[1])) return l[i];
+    }
+    return null;
+  }
+  function unpack(tpl) {
+    if (tpl.__parts) return tpl.__parts;
+    var bin = atob(tpl.content.textContent.trim()), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    tpl.__parts = window.DecompressionStream
+      ? new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(JSON.parse)
+      : Promise.reject(new Error("this browser cannot decompress"));
+    return tpl.__parts;
+  }
+  function fillFrom(map, ids) {
+    for (var i = 0; i < ids.length; i++) {
+      var el = doc.querySelector('.lazy[data-part="' + ids[i] + '"]');
+      if (el && map[ids[i]] !== undefined) fillLazy(el, map[ids[i]]);
+    }
+  }
+  function flushPacked() {
+    partQ.timer = 0;
+    var ids = partQ.ids, cbs = partQ.cbs, left = 1;
+    partQ.ids = [];
+    partQ.cbs = [];
+    function finished() { if (--left <= 0) for (var i = 0; i < cbs.length; i++) cbs[i](); }
+    ids.forEach(function (id) {
+      var tpl = packOf(Number(id.split(".")[0]));
+      if (!tpl) return;
+      left++;
+      unpack(tpl).then(function (map) { fillFrom(map, [id]); }, function () {
+        var el = doc.querySelector('.lazy[data-part="' + id + '"]');
+        if (el) el.innerHTML = '<span class="muted">this browser cannot show this part (it needs DecompressionStream)</span>';
+      }).then(finished);
+    });
+    finished();
+  }
+  /* Find in a self-contained page: every packed part is unpacked once, and the parts that hold the
+   * text (or hold parts that do) are put in place before the page's own find runs. */
+  var partText = {};
+  function textOf(html) {
+    return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").toLowerCase();
+  }
+  function findPacked(q, done) {
+    var tpls = doc.querySelectorAll("template.pk"), all = {}, left = tpls.length, needle = q.toLowerCase();
+    if (!left) return done();
+    Array.prototype.forEach.call(tpls, function (t) {
+      unpack(t).then(function (m) { for (var k in m) all[k] = m[k]; }, function () {}).then(function () { if (--left === 0) fill(); });
+    });
+    var memo = {};
+    function holds(id) {
+      if (memo[id] !== undefined) return memo[id];
+      memo[id] = false;
+      var html = all[id];
+      if (html === undefined) return false;
+      var text = partText[id] || (partText[id] = textOf(html));
+      var yes = text.indexOf(needle) >= 0;
+      if (!yes) { var re = /data-part="([\d.]+)"/g, m; while (!yes && (m = re.exec(html))) yes = holds(m[1]); }
+      return (memo[id] = yes);
+    }
+    function fill() {
+      for (var round = 0; round < 50; round++) {
+        var l = doc.querySelectorAll("#turns .lazy"), any = false;
+        for (var i = 0; i < l.length; i++) {
+          var id = l[i].getAttribute("data-part");
+          if (holds(id)) { fillLazy(l[i], all[id]); any = true; }
+        }
+        if (!any) break;
+      }
+      done();
+    }
   }
   function flushDone() {
     var cbs = partQ.cbs;
@@ -332,7 +409,12 @@
   function runFind(q) {
     var url = doc.body.getAttribute("data-search"), seq = ++find.seq;
     find.q = q;
-    if (!q || !url || !doc.querySelector("#turns .lazy")) return findInPage(q);
+    if (!q || !doc.querySelector("#turns .lazy")) return findInPage(q);
+    if (!url) {
+      if (!doc.body.hasAttribute("data-packed")) return findInPage(q);
+      $("find-n").textContent = "…";
+      return findPacked(q, function () { if (seq === find.seq) findInPage(q); });
+    }
     $("find-n").textContent = "…";
     fetch(url + "?q=" + encodeURIComponent(q), { cache: "no-store" }).then(function (res) { return res.ok ? res.json() : { turns: [] }; }).then(function (a) {
       var scopes = [];
