@@ -10,6 +10,7 @@ import { markdownTranscriptChunks } from "../render/markdown.ts";
 import { inlineImageSrc, renderPageChunks } from "../render/page.ts";
 import { formatBytes } from "../render/escape.ts";
 import type { Block, Session } from "../sessions/model.ts";
+import { sessionCounts } from "../sessions/counts.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
 import { defineCommand } from "./command.ts";
@@ -20,7 +21,8 @@ export type ExportFormat = (typeof FORMATS)[number];
 /** The session as JSON, a turn at a time (a big session never becomes one giant string). */
 export function* jsonChunks(session: Session): Generator<string> {
   const { turns, ...rest } = session;
-  const head = JSON.stringify(rest);
+  // The counts `list`, `check` and the page show, from the one definition (sessions/counts.ts).
+  const head = JSON.stringify({ ...rest, counts: sessionCounts(session) });
   yield `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"turns":[`;
   for (let i = 0; i < turns.length; i++) yield (i ? "," : "") + JSON.stringify(turns[i]);
   yield "]}\n";

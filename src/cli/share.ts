@@ -3,7 +3,7 @@
  * Runs in the foreground until Ctrl+C, the share's time is up, or the tunnel dies.
  */
 import { renderUnicodeCompact } from "uqr";
-import { formatDuration, loadConfig, parseDuration } from "../config.ts";
+import { formatDuration, parseDuration } from "../config.ts";
 import { PankoError, usageError } from "../errors.ts";
 import { log } from "../log.ts";
 import { copyToClipboard } from "../platform/clipboard.ts";
@@ -12,6 +12,7 @@ import { resolveSessionRef } from "../sessions/resolve.ts";
 import { startShare } from "../share/share.ts";
 import { pickProvider } from "../tunnels/registry.ts";
 import { defineCommand } from "./command.ts";
+import { commandConfig } from "./settings.ts";
 
 /** The QR code of `url`, drawn with half blocks for a dark terminal. */
 export function qrCode(url: string): string {
@@ -44,7 +45,16 @@ export default defineCommand({
     if (values.tunnel && values.provider && values.tunnel !== values.provider) {
       throw usageError("--tunnel and --provider name different providers; give one");
     }
-    const { config } = loadConfig();
+    const { config } = commandConfig(io, [
+      ...(values.ttl === undefined ? (["share_ttl"] as const) : []),
+      "redact",
+      "default_provider",
+      "ngrok_token",
+      "cloudflared_path",
+      "ngrok_path",
+      "tailscale_path",
+      "max_shares",
+    ]);
     let ttlMs = config.share_ttl;
     if (values.ttl !== undefined) {
       try {

@@ -1,13 +1,12 @@
 /** `panko view SESSION`: read one session as a web page, served in the foreground until Ctrl+C. */
-import { loadConfig } from "../config.ts";
 import { describeError, usageError } from "../errors.ts";
 import { log } from "../log.ts";
-import { configFile } from "../paths.ts";
 import { openBrowser } from "../platform/open.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
 import { startViewer } from "../viewer/server.ts";
 import { defineCommand } from "./command.ts";
+import { commandConfig } from "./settings.ts";
 import type { Io } from "./io.ts";
 
 const FALLBACK_PORT = 3000;
@@ -24,7 +23,7 @@ function parsePort(value: string): number {
 function wantedPort(flag: string | undefined, io: Io): number {
   if (flag !== undefined) return parsePort(flag);
   try {
-    return loadConfig(configFile(io.env)).config.default_port ?? FALLBACK_PORT;
+    return commandConfig(io, ["default_port"]).config.default_port ?? FALLBACK_PORT;
   } catch (e) {
     // A broken config file is worth a warning, not a refusal to show a session.
     io.err(`${io.colors.yellow("warning:")} ${describeError(e)}; using port ${FALLBACK_PORT}\n`);

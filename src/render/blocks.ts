@@ -45,12 +45,17 @@ function plainText(text: string, cls: string, over = PROMPT_OVER, head = PROMPT_
 }
 
 function prompt(b: PromptBlock): string {
-  return `<div class="blk prompt cpy">${copyButton("Copy prompt")}${plainText(b.text, "ptext")}</div>`;
+  // The IDE context the agent saw before the request: kept, collapsed.
+  const context = b.context ? `<details class="blk context"><summary>IDE context</summary><div class="ptext raw">${esc(b.context)}</div></details>` : "";
+  return `${context}<div class="blk prompt cpy">${copyButton("Copy prompt")}${plainText(b.text, "ptext")}</div>`;
 }
 
 function text(b: TextBlock): string {
+  // Codex tells its interim notes from the answer: the notes say so.
+  const phase = b.phase ? ` data-phase="${b.phase}"` : "";
+  const label = b.phase === "commentary" ? `<div class="phase muted">commentary</div>` : "";
   // The raw Markdown travels in a <template> (inert, not searched, not shown) for the copy button.
-  return `<div class="blk text cpy">${copyButton("Copy Markdown")}<div class="md">${markdownToHtml(b.text)}</div><template class="raw">${esc(b.text)}</template></div>`;
+  return `<div class="blk text cpy"${phase}>${label}${copyButton("Copy Markdown")}<div class="md">${markdownToHtml(b.text)}</div><template class="raw">${esc(b.text)}</template></div>`;
 }
 
 function thinking(b: ThinkingBlock): string {

@@ -23,7 +23,7 @@ import { log } from "../log.ts";
 import { ASSETS, assetHash } from "./assets.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, formatCount, formatDuration, timeTag } from "./escape.ts";
-import { countTools } from "./tools/agent.ts";
+import { describeCounts, sessionCounts } from "../sessions/counts.ts";
 import { renderTurnHtml, safeTurnHtml, turnLabel } from "./turn.ts";
 
 export type { RenderOptions } from "./context.ts";
@@ -81,7 +81,7 @@ function fact(name: string, html: string, cls = ""): string {
 }
 
 function headerHtml(session: Session): string {
-  const tools = countTools(session);
+  const counts = sessionCounts(session);
   const dur = formatDuration(session.startedAt, session.endedAt);
   const models = session.models.map((m) => `<code>${esc(m)}</code>`).join(" ");
   const source = `${SOURCE_NAME[session.source] ?? esc(session.source)}${session.version ? ` ${esc(session.version)}` : ""}`;
@@ -92,7 +92,7 @@ function headerHtml(session: Session): string {
     fact("Models", models) +
     fact("Started", timeTag(session.startedAt, "ts long")) +
     fact("Duration", dur ? `<span id="duration" data-start="${esc(session.startedAt ?? "")}">${dur}</span>` : "") +
-    fact("Turns", `<span id="turn-count">${session.turns.length}</span> · ${tools} tool call${tools === 1 ? "" : "s"}`) +
+    fact("Turns", `<span id="turn-count">${session.turns.length}</span> · ${esc(describeCounts(counts))}`) +
     fact("Tokens", tokens(session)) +
     `</dl></header>`
   );

@@ -83,7 +83,7 @@ describe.skipIf(!hasBinary)("dist/panko", () => {
     expect(out).toHaveLength(3);
     for (const o of out) expect(Object.keys(o).sort()).toEqual(["counts", "error", "file", "ok", "sessionId", "source"]);
     expect(out[0]).toMatchObject({ ok: true, source: "claude", sessionId: "aaaa1111-0000-4000-8000-000000000001", error: null });
-    expect(out[0].counts).toEqual({ prompts: 1, thinking: 0, toolCalls: 1, toolResults: 1, images: 0, subAgents: 0, malformedLines: 0, unknownRecords: 0 });
+    expect(out[0].counts).toEqual({ prompts: 1, messages: 1, thinking: 0, toolCalls: 1, toolResults: 1, subAgentToolCalls: 0, images: 0, subAgents: 0, malformedLines: 0, unknownRecords: 0 });
     expect(out[1]).toMatchObject({ ok: true, source: "codex", sessionId: "bbbb3333-0000-4000-8000-000000000003" });
     expect(out[1].counts.toolCalls).toBe(1);
     expect(out[2]).toMatchObject({ ok: false, error: `not a Claude Code or Codex session: ${notSession}` });

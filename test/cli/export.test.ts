@@ -1,3 +1,4 @@
+import { sessionCounts } from "../../src/sessions/counts.ts";
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -138,7 +139,9 @@ describe("panko export", () => {
 
   test("json streams turn by turn and round-trips; withoutThinking reaches sub-agents", () => {
     const s = allKinds();
-    expect(JSON.parse([...jsonChunks(s)].join(""))).toEqual(JSON.parse(JSON.stringify(s)));
+    const { counts, ...model } = JSON.parse([...jsonChunks(s)].join(""));
+    expect(model).toEqual(JSON.parse(JSON.stringify(s)));
+    expect(counts).toEqual(sessionCounts(s)); // the same counts as list, check and the page
     expect([...jsonChunks(s)].length).toBe(s.turns.length + 2);
     const stripped = JSON.stringify(withoutThinking(s));
     expect(stripped).not.toContain(`"kind":"thinking"`);

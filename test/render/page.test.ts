@@ -50,7 +50,7 @@ describe("renderPage", () => {
       ["outline", `<li><a href="#turn-0"><span class="on">1</span><span class="lb">Please fix the bug in `],
       ["header tokens", "1.2k in · 34k out · 2.50M cache read · 120k cache write"],
       ["duration", "1h 15m"],
-      ["tool count", "20 tool calls"],
+      ["counts", "2 prompts · 3 messages · 19 tool calls (+1 in 1 sub-agent)"],
     ];
     for (const [what, needle] of expectations) expect({ what, found: html.includes(needle) }).toEqual({ what, found: true });
   });

@@ -400,8 +400,9 @@ describe("events", () => {
     await es.waitFor(() => es.events.length >= 1);
     expect(v.clients()).toBe(1);
     await v.stop();
-    // The page is told (it shows "ended" rather than "reconnecting"), and the stream ends.
-    await es.waitFor(() => es.ended());
+    // The page is told (it shows "ended" rather than "reconnecting"), and the server ends the
+    // stream itself (without our abort).
+    await es.waitFor(() => es.ended(), 10_000);
     expect(es.events.map((e) => e.event)).toEqual(["hello", "end"]);
     expect(v.clients()).toBe(0);
   });
