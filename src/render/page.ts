@@ -156,7 +156,9 @@ function headHtml(session: Session, opts: RenderOptions): string {
 }
 
 /** Packed parts are compressed in groups of about this many characters of HTML. */
-const PACK_GROUP = 1024 * 1024;
+const PACK_GROUP = 256 * 1024;
+/** A (minor) garbage collection after this many characters packed (see PartPacker.flush): more often costs nothing measurable and keeps the peak lower. */
+const PACK_GC = 1024 * 1024;
 
 /**
  * Collapsed content of a self-contained page, packed: parts are grouped by turn ranges, each group
@@ -169,6 +171,7 @@ class PartPacker {
   #chars = 0;
   #from = -1;
   #to = -1;
+  #sinceGc = 0;
   add = (turn: number, parts: string[]): void => {
     if (this.#from < 0) this.#from = turn;
     this.#to = turn;
@@ -180,11 +183,20 @@ class PartPacker {
   };
   flush(): void {
     if (this.#from < 0) return;
-    const packed = Buffer.from(Bun.gzipSync(JSON.stringify(this.#group))).toString("base64");
+    // Level 1: most of the size win at a fraction of the time (a 100 MB session's export: 35 MB of
+    // parts become ~10 MB of base64).
+    const packed = Buffer.from(Bun.gzipSync(JSON.stringify(this.#group), { level: 1 })).toString("base64");
+    this.#sinceGc += this.#chars;
     this.templates.push(`<template class="pk" data-turns="${this.#from}-${this.#to}">${packed}</template>`);
     this.#group = {};
     this.#chars = 0;
     this.#from = this.#to = -1;
+    // The parts' HTML is garbage now, and an export's writer collects by what is written, which
+    // packed parts barely add to: collect here, or a 100 MB session's export peaks ~180 MB higher.
+    if (this.#sinceGc >= PACK_GC) {
+      Bun.gc(false);
+      this.#sinceGc = 0;
+    }
   }
 }
 
