@@ -112,7 +112,17 @@ const ICONS = {
   thinking: `<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M8 2.5a4 4 0 0 0-2.5 7.1V11h5V9.6A4 4 0 0 0 8 2.5zM6 13.5h4"/></svg>`,
   theme: `<svg viewBox="0 0 16 16" aria-hidden="true"><circle cx="8" cy="8" r="5.5"/><path d="M8 2.5v11A5.5 5.5 0 0 0 8 2.5z" class="fill"/></svg>`,
   download: `<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M8 2v8M4.5 7L8 10.5 11.5 7M3 13.5h10"/></svg>`,
+  view: `<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M2 4h12M4.5 8h7M7 12h2"/></svg>`,
 };
+
+/** The view panel: what to show, expand/collapse all, wrapping (each remembered by panko.js). */
+const VIEW_PANEL =
+  `<div class="viewbar" id="viewbar" hidden role="group" aria-label="View">` +
+  `<label><input type="checkbox" id="f-thinking" checked> Thinking</label>` +
+  `<label><input type="checkbox" id="f-tools" checked> Tool calls</label>` +
+  `<label><input type="checkbox" id="f-subagents" checked> Sub-agent transcripts</label>` +
+  `<label><input type="checkbox" id="f-wrap"> Wrap long lines</label>` +
+  `<span class="vb-sep"></span><button type="button" class="btn" id="b-expand">Expand all</button><button type="button" class="btn" id="b-collapse">Collapse all</button></div>`;
 
 function barHtml(session: Session, opts: RenderOptions): string {
   const dl = opts.downloadUrl ? `<a class="ib" id="b-download" href="${esc(opts.downloadUrl)}" download title="Download the session (JSONL)" aria-label="Download the session (JSONL)">${ICONS.download}</a>` : "";
@@ -122,9 +132,11 @@ function barHtml(session: Session, opts: RenderOptions): string {
     (opts.eventsUrl ? `<span class="live-state" id="live" role="status" aria-live="polite" data-state="connecting" title="Live updates: connecting">connecting</span>` : "") +
     `<button class="ib" id="b-find" type="button" title="Find (/)" aria-label="Find in page">${ICONS.find}</button>` +
     `<button class="ib" id="b-thinking" type="button" title="Show/hide all thinking (t)" aria-label="Toggle all thinking">${ICONS.thinking}</button>` +
+    `<button class="ib" id="b-view" type="button" title="View: filters, expand all, wrap (v)" aria-label="View options" aria-controls="viewbar" aria-expanded="false">${ICONS.view}</button>` +
     `<button class="ib" id="b-theme" type="button" title="Light/dark theme" aria-label="Switch theme">${ICONS.theme}</button>` +
     dl +
     `<button class="ib" id="b-help" type="button" title="Keyboard shortcuts (?)" aria-label="Keyboard shortcuts">?</button></div>` +
+    VIEW_PANEL +
     `<div class="findbar" id="findbar" hidden><input id="find-q" type="search" placeholder="Find in session" aria-label="Find in session" autocomplete="off" spellcheck="false"><span id="find-n" class="muted" aria-live="polite"></span>` +
     `<button type="button" class="ib" id="find-prev" title="Previous (Shift+Enter)" aria-label="Previous match">↑</button><button type="button" class="ib" id="find-next" title="Next (Enter)" aria-label="Next match">↓</button><button type="button" class="ib" id="find-close" title="Close (Esc)" aria-label="Close find">✕</button></div>`
   );
@@ -135,6 +147,9 @@ const HELP = `<div class="help" id="help" hidden role="dialog" aria-label="Keybo
 <div><dt><kbd>g</kbd> / <kbd>G</kbd></dt><dd>first / last turn</dd></div>
 <div><dt><kbd>t</kbd></dt><dd>show / hide all thinking</dd></div>
 <div><dt><kbd>o</kbd></dt><dd>show / hide the outline</dd></div>
+<div><dt><kbd>v</kbd></dt><dd>view: filters, expand / collapse all, wrap</dd></div>
+<div><dt><kbd>w</kbd></dt><dd>wrap long lines in code, commands and diffs</dd></div>
+<div><dt><kbd>c</kbd></dt><dd>conversation only (hide tool calls)</dd></div>
 <div><dt><kbd>/</kbd></dt><dd>find in session (<kbd>Enter</kbd> next, <kbd>Shift</kbd>+<kbd>Enter</kbd> previous)</dd></div>
 <div><dt><kbd>?</kbd></dt><dd>this help</dd></div>
 <div><dt><kbd>Esc</kbd></dt><dd>close</dd></div>

@@ -201,4 +201,74 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
       file.stop(true);
     }
   }, 60000);
+
+  test("view panel: filters hide thinking / tool calls / sub-agents and are remembered; expand all; wrap (on by default on phones); tool permalinks", async () => {
+    const chain = newChain();
+    const path = sessionFile([
+      userLine(chain, "Do it"),
+      assistantLine(chain, [thinking("short thought")]),
+      assistantLine(chain, [toolUse("toolu_v1", "Bash", { command: "echo " + "x".repeat(400) })]),
+      userLine(chain, [toolResult("toolu_v1", "y".repeat(400))]),
+      assistantLine(chain, [text("Done.")]),
+      ...exchanges(chain, 2, 20),
+    ]);
+    const v = await start(path);
+    const w = await watchedPage(browser);
+    const page = w.page;
+    const shown = (sel: string) => page.evaluate((s) => getComputedStyle(document.querySelector(s)!).display !== "none", sel);
+    try {
+      await page.setViewportSize({ width: 1200, height: 800 });
+      await page.goto(v.url, { waitUntil: "load" });
+      expect(await shown("#turn-0 .blk.thinking")).toBe(true);
+      expect(await shown("#turn-0 .blk.tool")).toBe(true);
+      await page.click("#b-view");
+      expect(await page.isVisible("#viewbar")).toBe(true);
+      await page.uncheck("#f-thinking");
+      expect(await shown("#turn-0 .blk.thinking")).toBe(false);
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("c"); // conversation only
+      expect(await shown("#turn-0 .blk.tool")).toBe(false);
+      expect(await shown("#turn-0 .blk.text")).toBe(true);
+      await page.reload({ waitUntil: "load" });
+      expect(await shown("#turn-0 .blk.thinking")).toBe(false);
+      expect(await shown("#turn-0 .blk.tool")).toBe(false);
+      await page.click("#b-view");
+      expect(await page.isChecked("#f-tools")).toBe(false);
+      await page.check("#f-tools");
+      await page.check("#f-thinking");
+      expect(await shown("#turn-0 .blk.tool")).toBe(true);
+
+      await page.click("#b-expand");
+      expect(await page.evaluate(() => [...document.querySelectorAll("#turns details")].every((d) => (d as HTMLDetailsElement).open))).toBe(true);
+      await page.click("#b-collapse");
+      expect(await page.evaluate(() => [...document.querySelectorAll("#turns details")].some((d) => (d as HTMLDetailsElement).open))).toBe(false);
+
+      const ws = () => page.evaluate(() => getComputedStyle(document.querySelector("#turn-0 .blk.tool pre")!).whiteSpace);
+      expect(await ws()).toBe("pre");
+      await page.keyboard.press("Escape");
+      await page.keyboard.press("w");
+      expect(await ws()).toBe("pre-wrap");
+      await page.reload({ waitUntil: "load" });
+      expect(await ws()).toBe("pre-wrap");
+      await page.keyboard.press("w");
+
+      // A tool call's permalink: its own anchor, the page goes there.
+      expect(await page.getAttribute("#turn-0 .blk.tool .pl.tl", "href")).toBe("#tool-toolu_v1");
+      await page.click("#turn-0 .blk.tool .pl.tl");
+      expect(await page.evaluate(() => location.hash)).toBe("#tool-toolu_v1");
+      await page.waitForSelector("#turn-0 .blk.tool .pl.tl.copied", { timeout: 5000 });
+      expect(w.pageErrors).toEqual([]);
+    } finally {
+      await w.close();
+    }
+    // A phone with nothing remembered: wrapped.
+    const phone = await browser.newContext({ viewport: { width: 390, height: 800 } });
+    try {
+      const p = await phone.newPage();
+      await p.goto(v.url, { waitUntil: "load" });
+      expect(await p.evaluate(() => getComputedStyle(document.querySelector("#turn-0 .blk.tool pre")!).whiteSpace)).toBe("pre-wrap");
+    } finally {
+      await phone.close();
+    }
+  }, 60000);
 });

@@ -15,6 +15,39 @@
   var saved = store.get("panko-theme");
   if (saved === "light" || saved === "dark") root.setAttribute("data-theme", saved);
   if (store.get("panko-outline") === "closed") root.classList.add("no-outline");
+  /* ---- view: filters and wrap, remembered; wrap on by default on phones ---- */
+  var FILTERS = { thinking: "hide-thinking", tools: "hide-tools", subagents: "hide-subagents" };
+  for (var f in FILTERS) if (store.get("panko-hide-" + f) === "1") root.classList.add(FILTERS[f]);
+  var wrapSaved = store.get("panko-wrap");
+  if (wrapSaved === "1" || (wrapSaved === null && window.matchMedia && matchMedia("(max-width: 700px)").matches)) root.classList.add("wrap");
+  function syncView() {
+    for (var f in FILTERS) { var box = doc.getElementById("f-" + f); if (box) box.checked = !root.classList.contains(FILTERS[f]); }
+    var w = doc.getElementById("f-wrap");
+    if (w) w.checked = root.classList.contains("wrap");
+  }
+  function setFilter(name, shown) {
+    root.classList.toggle(FILTERS[name], !shown);
+    store.set("panko-hide-" + name, shown ? "0" : "1");
+    syncView();
+  }
+  function toggleWrap(force) {
+    var on = force === undefined ? !root.classList.contains("wrap") : force;
+    root.classList.toggle("wrap", on);
+    store.set("panko-wrap", on ? "1" : "0");
+    syncView();
+  }
+  function toggleView(force) {
+    var v = doc.getElementById("viewbar"), b = doc.getElementById("b-view");
+    if (!v) return;
+    v.hidden = force === undefined ? !v.hidden : !force;
+    if (b) b.setAttribute("aria-expanded", v.hidden ? "false" : "true");
+    syncView();
+  }
+  /* Expand or collapse every collapsible of the session (opening one fetches its part, if any). */
+  function expandAll(open) {
+    var all = doc.querySelectorAll("#turns details");
+    for (var i = 0; i < all.length; i++) all[i].open = open;
+  }
   function effectiveTheme() {
     var t = root.getAttribute("data-theme");
     if (t) return t;
@@ -217,6 +250,18 @@
     };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text) && done(); });
     else if (fallbackCopy(text)) done();
+  }
+  /* A permalink (a turn's #N, a tool call's link icon): go there and copy the full link. */
+  function copyLink(a) {
+    var href = a.getAttribute("href");
+    if (!href || href.charAt(0) !== "#") return;
+    var url = location.href.split("#")[0] + href;
+    var done = function () {
+      a.classList.add("copied");
+      setTimeout(function () { a.classList.remove("copied"); }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(done, function () { fallbackCopy(url) && done(); });
+    else if (fallbackCopy(url)) done();
   }
   function fallbackCopy(text) {
     var ta = doc.createElement("textarea");
@@ -666,18 +711,27 @@
       return;
     }
     if (t.classList.contains("copy")) { e.preventDefault(); copyText(t); return; }
+    if (t.classList.contains("pl")) { copyLink(t); return; }
     switch (t.id) {
       case "b-outline": toggleOutline(); return;
       case "b-find": openFind(); return;
       case "b-thinking": toggleThinking(); return;
       case "b-theme": toggleTheme(); return;
       case "b-help": toggleHelp(); return;
+      case "b-view": toggleView(); return;
+      case "b-expand": expandAll(true); return;
+      case "b-collapse": expandAll(false); return;
       case "help-close": toggleHelp(false); return;
       case "find-next": show(find.cur + 1); return;
       case "find-prev": show(find.cur - 1); return;
       case "find-close": closeFind(); return;
     }
     if (t.tagName === "A" && t.closest("#outline") && !isWide()) toggleOutline(false);
+  });
+  doc.addEventListener("change", function (e) {
+    var id = e.target.id;
+    if (id === "f-wrap") toggleWrap(e.target.checked);
+    else if (id && id.slice(0, 2) === "f-" && FILTERS[id.slice(2)]) setFilter(id.slice(2), e.target.checked);
   });
   doc.addEventListener("input", function (e) {
     if (e.target.id !== "find-q") return;
@@ -695,6 +749,11 @@
       } else if (e.key === "Escape") closeFind();
       return;
     }
+    if (e.key === "Escape" && tgt.closest && tgt.closest("#viewbar")) {
+      toggleView(false);
+      tgt.blur();
+      return;
+    }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (tgt.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(tgt.tagName)) return;
     var list;
@@ -705,10 +764,14 @@
       case "G": list = turns(); goTurn(list[list.length - 1]); break;
       case "t": toggleThinking(); break;
       case "o": toggleOutline(); break;
+      case "v": toggleView(); break;
+      case "w": toggleWrap(); break;
+      case "c": setFilter("tools", root.classList.contains("hide-tools")); break;
       case "/": openFind(); break;
       case "?": toggleHelp(); break;
       case "Escape":
         toggleHelp(false);
+        toggleView(false);
         closeFind();
         if (!isWide()) toggleOutline(false);
         return;

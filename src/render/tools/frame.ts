@@ -20,6 +20,13 @@ export interface FrameParts {
   body: string;
 }
 
+const LINK_ICON = `<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M6.5 9.5l3-3M7 4.5l1-1a2.5 2.5 0 0 1 3.5 3.5l-1 1M9 11.5l-1 1A2.5 2.5 0 0 1 4.5 9l1-1"/></svg>`;
+
+/** The anchor of a tool call (its permalink): `tool-<tool_use id>`, characters outside [\w-] as `_`. */
+export function toolAnchor(block: ToolBlock): string {
+  return `tool-${(block.toolUseId || block.id).replace(/[^\w-]/g, "_")}`;
+}
+
 export function frame(block: ToolBlock, p: FrameParts, ctx: Ctx): string {
   const err = block.result?.isError;
   const pending = !block.result;
@@ -38,7 +45,7 @@ export function frame(block: ToolBlock, p: FrameParts, ctx: Ctx): string {
   const images = imgs.length ? `<div class="imgs">${imgs.map((i) => imageHtml(i, ctx)).join("")}</div>` : "";
   const arg = p.arg ? `<span class="ta">${p.arg}</span>` : "";
   return (
-    `<div class="${cls}"><div class="th"><span class="tn">${esc(p.label)}</span>${arg}${p.extra ?? ""}${badge}${timeTag(block.timestamp)}</div>` +
+    `<div class="${cls}" id="${toolAnchor(block)}"><div class="th"><span class="tn">${esc(p.label)}</span>${arg}${p.extra ?? ""}${badge}${timeTag(block.timestamp)}<a class="pl tl" href="#${toolAnchor(block)}" title="Link to this tool call" aria-label="Link to this tool call">${LINK_ICON}</a></div>` +
     (p.body || images ? `<div class="tb">${p.body}${images}</div>` : "") +
     `</div>`
   );
