@@ -20,7 +20,7 @@
  */
 import type { Session, Turn } from "../sessions/model.ts";
 import { log } from "../log.ts";
-import { ASSETS, assetHash } from "./assets.ts";
+import { ASSETS, FAVICON_SVG, assetHash } from "./assets.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, formatCount, formatDuration, timeTag } from "./escape.ts";
 import { describeCounts, sessionCounts } from "../sessions/counts.ts";
@@ -73,7 +73,8 @@ function tokens(session: Session): string {
   if (!i && !o && !cr && !cw) return "";
   const parts = [`${formatCount(i)} in`, `${formatCount(o)} out`];
   if (cr || cw) parts.push(`${formatCount(cr)} cache read`, `${formatCount(cw)} cache write`);
-  return parts.join(" · ");
+  // Each figure stays whole on one line; the grid wraps between them.
+  return parts.map((p) => `<span class="nw">${p}</span>`).join(" · ");
 }
 
 function fact(name: string, html: string, cls = ""): string {
@@ -161,11 +162,11 @@ function headHtml(session: Session, opts: RenderOptions): string {
   let assets: string;
   if (opts.assets.mode === "served") {
     const base = esc(opts.assets.base);
-    assets = `<link rel="stylesheet" href="${base}panko.css"><script src="${base}panko.js"></script>`;
+    assets = `<link rel="icon" type="image/svg+xml" href="${base}favicon.svg"><link rel="stylesheet" href="${base}panko.css"><script src="${base}panko.js"></script>`;
   } else {
     // A self-contained file: its own CSP allows only these exact inline assets and data: images.
     const csp = `default-src 'none'; script-src '${assetHash("panko.js")}'; style-src '${assetHash("panko.css")}'; img-src data:; base-uri 'none'; form-action 'none'`;
-    assets = `<meta http-equiv="Content-Security-Policy" content="${csp}"><style>${ASSETS["panko.css"].body}</style><script>${ASSETS["panko.js"].body}</script>`;
+    assets = `<meta http-equiv="Content-Security-Policy" content="${csp}"><link rel="icon" type="image/svg+xml" href="data:image/svg+xml,${esc(encodeURIComponent(FAVICON_SVG))}"><style>${ASSETS["panko.css"].body}</style><script>${ASSETS["panko.js"].body}</script>`;
   }
   return `<!doctype html>\n<html lang="en"><head>${meta}<title>${title}</title>${assets}</head>\n`;
 }

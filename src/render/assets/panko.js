@@ -19,11 +19,11 @@
   var FILTERS = { thinking: "hide-thinking", tools: "hide-tools", subagents: "hide-subagents" };
   for (var f in FILTERS) if (store.get("panko-hide-" + f) === "1") root.classList.add(FILTERS[f]);
   var wrapSaved = store.get("panko-wrap");
-  if (wrapSaved === "1" || (wrapSaved === null && window.matchMedia && matchMedia("(max-width: 700px)").matches)) root.classList.add("wrap");
+  if (wrapSaved === "1" || (wrapSaved === null && window.matchMedia && matchMedia("(max-width: 700px)").matches)) root.classList.add("wrap-lines");
   function syncView() {
     for (var f in FILTERS) { var box = doc.getElementById("f-" + f); if (box) box.checked = !root.classList.contains(FILTERS[f]); }
     var w = doc.getElementById("f-wrap");
-    if (w) w.checked = root.classList.contains("wrap");
+    if (w) w.checked = root.classList.contains("wrap-lines");
   }
   function setFilter(name, shown) {
     root.classList.toggle(FILTERS[name], !shown);
@@ -31,8 +31,8 @@
     syncView();
   }
   function toggleWrap(force) {
-    var on = force === undefined ? !root.classList.contains("wrap") : force;
-    root.classList.toggle("wrap", on);
+    var on = force === undefined ? !root.classList.contains("wrap-lines") : force;
+    root.classList.toggle("wrap-lines", on);
     store.set("panko-wrap", on ? "1" : "0");
     syncView();
   }
