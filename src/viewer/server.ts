@@ -26,6 +26,7 @@ import { IMMUTABLE, NO_STORE, PRIVATE_CACHE, headers, methodNotAllowed, notFound
 import { imageBytes, indexImages, safeImageType, type ImageIndex } from "./images.ts";
 import { listenOnFreePort } from "./listen.ts";
 import { LiveFeed } from "./feed.ts";
+import { RenderedPage } from "./rendered.ts";
 import { searchTurns } from "./search.ts";
 import { LiveSession } from "./live.ts";
 
@@ -210,32 +211,21 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     return json(searchTurns(held.session, q));
   };
 
-  // The page is rendered once per session change: the first visit streams it (and keeps its
-  // bytes), later visits of the same generation are sent those bytes.
-  let cached: { session: Session; chunks: Uint8Array[] } | undefined;
+  // The page is rendered once per session change and shared (see rendered.ts): visitors arriving
+  // together wait for one render, later visitors of the same state are sent its bytes.
+  let rendered: RenderedPage | undefined;
   const page = async (): Promise<Response> => {
     if (live) await held.refresh(); // a stat; re-parses only when the file changed since the last parse
     const s = held.session;
-    const h = headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": NO_STORE });
-    if (cached?.session === s) return new Response(streamOf(cached.chunks), { headers: h });
-    let body: ReadableStream<Uint8Array>;
-    try {
-      body = renderer.renderPage(s, renderOptions(held.generation));
-    } catch (e) {
-      log.error("viewer: rendering the page failed", e);
-      return new Response("Internal Server Error", { status: 500, headers: headers({ "Content-Type": "text/plain; charset=utf-8", "Cache-Control": NO_STORE }) });
+    if (!rendered || rendered.session !== s || rendered.failed) {
+      try {
+        rendered = new RenderedPage(s, renderer.renderPage(s, renderOptions(held.generation)));
+      } catch (e) {
+        log.error("viewer: rendering the page failed", e);
+        return new Response("Internal Server Error", { status: 500, headers: headers({ "Content-Type": "text/plain; charset=utf-8", "Cache-Control": NO_STORE }) });
+      }
     }
-    const chunks: Uint8Array[] = [];
-    const keep = new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, c) {
-        chunks.push(chunk);
-        c.enqueue(chunk);
-      },
-      flush() {
-        if (held.session === s) cached = { session: s, chunks };
-      },
-    });
-    return new Response(body.pipeThrough(keep), { headers: h });
+    return new Response(rendered.stream(), { headers: headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": NO_STORE }) });
   };
 
   const asset = (rest: string): Response => {
@@ -342,17 +332,6 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
       return stopped;
     },
   };
-}
-
-/** A response body that sends chunks already in memory. */
-function streamOf(chunks: Uint8Array[]): ReadableStream<Uint8Array> {
-  let i = 0;
-  return new ReadableStream<Uint8Array>({
-    pull(c) {
-      if (i < chunks.length) c.enqueue(chunks[i++]!);
-      else c.close();
-    },
-  });
 }
 
 function underPrefix(path: string, prefix: string): boolean {
