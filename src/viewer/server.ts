@@ -3,16 +3,22 @@
  * one per share, by the daemon (with a token prefix and a redacting loader).
  *
  * Routes, all under the prefix (`/` or `/<token>/`):
- *   ``                  the page, streamed from the in-memory Session
- *   `assets/<name>`     embedded CSS/JS (also `assets/<hash>/<name>`, which the page uses), cached for a year
+ *   ``                  the page, rendered once per session state and shared by its visitors
+ *                       (collapsed content left out: see render/parts.ts)
+ *   `assets/<name>`     embedded CSS/JS/favicon (also `assets/<hash>/<name>`, which the page uses), cached for a year
  *   `images/<key>`      decoded image bytes, so the page never inlines base64
  *   `download`          the session file as JSONL, each line through `rawLine` when given
- *   `events`            server-sent events: `turn` {index, html} and `meta` {turns, title, endedAt}
+ *   `events`            server-sent events (feed.ts): `hello` at once, `turn`, `meta`, `reset`, `end`
+ *   `updates?g=G`       the polling fallback: the same updates as JSON, since generation G
+ *   `parts?g=G&p=T.K`   collapsed content left out of the page, by part id
+ *   `search?q=`         the turns that hold a text (find on the page asks before searching itself)
  *   `health`            {ok, turns, updatedAt}
+ * Everything comes from the held session, which `load()` returned (redacted, for shares).
  * With a token, every other path is a neutral 404.
  *
  * The session is parsed before the server listens and kept in memory, so the first byte of the
- * page goes out at once even for a very large session.
+ * page goes out at once even for a very large session. Several viewers may share one held session
+ * (`source`: a LiveSession opened once per file and redaction settings).
  */
 import type { Server } from "bun";
 import { timingSafeEqual } from "node:crypto";
