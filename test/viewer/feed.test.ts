@@ -1,29 +1,14 @@
-import { afterAll, describe, expect, test } from "bun:test";
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { describe, expect, test } from "bun:test";
+import { appendFileSync, writeFileSync } from "node:fs";
 import type { Session } from "../../src/sessions/model.ts";
 import { parseSession } from "../../src/sessions/parse.ts";
 import type { PollAnswer } from "../../src/viewer/feed.ts";
 import { LiveSession } from "../../src/viewer/live.ts";
 import { startViewer, type Viewer } from "../../src/viewer/server.ts";
+import { viewerHarness } from "./harness.ts";
 import { assistantLine, exchanges, newChain, text } from "./claude-lines.ts";
 
-const root = mkdtempSync(join(process.env.PANKO_TEST_ROOT ?? "/tmp", "feed-"));
-let n = 0;
-function sessionFile(lines: string[]): string {
-  const path = join(root, `f${++n}.jsonl`);
-  writeFileSync(path, lines.join("\n") + "\n");
-  return path;
-}
-const viewers: Viewer[] = [];
-async function start(opts: Parameters<typeof startViewer>[0]): Promise<Viewer> {
-  const v = await startViewer(opts);
-  viewers.push(v);
-  return v;
-}
-afterAll(async () => {
-  await Promise.all(viewers.map((v) => v.stop()));
-});
+const { sessionFile, start } = viewerHarness("feed");
 
 const poll = async (v: Viewer, query: string): Promise<PollAnswer> => {
   const res = await fetch(`${v.url}updates?${query}`);

@@ -1,30 +1,14 @@
-import { afterAll, beforeAll, describe, expect, test } from "bun:test";
-import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+import { beforeAll, describe, expect, test } from "bun:test";
+import { appendFileSync } from "node:fs";
 import { PankoError } from "../../src/errors.ts";
 import { parseSession } from "../../src/sessions/parse.ts";
 import type { ImageBlock, Session } from "../../src/sessions/model.ts";
 import { CONTENT_SECURITY_POLICY } from "../../src/viewer/headers.ts";
 import { startViewer, type Viewer } from "../../src/viewer/server.ts";
+import { viewerHarness } from "./harness.ts";
 import { PNG_1x1, assistantLine, exchanges, image, newChain, text, toolResult, toolUse, userLine } from "./claude-lines.ts";
 
-const root = mkdtempSync(join(process.env.PANKO_TEST_ROOT ?? "/tmp", "viewer-"));
-let n = 0;
-function sessionFile(lines: string[]): string {
-  const path = join(root, `s${++n}.jsonl`);
-  writeFileSync(path, lines.join("\n") + "\n");
-  return path;
-}
-
-const viewers: Viewer[] = [];
-async function start(opts: Parameters<typeof startViewer>[0]): Promise<Viewer> {
-  const v = await startViewer(opts);
-  viewers.push(v);
-  return v;
-}
-afterAll(async () => {
-  await Promise.all(viewers.map((v) => v.stop()));
-});
+const { sessionFile, start } = viewerHarness("viewer");
 
 function expectSecurityHeaders(res: Response) {
   expect(res.headers.get("content-security-policy")).toBe(CONTENT_SECURITY_POLICY);
