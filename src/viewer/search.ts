@@ -55,7 +55,8 @@ function blockHas(b: Block, needle: string): boolean {
     case "unknown":
       return has(b.recordType, needle) || valueHas(b.raw, needle);
     case "tool": {
-      if (has(b.name, needle) || valueHas(b.input, needle) || has(b.result?.text, needle)) return true;
+      // The call's id too: a permalink to a tool call inside a part not fetched yet is found by it.
+      if (has(b.name, needle) || has(b.toolUseId, needle) || valueHas(b.input, needle) || has(b.result?.text, needle)) return true;
       for (const e of b.edits ?? []) {
         if (has(e.path, needle)) return true;
         for (const h of e.hunks) for (const l of h.lines) if (has(l.text, needle)) return true;

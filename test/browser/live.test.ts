@@ -271,4 +271,43 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
       await phone.close();
     }
   }, 60000);
+
+  test("a permalink to a tool call inside a part not fetched yet (a rewound branch) still lands on it, served and exported", async () => {
+    const chain = newChain();
+    const lines = [...exchanges(chain, 1, 60)];
+    const fork = chain.last;
+    lines.push(
+      userLine(chain, "An abandoned idea"),
+      assistantLine(chain, [toolUse("toolu_rw1", "Bash", { command: "ls" })]),
+      userLine(chain, [toolResult("toolu_rw1", "listing ".repeat(300))]),
+      assistantLine(chain, [text("That went nowhere. ".repeat(80))]),
+    );
+    chain.last = fork;
+    lines.push(userLine(chain, "A better idea"), assistantLine(chain, [text("Yes.")]));
+    const path = sessionFile(lines);
+    const v = await start(path);
+    const html = await (await fetch(v.url)).text();
+    expect(html).toContain("rewound");
+    expect(html).not.toContain('id="tool-toolu_rw1"'); // inside the branch's part
+    const { renderPageChunks, inlineImageSrc } = await import("../../src/render/page.ts");
+    const exported = [...renderPageChunks(await parseSession(path), { assets: { mode: "inline" }, imageSrc: inlineImageSrc })].join("");
+    const file = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(exported, { headers: { "Content-Type": "text/html; charset=utf-8" } }) });
+    try {
+      for (const url of [v.url, `http://127.0.0.1:${file.port}/`]) {
+        const w = await watchedPage(browser);
+        try {
+          await w.page.goto(url + "#tool-toolu_rw1", { waitUntil: "load" });
+          await w.page.waitForSelector("#tool-toolu_rw1", { state: "visible", timeout: 10000 });
+          const top = await w.page.evaluate(() => document.getElementById("tool-toolu_rw1")!.getBoundingClientRect().top);
+          expect(top).toBeGreaterThanOrEqual(0);
+          expect(top).toBeLessThan(900);
+          expect(w.pageErrors).toEqual([]);
+        } finally {
+          await w.close();
+        }
+      }
+    } finally {
+      file.stop(true);
+    }
+  }, 60000);
 });

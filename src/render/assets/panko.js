@@ -346,7 +346,12 @@
     return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").toLowerCase();
   }
   function findPacked(q, done) {
-    var tpls = doc.querySelectorAll("template.pk"), all = {}, left = tpls.length, needle = q.toLowerCase();
+    var needle = q.toLowerCase();
+    fillPackedWhere(function (id, html) { return (partText[id] || (partText[id] = textOf(html))).indexOf(needle) >= 0; }, done);
+  }
+  /* Puts in place every packed part for which test(id, html) holds, or that holds such a part. */
+  function fillPackedWhere(test, done) {
+    var tpls = doc.querySelectorAll("template.pk"), all = {}, left = tpls.length;
     if (!left) return done();
     Array.prototype.forEach.call(tpls, function (t) {
       unpack(t).then(function (m) { for (var k in m) all[k] = m[k]; }, function () {}).then(function () { if (--left === 0) fill(); });
@@ -357,8 +362,7 @@
       memo[id] = false;
       var html = all[id];
       if (html === undefined) return false;
-      var text = partText[id] || (partText[id] = textOf(html));
-      var yes = text.indexOf(needle) >= 0;
+      var yes = test(id, html);
       if (!yes) { var re = /data-part="([\d.]+)"/g, m; while (!yes && (m = re.exec(html))) yes = holds(m[1]); }
       return (memo[id] = yes);
     }
@@ -779,20 +783,36 @@
     }
     e.preventDefault();
   });
-  window.addEventListener("hashchange", function () {
-    var el = location.hash.length > 1 ? doc.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
-    if (el) openAncestors(el);
-  });
+  /* Goes to the element a permalink names. One inside a part not fetched yet (a tool call in a
+   * sub-agent transcript or a rewound branch) is looked up first: on the server, or in the packed
+   * parts of a self-contained page. */
+  function goToAnchor(scroll) {
+    if (location.hash.length < 2) return;
+    var id = decodeURIComponent(location.hash.slice(1)), el = doc.getElementById(id);
+    var show = function (e) { openAncestors(e); if (scroll) e.scrollIntoView(); };
+    if (el) return show(el);
+    if (!doc.querySelector("#turns .lazy") || !/^tool-/.test(id)) return;
+    var again = function () { var e = doc.getElementById(id); if (e) { openAncestors(e); e.scrollIntoView(); } };
+    var url = doc.body.getAttribute("data-search");
+    if (url) {
+      fetch(url + "?q=" + encodeURIComponent(id.slice(5)), { cache: "no-store" }).then(function (r) { return r.ok ? r.json() : { turns: [] }; }).then(function (a) {
+        var scopes = [];
+        for (var i = 0; i < a.turns.length; i++) { var t = $("turn-" + a.turns[i]); if (t) scopes.push(t); }
+        loadAllIn(scopes, again);
+      }, function () {});
+    } else if (doc.body.hasAttribute("data-packed")) {
+      var mark = 'id="' + id + '"';
+      fillPackedWhere(function (pid, html) { return html.indexOf(mark) >= 0; }, again);
+    }
+  }
+  window.addEventListener("hashchange", function () { goToAnchor(false); });
 
   function ready() {
     live.gen = Number(doc.body.getAttribute("data-gen")) || 0;
     localize(doc);
     startObserver();
     connect();
-    if (location.hash.length > 1) {
-      var el = doc.getElementById(decodeURIComponent(location.hash.slice(1)));
-      if (el) { openAncestors(el); el.scrollIntoView(); }
-    }
+    goToAnchor(true);
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", ready);
   else ready();
