@@ -54,6 +54,8 @@ export interface MetaData {
   title: string;
   endedAt?: string;
   generation: number;
+  /** The session file is gone: the page shows the last state it had. */
+  gone: boolean;
 }
 
 const yieldToLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
@@ -96,7 +98,7 @@ export class LiveFeed {
 
   meta(): MetaData {
     const s = this.#held.session;
-    return { turns: s.turns.length, title: s.title, endedAt: s.endedAt, generation: this.#held.generation };
+    return { turns: s.turns.length, title: s.title, endedAt: s.endedAt, generation: this.#held.generation, gone: this.#held.gone };
   }
 
   #metaEvent(): Uint8Array {
@@ -115,7 +117,7 @@ export class LiveFeed {
         start: (c) => {
           client.controller = c;
           c.enqueue(sseRetry(2000));
-          c.enqueue(sseEvent("hello", { generation: this.#held.generation, turns: this.#held.session.turns.length }));
+          c.enqueue(sseEvent("hello", { generation: this.#held.generation, turns: this.#held.session.turns.length, gone: this.#held.gone }));
           this.#add(client);
           if (g !== undefined) this.#enqueueChanges(client, this.#held.changesSince(g));
           void this.#held.refresh(); // pick up anything written since the page was rendered

@@ -70,6 +70,7 @@ export class LiveSession {
   #again = false;
   #stopped = false;
   #history: { generation: number; changed: number[]; reset: boolean }[] = [];
+  #gone = false;
 
   private constructor(opts: LiveOptions, session: Session, state: FileState | undefined) {
     this.#opts = opts;
@@ -138,7 +139,16 @@ export class LiveSession {
 
   async #reloadIfChanged(): Promise<boolean> {
     const state = await fileState(this.#opts.path);
-    if (state === undefined || sameState(state, this.#state)) return false;
+    if (state === undefined) {
+      // The file went away: keep the last state, and say so once (pages show it; a share keeps serving).
+      if (this.#gone || this.#stopped) return false;
+      this.#gone = true;
+      this.#announce(this.#session, []);
+      return true;
+    }
+    const cameBack = this.#gone;
+    if (sameState(state, this.#state) && !cameBack) return false;
+    this.#gone = false;
     let session: Session;
     const started = performance.now();
     try {
@@ -168,11 +178,16 @@ export class LiveSession {
     // A shorter file, another inode or fewer turns: the file was rewritten, not appended to.
     const reset =
       before !== undefined && (state.size < before.size || state.ino !== before.ino || session.turns.length < previous.turns.length);
-    if (changed.length === 0 && !metaChanged && !reset) return false;
+    if (changed.length === 0 && !metaChanged && !reset && !cameBack) return false;
+    this.#announce(previous, changed, reset);
+    return true;
+  }
+
+  #announce(previous: Session, changed: number[], reset = false): void {
     this.#generation++;
     this.#history.push({ generation: this.#generation, changed, reset });
     if (this.#history.length > HISTORY) this.#history.shift();
-    const update: Update = { previous, session, changed, generation: this.#generation, reset };
+    const update: Update = { previous, session: this.#session, changed, generation: this.#generation, reset };
     for (const listener of this.#listeners) {
       try {
         listener(update);
@@ -180,7 +195,11 @@ export class LiveSession {
         log.error("viewer: live listener failed", e);
       }
     }
-    return true;
+  }
+
+  /** The session file is gone (the session as last read is kept). */
+  get gone(): boolean {
+    return this.#gone;
   }
 
   /**

@@ -47,6 +47,13 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
       await w.page.goto(v.url, { waitUntil: "load" });
       await w.page.waitForFunction(() => document.getElementById("live")?.getAttribute("data-state") === "following", undefined, { timeout: 15000 });
       expect(await w.page.textContent("#turn-2 .badge")).toBe("running");
+      // The file goes away: ended (the page keeps what it shows); it comes back: following again.
+      const kept = await Bun.file(path).text();
+      await Bun.$`rm ${path}`.quiet();
+      await w.page.waitForFunction(() => document.getElementById("live")?.title.includes("file is gone"), undefined, { timeout: 15000 });
+      expect(await w.page.getAttribute("#live", "data-state")).toBe("ended");
+      await Bun.write(path, kept + exchanges(chain, 1, 70).join("\n") + "\n");
+      await w.page.waitForFunction(() => document.getElementById("live")?.getAttribute("data-state") === "following", undefined, { timeout: 15000 });
       await v.stop();
       await w.page.waitForFunction(() => document.getElementById("live")?.getAttribute("data-state") === "ended", undefined, { timeout: 15000 });
       expect(await w.page.textContent("#live")).toBe("ended");

@@ -157,3 +157,24 @@ describe("render errors", () => {
     expect(renders).toBe(2);
   });
 });
+
+describe("a session file that goes away", () => {
+  test("pages are told (gone), the last state is still served, and a file that comes back is followed again", async () => {
+    const { unlinkSync } = await import("node:fs");
+    const chain = newChain();
+    const lines = exchanges(chain, 2);
+    const path = sessionFile(lines);
+    const v = await start({ path, load: () => parseSession(path) });
+    unlinkSync(path);
+    const a = await poll(v, "g=0");
+    expect(a.meta.gone).toBe(true);
+    expect(a.generation).toBe(1);
+    expect(await (await fetch(v.url)).text()).toContain("Question number 1");
+    writeFileSync(path, [...lines, ...exchanges(chain, 1, 8)].join("\n") + "\n");
+    const b = await poll(v, `g=${a.generation}`);
+    expect(b.meta.gone).toBe(false);
+    expect(b.meta.turns).toBe(3);
+    // A file written anew may get another inode: then the page reloads (reset), else it is patched.
+    if (!b.reset) expect(b.turns.map((t) => t.index)).toEqual([2]);
+  });
+});

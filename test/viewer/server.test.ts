@@ -306,7 +306,7 @@ describe("events", () => {
     // At once a hello (a page that misses it is behind a buffering proxy and polls instead); the
     // page was current: nothing to catch up.
     expect(es.events.map((e) => e.event)).toEqual(["hello"]);
-    expect(JSON.parse(es.events[0]!.data)).toEqual({ generation: 0, turns: before });
+    expect(JSON.parse(es.events[0]!.data)).toEqual({ generation: 0, turns: before, gone: false });
 
     // The last turn grows (a second assistant message), then a new turn starts.
     appendFileSync(path, assistantLine(chain, [text("A late addition to the answer")]) + "\n");

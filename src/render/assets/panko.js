@@ -647,6 +647,12 @@
   function onMeta(m) {
     applyMeta(m);
     if (typeof m.generation === "number") live.gen = m.generation;
+    goneState(m);
+  }
+  /* The session file went away: say so (the page keeps what it shows); it may come back. */
+  function goneState(m) {
+    if (m.gone) setLive("ended", "the session file is gone");
+    else if ($("live") && $("live").title.indexOf("file is gone") >= 0) setLive("following", live.polling ? "polling" : "event stream");
   }
   function connect() {
     var body = doc.body, url = body.getAttribute("data-events");
@@ -655,10 +661,11 @@
     if (!window.EventSource) return startPolling();
     var es = (live.es = new EventSource(url)), heard = false;
     live.timer = setTimeout(function () { if (!heard && !live.ended) { es.close(); startPolling(); } }, HELLO_MS);
-    es.addEventListener("hello", function () {
+    es.addEventListener("hello", function (e) {
       heard = true;
       clearTimeout(live.timer);
       setLive("following", "event stream");
+      try { goneState(JSON.parse(e.data)); } catch (err) {}
     });
     es.addEventListener("turn", function (e) {
       try { var d = JSON.parse(e.data); applyTurn(d.index, d.html); } catch (err) {}
@@ -690,6 +697,7 @@
         for (var i = 0; i < a.turns.length; i++) applyTurn(a.turns[i].index, a.turns[i].html);
         applyMeta(a.meta);
         live.gen = a.generation;
+        goneState(a.meta);
         after = a.more ? "&after=" + a.after + "&at=" + a.at : "";
         again(a.more ? 0 : POLL_MS);
       }).catch(function () {
