@@ -178,3 +178,42 @@ describe("a session file that goes away", () => {
     if (!b.reset) expect(b.turns.map((t) => t.index)).toEqual([2]);
   });
 });
+
+describe("event-stream catch-up in bounded slices", () => {
+  test("a stream nobody reads holds about a slice of rendered turns; read, it gives every changed turn", async () => {
+    const { LiveFeed } = await import("../../src/viewer/feed.ts");
+    const { renderTurnHtml } = await import("../../src/render/page.ts");
+    const { inlineImageSrc } = await import("../../src/render/context.ts");
+    const chain = newChain();
+    const path = sessionFile(exchanges(chain, 1));
+    const held = await LiveSession.open({ path, load: () => parseSession(path) });
+    const big = "word ".repeat(4000); // ~20 KB of HTML per turn
+    const lines: string[] = [];
+    for (let i = 0; i < 150; i++) lines.push(...exchanges(chain, 1, 200 + i), assistantLine(chain, [text(big)]));
+    appendFileSync(path, lines.join("\n") + "\n");
+    await held.refresh();
+    expect(held.changesSince(0)).toHaveLength(150);
+    let renders = 0;
+    const feed = new LiveFeed(held, (s, i) => {
+      renders++;
+      return renderTurnHtml(s.turns[i]!, s, { assets: { mode: "inline" }, imageSrc: inlineImageSrc });
+    });
+    const stream = feed.open(0);
+    await Bun.sleep(500); // nobody reads: the stream fills to its high-water mark and stops rendering
+    expect(renders).toBeGreaterThan(0);
+    expect(renders).toBeLessThan(40); // 256 KB queued plus one slice, not 150 turns (3 MB)
+    const reader = stream.getReader();
+    const decoder = new TextDecoder();
+    let got = "";
+    while (!got.includes("event: meta")) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      got += decoder.decode(value, { stream: true });
+    }
+    expect(new Set([...got.matchAll(/"index":(\d+)/g)].map((m) => Number(m[1]))).size).toBe(150);
+    expect(renders).toBe(150); // each turn rendered once
+    await reader.cancel();
+    feed.close();
+    held.stop();
+  }, 30000);
+});
