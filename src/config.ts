@@ -3,12 +3,13 @@
  * Bun.TOML. A flat table of known keys, each with a parser that says what is valid.
  *
  * Writes are line edits of the top-level `key = value` lines (comments and unknown content are
- * kept), written atomically (temp file + rename). A corrupt file is reported with its path and
- * line and never replaced.
+ * kept), written atomically (temp file + rename). Reading is tolerant: a bad value, an unknown key
+ * or a line that is not TOML is reported (with the path and line) and skipped, so one bad value
+ * breaks only what needs it, and `config set` / `config unset` of that key repairs the file.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { PankoError } from "./errors.ts";
+import { PankoError, fsReason } from "./errors.ts";
 import { configFile } from "./paths.ts";
 
 export const PROVIDERS = ["cloudflare", "ngrok", "tailscale"] as const;
@@ -217,44 +218,81 @@ export interface LoadedConfig {
   path: string;
   /** Whether the file exists. */
   exists: boolean;
-  /** Keys set in the file. */
+  /** Keys set in the file (with a valid value). */
   set: (keyof Config)[];
+  /**
+   * What is wrong with the file, one error per bad line or value (the rest of the file still
+   * counts: a bad value falls back to its default). `key`: the key the problem is about, if any.
+   */
+  problems: { key?: string; error: PankoError }[];
 }
 
+const REPAIR = "Fix it with `panko config set KEY VALUE` or `panko config unset KEY` (or edit the file).";
+
+/**
+ * Reads the config, tolerating what is wrong with it: an invalid value, an unknown key or a line
+ * that is not TOML is reported in `problems` and skipped (the key keeps its default); only an
+ * unreadable file throws. Commands decide what a problem means for them (see cli/settings.ts).
+ */
 export function loadConfig(path = configFile()): LoadedConfig {
   let source: string;
   try {
     source = readFileSync(path, "utf8");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { config: { ...DEFAULTS }, path, exists: false, set: [] };
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { config: { ...DEFAULTS }, path, exists: false, set: [], problems: [] };
     throw new PankoError("config", `cannot read config file ${path}: ${(e as Error).message}`);
   }
-  let table: Record<string, unknown>;
+  const problems: LoadedConfig["problems"] = [];
+  const entries: [string, unknown, string][] = [];
   try {
-    table = Bun.TOML.parse(source) as Record<string, unknown>;
+    const table = Bun.TOML.parse(source) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(table)) entries.push([key, value, ` in ${path}`]);
   } catch (e) {
+    // Not TOML as a whole: read what each top-level `key = value` line says, and report the lines
+    // that do not parse (a value typed without quotes is the usual one).
     const reason = String((e as Error).message).replace(/^TOML Parse error:\s*/, "");
-    throw new PankoError("config", `config file ${path} is not valid TOML (line ${errorLine(source)}): ${reason}`, {
-      details: ["Fix the file by hand, or see `panko config --help`. panko did not change it."],
-    });
+    const lines = source.split("\n");
+    let bad = 0;
+    for (let i = 0; i < lines.length && !TABLE_LINE.test(lines[i]); i++) {
+      const key = KEY_LINE.exec(lines[i])?.[1];
+      if (key === undefined) continue;
+      const where = ` in ${path} (line ${i + 1})`;
+      try {
+        const one = Bun.TOML.parse(lines[i]) as Record<string, unknown>;
+        for (const [k, v] of Object.entries(one)) entries.push([k, v, where]);
+      } catch {
+        bad++;
+        problems.push({ key, error: new PankoError("config", `invalid value for ${key}${where}: not a TOML value (text needs quotes)`, { details: [isConfigKey(key) ? `Valid: ${KEYS[key].valid}` : REPAIR] }) });
+      }
+    }
+    if (bad === 0) {
+      problems.push({ error: new PankoError("config", `config file ${path} is not valid TOML (line ${errorLine(source)}): ${reason}`, { details: ["Fix the file by hand, or see `panko config --help`. panko did not change it."] }) });
+    }
   }
   const config: Config = { ...DEFAULTS };
   const set: (keyof Config)[] = [];
-  for (const [key, value] of Object.entries(table)) {
-    const where = ` in ${path}`;
-    if (Array.isArray(value) && isConfigKey(key) && KEYS[key].list) {
-      (config as unknown as Record<string, unknown>)[key] = parseValue(key, value as Raw, where);
+  for (const [key, value, where] of entries) {
+    try {
+      const isList = Array.isArray(value) && isConfigKey(key) && KEYS[key].list;
+      if (!isList && typeof value === "object" && value !== null) {
+        throw new PankoError("config", `config key "${key}"${where} must be a plain value, not a table or array`);
+      }
+      const parsed = parseValue(key, value as Raw, where);
+      (config as unknown as Record<string, unknown>)[key] = parsed;
       set.push(key as keyof Config);
-      continue;
+    } catch (e) {
+      if (!(e instanceof PankoError)) throw e;
+      problems.push({ key, error: e });
     }
-    if (typeof value === "object" && value !== null) {
-      throw new PankoError("config", `config key "${key}"${where} must be a plain value, not a table or array`);
-    }
-    const parsed = parseValue(key, value as Raw, where);
-    (config as unknown as Record<string, unknown>)[key] = parsed;
-    set.push(key as keyof Config);
   }
-  return { config, path, exists: true, set };
+  return { config, path, exists: true, set, problems };
+}
+
+/** The config, or the first of its problems as an error (for callers that need every value right). */
+export function loadConfigStrict(path = configFile()): LoadedConfig {
+  const loaded = loadConfig(path);
+  if (loaded.problems.length) throw loaded.problems[0].error;
+  return loaded;
 }
 
 /** How a value is written in TOML. */
@@ -271,7 +309,8 @@ const TABLE_LINE = /^\s*\[/;
 
 /** Sets (value !== undefined) or removes one key, keeping every other line; atomic write. */
 export function writeConfigKey(key: keyof Config, value: unknown, path = configFile()): void {
-  loadConfig(path); // refuses to edit a corrupt file
+  // A file with problems is still edited: setting or unsetting the bad key is how it is repaired
+  // (only the key's own line changes).
   let lines: string[] = [];
   try {
     lines = readFileSync(path, "utf8").split("\n");
@@ -291,10 +330,16 @@ export function writeConfigKey(key: keyof Config, value: unknown, path = configF
     lines.splice(topEnd, 0, line);
   }
   const body = lines.join("\n") + "\n";
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, body, { mode: 0o600 });
-  renameSync(tmp, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, body, { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    // The reason without the temporary file's name: the user knows only the config file.
+    throw new PankoError("config", `cannot write config file ${path}: ${fsReason(e)}`);
+  }
 }
 
 /** A value as `config show` prints it (secrets masked). */

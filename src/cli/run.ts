@@ -90,7 +90,7 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
       strict: true,
     });
   } catch (e) {
-    throw translateParseError(e, specs, path);
+    throw translateParseError(e, specs, path, argv);
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.verbose) configureLog({ verbose: true });
@@ -123,7 +123,7 @@ function configureLogFile(): void {
   }
 }
 
-function translateParseError(e: unknown, specs: OptionSpecs, path: string): PankoError {
+function translateParseError(e: unknown, specs: OptionSpecs, path: string, argv: string[]): PankoError {
   const message = describeError(e);
   const code = (e as { code?: string }).code;
   const flags = Object.entries(specs).flatMap(([name, s]) => [`--${name}`, ...(s.short ? [`-${s.short}`] : [])]);
@@ -132,8 +132,12 @@ function translateParseError(e: unknown, specs: OptionSpecs, path: string): Pank
     return usageError(`unknown option ${flag} for ${path}${hint(flag.split("=")[0], flags)}`, [`Run \`${path} --help\` to see its options.`]);
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    const flag = /Option '(-\w, )?(--[\w-]+)/.exec(message)?.[2] ?? "";
-    const spec = specs[flag.replace(/^--/, "")];
+    const long = /Option '(-\w, )?(--[\w-]+)/.exec(message)?.[2] ?? "";
+    const spec = specs[long.replace(/^--/, "")];
+    // Name the flag as the user typed it (`-o` or `--output`): the last of the two forms in argv.
+    const short = spec?.short ? `-${spec.short}` : undefined;
+    const typed = [...argv].reverse().find((a) => a === long || a.startsWith(`${long}=`) || (short !== undefined && a === short));
+    const flag = typed === undefined ? long : typed.startsWith(long) ? long : typed;
     if (spec?.type === "string") return usageError(`${path}: ${flag} needs a value (${flag} ${spec.valueName ?? "VALUE"})`);
     return usageError(`${path}: ${flag} takes no value`);
   }

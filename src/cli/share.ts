@@ -7,7 +7,7 @@
 import { basename } from "node:path";
 import { renderUnicodeCompact } from "uqr";
 import { v7 as uuidv7 } from "uuid";
-import { formatDuration, loadConfig, parseDuration, type Config } from "../config.ts";
+import { formatDuration, parseDuration, type Config } from "../config.ts";
 import { PankoError, usageError } from "../errors.ts";
 import { log } from "../log.ts";
 import { copyToClipboard } from "../platform/clipboard.ts";
@@ -24,6 +24,7 @@ import type { ShareInfo } from "../daemon/protocol.ts";
 import { defineCommand } from "./command.ts";
 import { shortIds } from "./shares.ts";
 import type { Io } from "./io.ts";
+import { commandConfig } from "./settings.ts";
 import { printRedactionReport } from "./redact.ts";
 import { REDACT_OPTIONS, redactSettings } from "./redact-flags.ts";
 
@@ -77,7 +78,16 @@ export default defineCommand({
     if (values.tunnel && values.provider && values.tunnel !== values.provider) {
       throw usageError("--tunnel and --provider name different providers; give one");
     }
-    const { config } = loadConfig();
+    const { config } = commandConfig(io, [
+      ...(values.ttl === undefined ? (["share_ttl"] as const) : []),
+      "redact",
+      "default_provider",
+      "ngrok_token",
+      "cloudflared_path",
+      "ngrok_path",
+      "tailscale_path",
+      "max_shares",
+    ]);
     let ttlMs = config.share_ttl;
     if (values.ttl !== undefined) {
       try {

@@ -12,7 +12,7 @@ const CREDENTIAL_WORD = /(?:^|[_.\-])(?:pass|passwd|password|pwd|pw|secret|token
 const CREDENTIAL_CAMEL = /(?:Pass(?:word)?|Pwd|Secret|Token|Auth|Key|Credentials?)$/;
 
 /** Names that end with a credential word but hold something else. */
-const NOT_CREDENTIAL = /(?:^|[_.\-])(?:key[_-]?(?:id|name|file|path|type|size|len|length)|public[_-]?key|pub[_-]?key|keyboard|keymap|primary[_-]?key|foreign[_-]?key|sort[_-]?key|cache[_-]?key|partition[_-]?key|auth[_-]?(?:type|method|mode|url|uri|endpoint|provider|file|path|enabled|required|header|scheme))$/i;
+const NOT_CREDENTIAL = /(?:^|[_.\-])(?:websocket[_-]?key|key[_-]?(?:id|name|file|path|type|size|len|length)|public[_-]?key|pub[_-]?key|keyboard|keymap|primary[_-]?key|foreign[_-]?key|sort[_-]?key|cache[_-]?key|partition[_-]?key|auth[_-]?(?:type|method|mode|url|uri|endpoint|provider|file|path|enabled|required|header|scheme))$/i;
 
 export function isCredentialName(name: string): boolean {
   const n = name.replace(/^["']|["']$/g, "");
@@ -29,6 +29,14 @@ export function looksLikeCredentialValue(v: string): boolean {
   return looksRandom(v);
 }
 
+/** A password given on a command line or in .netrc: not a placeholder, not a bare short word. */
+function looksLikePassword(raw: string): boolean {
+  const s = raw.replace(/[\x60'",.;:)\]}]+$/, "");
+  if (s.length < 4 || isPlaceholder(s) || /^\$/.test(s)) return false;
+  if (/^(?:pass|passwd|password|pwd|secret|changeme|user|username)$/i.test(s)) return false;
+  return /[^A-Za-z]/.test(s) || s.length >= 8;
+}
+
 const validateLine = (s: string, m: RegExpExecArray) => isCredentialName(m.groups?.name ?? "") && looksLikeCredentialValue(s);
 
 export const CREDENTIAL_RULES: readonly SecretRule[] = [
@@ -37,15 +45,15 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
     // (rclone), `password: ...`; also inside a patch or a diff (`+` / `-` before the line).
     kind: "credential",
     pattern:
-      /^[ \t+\-]*(?:export[ \t]+)?(?<q>["']?)(?<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})\k<q>[ \t]*(?:=|:)[ \t]*(?:"(?<secretQ>[^"\n]+)"|'(?<secretQ2>[^'\n]+)'|(?<secretB>[^\s"'#;]+))[ \t]*(?:[#;].*)?\r?$/dgm,
+      /^[ \t+\-]*(?:export[ \t]+)?(?<q>["']?)(?<name>[A-Za-z_][A-Za-z0-9_.\-]{0,80})\k<q>[ \t]*(?:=|:)[ \t]*(?:"(?<secretQ>[^"\n]+)"|'(?<secretQ2>[^'\n]+)'|(?<secretB>[^\s"'#;,()\[\]{}<>\x60]+))(?:[ \t]+[#;].*)?[ \t]*\r?$/dgm,
     validator: validateLine,
     hint: /[=:](?<=(?:pass|pwd|pw|secret|token|auth|key|credentials?|creds)["']?[ \t]*[=:])/i,
   },
   {
     // .netrc: `machine host login me password X` (one line or several)
     kind: "netrc-password",
-    pattern: /(?:^|[ \t]|\n)(?:login|account)[ \t]+\S+\s+password[ \t]+(?<secret>\S+)|^[ \t]*password[ \t]+(?<secret2>\S{6,})[ \t]*$/dgm,
-    validator: (s) => !isPlaceholder(s) && (looksRandom(s) || /[^A-Za-z]/.test(s)),
+    pattern: /(?:^|[ \t]|\n)(?:login|account)[ \t]+\S+(?:\s|\n[+\-])+password[ \t]+(?<secret>\S+)|^[ \t+\-]*password[ \t]+(?<secret2>\S{6,})[ \t]*$/dgm,
+    validator: looksLikePassword,
     hint: /password[ \t]/,
   },
   {
@@ -64,6 +72,7 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
   {
     // docker `config.json`: `"auths": {"host": {"auth": "<base64 user:pass>"}}`, and `identitytoken`
     kind: "docker-auth",
+    rare: true,
     pattern: /"(?:auth|identitytoken|registrytoken)"[ \t]*:[ \t]*"(?<secret>[A-Za-z0-9+\/=._-]{12,})"/dg,
     validator: (s) => looksRandom(s),
     hint: /"(?:auth|identitytoken|registrytoken)"/,
@@ -72,18 +81,15 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
     // `curl -u user:pass`, `curl --user user:pass`, also `-u` in wget / httpie style commands
     kind: "cli-password",
     pattern: /(?<![\w-])(?:-u|--user|--proxy-user)[ \t]*=?[ \t]*["']?[^\s:"']+:(?<secret>[^\s"']{3,})/dg,
-    validator: (s) => !isPlaceholder(s) && !/^\$/.test(s),
+    validator: looksLikePassword,
     hint: /(?:-u|--user|--proxy-user)[ \t]*=?[ \t]*["']?[^\s:"']+:/,
   },
   {
     // `mysql -pSECRET`, `mysqldump -uroot -pSECRET`, `mariadb -pSECRET`
     kind: "cli-password",
+    rare: true,
     pattern: /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\n|;&]*?[ \t]-p(?<secret>[^\s"'-][^\s"']{2,})/dg,
-    validator: (s) => !isPlaceholder(s),
+    validator: looksLikePassword,
     hint: /mysql|mariadb/,
   },
 ];
-
-// The credential-name alternative looks at each `=` / `:` and behind it (much cheaper than trying
-// every keyword at every position); `"auth":` and `"identitytoken":` are covered by it.
-export const CREDENTIAL_HINTS = String.raw`[=:](?<=(?:[Pp]ass|PASS|[Pp]wd|PWD|[Pp][Ww]|[Ss]ecret|SECRET|[Tt]oken|TOKEN|[Aa]uth|AUTH|[Kk]ey|KEY|[Cc]redentials?|CREDENTIALS?|[Cc]reds|CREDS)["']?[ \t]*[=:])|[Bb]asic[ \t]|password[ \t]|[ \t](?:-u|--user|--proxy-user)[ \t=]|mysql|mariadb`;

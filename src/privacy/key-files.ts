@@ -9,3 +9,6 @@ const KEY_FILE = /(?:^|[\/\\])(?:id_(?:rsa|dsa|ecdsa|ed25519)(?:_sk)?|[^\/\\]*\.
 export function isKeyFilePath(path: string | undefined): boolean {
   return typeof path === "string" && path.length < 4096 && KEY_FILE.test(path.trim());
 }
+
+/** A cheap pre-check for a raw line that may name a key file (the download's fast path). */
+export const KEY_FILE_HINT = /id_(?:rsa|dsa|ecdsa|ed25519)|\.(?:pem|key|p12|pfx|ppk|jks|keystore|p8)\b|_rsa|credentials\.json|service[-_]account/i;

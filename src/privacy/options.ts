@@ -5,7 +5,8 @@
  * `redact`, and meant for the daemon and the interactive flow.
  */
 import type { Config } from "../config.ts";
-import { parseExtraPattern, type RedactOptions } from "./redact.ts";
+import type { RedactOptions } from "./engine.ts";
+import { parseExtraPattern } from "./user-patterns.ts";
 
 export interface RedactFlags {
   /** `--no-redact`. */

@@ -4,7 +4,9 @@
  * interactive flow shows it in its confirm step. Data, not text: format it where it is shown.
  */
 import type { Session } from "../sessions/model.ts";
-import { collectRedactions, totalCount, type RedactOptions, type RedactionCounts } from "./redact.ts";
+import { totalCount, type RedactOptions, type RedactionCounts } from "./engine.ts";
+import type { PlacedHit } from "./walker.ts";
+import { collectRedactions, collectRedactionsAsync, type YieldNow } from "./redact.ts";
 
 export interface RedactionItem {
   kind: string;
@@ -33,8 +35,18 @@ export function maskPreview(value: string): string {
 }
 
 export function findRedactions(session: Session, opts: RedactOptions = {}): RedactionReport {
-  const { hits, counts } = collectRedactions(session, opts);
+  return report(collectRedactions(session, opts));
+}
+
+/** `findRedactions` without holding the event loop more than ~12 ms at a time (for the daemon). */
+export async function findRedactionsAsync(session: Session, opts: RedactOptions = {}, yieldNow?: YieldNow): Promise<RedactionReport> {
+  return report(await collectRedactionsAsync(session, opts, yieldNow));
+}
+
+function report({ hits, counts }: { hits: PlacedHit[]; counts: RedactionCounts }): RedactionReport {
   const items = hits.map((h) => ({ kind: h.kind, turn: h.turn, block: h.block, field: h.field.trim(), preview: maskPreview(h.value) }));
+  // in reading order (the walk finds them rule by rule within a value); stable within a place
+  items.sort((a, b) => a.turn - b.turn || a.block - b.block);
   return { items, counts, total: totalCount(counts) };
 }
 

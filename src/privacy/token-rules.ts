@@ -25,6 +25,7 @@ function prefixedRule(tokens: readonly Prefixed[], hint: RegExp): SecretRule {
   const which = (m: RegExpExecArray) => tokens.findIndex((_, i) => m.groups?.[`t${i}`] !== undefined);
   return {
     kind: "token",
+    rare: true,
     pattern: new RegExp(`${B}(?:${body})${E}`, "g"),
     hint,
     kindOf: (m) => tokens[which(m)]?.kind ?? "token",
@@ -60,17 +61,16 @@ export const TOKEN_RULES: readonly SecretRule[] = [
   prefixedRule(PREFIXED, /npm_|pypi-|hf_|gl[a-z]+-|dckr_pat_|SG\.|xapp-|xox[oe]-|k_test_|whsec_|gsk_|lin_|ntn_|secret_|shp|glc_|glsa_|ops_ey|hv[sbr]\.|vc[pirak]_|dapi|fig[dhu]_/),
   {
     kind: "slack-webhook",
+    rare: true,
     pattern: /https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9_\/-]{20,}/g,
     hint: /hooks\.slack\.com/,
   },
   {
     // Azure storage / service bus connection strings: `AccountKey=<base64>`, `SharedAccessKey=...`
     kind: "azure-key",
+    rare: true,
     pattern: /(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=(?<secret>[A-Za-z0-9+\/%]{20,}={0,2})/dg,
     validator: (s) => hasDigit(s) && /[A-Za-z]/.test(s),
     hint: /AccountKey=|SharedAccess|sig=/,
   },
 ];
-
-/** Every hint of the rules above, for the global pre-check. */
-export const TOKEN_HINTS = String.raw`npm_|pypi-|hf_|gl[a-z]+-|dckr_pat_|SG\.|xapp-|xox[oe]-|hooks\.slack\.com|k_test_|whsec_|gsk_|lin_|ntn_|secret_|shp|glc_|glsa_|ops_ey|hv[sbr]\.|vc[pirak]_|dapi|fig[dhu]_|AccountKey=|SharedAccess|sig=`;

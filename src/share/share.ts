@@ -144,6 +144,9 @@ export async function startShare(opts: ShareOptions): Promise<Share> {
       return session;
     },
     download: opts.allowDownload === true,
+    downloadLabel: source.rawLine
+      ? "Download the session's records (JSONL): secrets hidden, whole files before edits left out; holds IDE context, reminders and instructions this page does not show"
+      : "Download the session's records (JSONL), as they are: secrets NOT hidden",
     rawLine: source.rawLine ? (line) => source.rawLine!(line) : undefined,
   }).then((viewer) => {
     opts.onPrepared?.({ redactions: firstCounts ?? {}, localUrl: viewer.url });

@@ -74,8 +74,11 @@ export interface TunnelProcessOptions {
   parser: OutputParser;
   /** Wait for a {ready} verdict or a ready probe, not just the URL. */
   needReady?: boolean;
-  /** The provider's health API, polled during the start: the URL once known, and whether ready. */
-  probe?: () => Promise<{ url?: string | null; ready: boolean }>;
+  /**
+   * The provider's health API, polled during the start (given the URL once the log showed it):
+   * the URL once known, and whether ready.
+   */
+  probe?: (url: string | null) => Promise<{ url?: string | null; ready: boolean }>;
   timeoutMs?: number;
   graceMs?: number;
   signal?: AbortSignal;
@@ -476,7 +479,7 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
       void (async () => {
         while (probing && !gone) {
           try {
-            const r = await probe();
+            const r = await probe(url);
             if (r.url) url ??= r.url;
             if (r.ready) ready = true;
             check();
@@ -521,10 +524,10 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
         exited: shExited,
         stop,
         detach() {
+          // Without a lease the pipe stays open: the tunnel still dies with this process.
           if (detached || gone) return;
           detached = true;
           endReaders();
-          closeStdin();
           proc.unref();
         },
         recentOutput: () => [...log.recent],

@@ -25,8 +25,8 @@
  *   sending serve config: updating config: listener already exists for port 443   (1.92+: busy)
  *   foreground already exists under this port                                   (older: busy)
  *
- * Ready: the URL is printed once tailscaled accepted the config; ready() asks
- * `tailscale funnel status --json` (the ServeConfig; a foreground Funnel sits under
+ * Ready: start() resolves once the URL is printed AND `tailscale funnel status --json` lists the
+ * Funnel; ready() asks the same (the ServeConfig; a foreground Funnel sits under
  * "Foreground": {session: {"AllowFunnel": {"host:port": true}}}). A new Funnel name can take
  * minutes to resolve publicly: Tunnel.notes says so.
  *
@@ -239,6 +239,8 @@ export function createTailscale(): TunnelProvider {
             argv: [bin, "funnel", `--https=${port}`, target],
             env,
             parser,
+            needReady: true,
+            probe: async (url) => ({ ready: url !== null && (await readyCheck(bin, env, url, port)()) }),
             timeoutMs: opts.timeoutMs,
             graceMs: opts.graceMs,
             signal: opts.signal,

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { memoryIo } from "../../src/cli/io.ts";
 import { runCli } from "../../src/cli/run.ts";
 import { hasBinary, BINARY } from "../helpers/cli.ts";
+import { startShareCli } from "../helpers/share-cli.ts";
 import { claudeSession, writeLines } from "../helpers/session-tree.ts";
 import { fakeEnv, readPids, tempDir, waitGone } from "../tunnels/helpers.ts";
 
@@ -17,18 +18,7 @@ function secretSession(): string {
   return writeLines(join(dir, "secret.jsonl"), records);
 }
 
-/** Starts `panko share` in-process; resolves once the JSON line is out. */
-async function startShare(args: string[], env: Record<string, string | undefined>) {
-  const m = memoryIo({ env });
-  const ac = new AbortController();
-  const done = runCli(["share", ...args, ...(args.includes("--foreground") ? [] : ["--foreground"])], m.io, ac.signal);
-  const until = Date.now() + 15000;
-  while (!m.stdout().includes("\n") && Date.now() < until) {
-    const early = await Promise.race([done, Bun.sleep(25).then(() => undefined)]);
-    if (early !== undefined) break;
-  }
-  return { m, ac, done };
-}
+const startShare = startShareCli;
 
 describe("panko share --foreground", () => {
   test("--json prints exactly the share object, serves the redacted session under the token, and stops clean", async () => {
@@ -119,6 +109,7 @@ describe("panko share --foreground", () => {
     expect(m.stderr()).toContain("the download holds the session's records");
     const page = await (await fetch(share.localUrl)).text();
     expect(page).toContain('id="b-download"');
+    expect(page).toContain("secrets hidden, whole files before edits left out");
     const download = await (await fetch(share.localUrl + "download")).text();
     expect(download).not.toContain(GITHUB);
     expect(download).not.toContain(AWS);

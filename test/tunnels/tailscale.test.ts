@@ -74,6 +74,14 @@ describe("tailscale.start with the fake tailscale", () => {
     expect(second.publicUrl).toBe("https://fake-host.tail1234.ts.net:8443");
   });
 
+  test("ready only once `tailscale funnel status --json` lists it: a printed URL alone times out", async () => {
+    const dir = tempDir();
+    const pidfile = join(dir, "pids");
+    const e = await thrown(() => tailscale.start(LOCAL, { config: {}, env: fakeEnv({ FAKE_TS_UNLISTED: "1", FAKE_TUNNEL_PIDFILE: pidfile }), timeoutMs: 1500 }));
+    expect(e.message).toBe("tailscale funnel printed its URL but did not become ready within 1.5 s.");
+    expect(await waitGone(readPids(pidfile), 3000)).toEqual([]);
+  });
+
   test("no funnel node attribute: explained with the admin's fix", async () => {
     const e = await thrown(() => tailscale.start(LOCAL, { config: {}, env: fakeEnv({ FAKE_TUNNEL_MODE: "noattr" }) }));
     expect(e.message).toBe('Tailscale Funnel is not allowed for this machine: its "funnel" node attribute is not set.');

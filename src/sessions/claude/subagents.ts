@@ -77,6 +77,7 @@ export function linkInlineSidechains(main: ClaudeSessionBuilder, mainId: string)
         name: "Task",
         input: sc.builder.firstUserText !== undefined ? { prompt: sc.builder.firstUserText } : {},
         subAgent: sub,
+        placeholder: true,
       });
     }
   }
