@@ -8,6 +8,7 @@ import { stat } from "node:fs/promises";
 import type { RedactionCounts } from "../privacy/redact.ts";
 import type { Session } from "../sessions/model.ts";
 import { shareSource, type ShareSource } from "../share/share.ts";
+import { LiveSession } from "../viewer/live.ts";
 import { CHILD_PARSE_BYTES, parseInChild, redactOptionsOf } from "./parse-child.ts";
 import type { RedactionSettings } from "./protocol.ts";
 
@@ -18,6 +19,8 @@ interface Entry {
   inner: ShareSource;
   stamp: string | null;
   copy: Promise<{ session: Session; counts: RedactionCounts }> | null;
+  /** The one LiveSession every viewer of this entry subscribes to (watching, generations, render). */
+  live: Promise<LiveSession> | null;
 }
 
 export class SourcePool {
@@ -43,35 +46,49 @@ export class SourcePool {
         load: async () => (env && (await fileSize(path)) >= threshold ? parseInChild(path, settings, env) : local.load()),
         rawLine: local.rawLine,
       };
-      entry = { refs: 0, inner, stamp: null, copy: null };
+      entry = { refs: 0, inner, stamp: null, copy: null, live: null };
       this.entries.set(key, entry);
     }
     entry.refs++;
     const e = entry;
     let released = false;
+    const load = async () => {
+      const stamp = await fileStamp(path);
+      if (e.copy && stamp !== null && stamp === e.stamp) return e.copy;
+      e.stamp = stamp;
+      const copy = e.inner.load();
+      e.copy = copy;
+      copy.catch(() => {
+        if (e.copy === copy) {
+          e.copy = null;
+          e.stamp = null;
+        }
+      });
+      return copy;
+    };
     const source: ShareSource = {
-      load: async () => {
-        const stamp = await fileStamp(path);
-        if (e.copy && stamp !== null && stamp === e.stamp) return e.copy;
-        e.stamp = stamp;
-        const copy = e.inner.load();
-        e.copy = copy;
-        copy.catch(() => {
-          if (e.copy === copy) {
-            e.copy = null;
-            e.stamp = null;
-          }
-        });
-        return copy;
-      },
+      load,
       rawLine: e.inner.rawLine,
+      live: () => {
+        if (!e.live) {
+          const opening = LiveSession.open({ path, load: async () => (await load()).session });
+          e.live = opening;
+          opening.catch(() => {
+            if (e.live === opening) e.live = null;
+          });
+        }
+        return e.live;
+      },
     };
     return {
       source,
       release: () => {
         if (released) return;
         released = true;
-        if (--e.refs === 0) this.entries.delete(key);
+        if (--e.refs === 0) {
+          this.entries.delete(key);
+          void e.live?.then((l) => l.stop(), () => {});
+        }
       },
     };
   }

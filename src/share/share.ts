@@ -15,6 +15,7 @@ import type { Session } from "../sessions/model.ts";
 import { downloadLine } from "../privacy/download.ts";
 import { redactSessionAsync, type RedactOptions, type RedactionCounts } from "../privacy/redact.ts";
 import type { Env, Lease, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
+import type { LiveSession } from "../viewer/live.ts";
 import { startViewer, type Viewer } from "../viewer/server.ts";
 
 /** Where a share's session comes from: parsed and redacted on each load. */
@@ -22,6 +23,11 @@ export interface ShareSource {
   load(): Promise<{ session: Session; counts: RedactionCounts }>;
   /** Transform of each raw JSONL line for /download. */
   rawLine?(line: string): string;
+  /**
+   * The session held and kept current for several viewers at once (the daemon's shares of one file
+   * with the same redaction): the viewer subscribes to it instead of holding its own copy.
+   */
+  live?(): Promise<LiveSession>;
 }
 
 /** A source that parses `path` and, when `redact`, hides secrets (redaction in slices, off the event loop's back). */
@@ -131,23 +137,28 @@ export async function startShare(opts: ShareOptions): Promise<Share> {
         lease: opts.lease,
       }));
 
-  const viewerP = startViewer({
-    path: opts.path,
-    token,
-    host: "127.0.0.1",
-    port,
-    portRange: 0,
-    onPageView: opts.onPageView,
-    async load() {
-      const { session, counts } = await source.load();
-      firstCounts ??= counts;
-      return session;
-    },
-    download: opts.allowDownload === true,
-    downloadLabel: source.rawLine
-      ? "Download the session's records (JSONL): secrets hidden, whole files before edits left out; holds IDE context, reminders and instructions this page does not show"
-      : "Download the session's records (JSONL), as they are: secrets NOT hidden",
-    rawLine: source.rawLine ? (line) => source.rawLine!(line) : undefined,
+  const held = source.live?.();
+  const viewerP = (held ?? Promise.resolve(undefined)).then(async (live) => {
+    if (live) firstCounts = (await source.load()).counts; // the held copy's: no parse of its own
+    return startViewer({
+      source: live,
+      path: opts.path,
+      token,
+      host: "127.0.0.1",
+      port,
+      portRange: 0,
+      onPageView: opts.onPageView,
+      async load() {
+        const { session, counts } = await source.load();
+        firstCounts ??= counts;
+        return session;
+      },
+      download: opts.allowDownload === true,
+      downloadLabel: source.rawLine
+        ? "Download the session's records (JSONL): secrets hidden, whole files before edits left out; holds IDE context, reminders and instructions this page does not show"
+        : "Download the session's records (JSONL), as they are: secrets NOT hidden",
+      rawLine: source.rawLine ? (line) => source.rawLine!(line) : undefined,
+    });
   }).then((viewer) => {
     opts.onPrepared?.({ redactions: firstCounts ?? {}, localUrl: viewer.url });
     return viewer;

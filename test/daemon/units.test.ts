@@ -109,6 +109,9 @@ describe("source pool", () => {
     expect(pool.size()).toBe(2);
     const [x, y] = await Promise.all([a.source.load(), c.source.load()]);
     expect(x.session).toBe(y.session);
+    const [la, lc] = await Promise.all([a.source.live!(), c.source.live!()]);
+    expect(la).toBe(lc); // one held session (watcher, generations) for both viewers
+    expect(la.session).toBe(x.session);
     expect((await d.source.load()).session).not.toBe(x.session);
     await Bun.sleep(5);
     await Bun.write(file, (await Bun.file(file).text()) + "\n");
