@@ -190,19 +190,20 @@ async function foreground(o: {
       io.err(`${expiryText(share.expiresAt, ttlMs)}Press Ctrl+C to stop sharing.\n`);
     }
 
+    let clock: ReturnType<typeof setInterval> | undefined;
     const ending = await new Promise<Ending>((resolve) => {
       if (signal.aborted) return resolve({ why: "stopped" });
       signal.addEventListener("abort", () => resolve({ why: "stopped" }), { once: true });
       if (ttlMs !== undefined) {
         // Checked against the clock: a long TTL never overflows a timer.
         const end = Date.now() + ttlMs;
-        const timer = setInterval(() => {
+        clock = setInterval(() => {
           if (Date.now() >= end) resolve({ why: "expired" });
         }, Math.min(1000, ttlMs));
-        timer.unref?.();
       }
       void share.tunnel.exited.then((code) => resolve({ why: "tunnel-died", code }));
     });
+    clearInterval(clock);
     if (ending.why === "tunnel-died") {
       const last = share.tunnel.recentOutput().slice(-5);
       throw new PankoError("tunnel", `the ${provider.displayName} tunnel stopped (exit code ${ending.code ?? "unknown"}); the share is down`, {
