@@ -46,6 +46,8 @@ export interface SupervisorDeps {
   provider(name: ProviderName): TunnelProvider;
   lease?: Lease;
   now?: () => number;
+  /** Waits between restarts (tests pass their own). */
+  sleep?: (ms: number) => Promise<void>;
   timing?: { healthMs?: number; tickMs?: number; flushViewsMs?: number };
 }
 
@@ -329,7 +331,7 @@ export class Supervisor {
       }
       const delay = r.delayMs;
       r.delayMs = Math.min(MAX_DELAY_MS, Math.round(r.delayMs * 1.5));
-      await Bun.sleep(delay);
+      await (this.deps.sleep ?? Bun.sleep)(delay);
       if (r.stopped || this.closed) return;
       try {
         const t = await r.provider.start(`http://127.0.0.1:${r.share.port}`, {
