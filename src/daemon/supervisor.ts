@@ -157,9 +157,13 @@ export class Supervisor {
       // reported below
     }
     if (!isFile) throw new PankoError("not-found", `no session file at ${path}`);
-    const settings = RedactionSettings.parse(
-      params.redaction ?? { redact: config.redact, patterns: config.redact_patterns ?? [], keep: config.redact_keep ?? [] },
-    );
+    // The config's patterns always apply; the request adds its own (--redact-pattern, --keep).
+    const asked = RedactionSettings.parse(params.redaction ?? { redact: config.redact });
+    const settings: RedactionSettings = {
+      redact: asked.redact,
+      patterns: unique([...(config.redact_patterns ?? []), ...asked.patterns]),
+      keep: unique([...(config.redact_keep ?? []), ...asked.keep]),
+    };
     // A bad pattern is a clear error before anything starts.
     for (const p of settings.patterns) parseExtraPattern(p);
     for (const p of settings.keep) parseExtraPattern(p, "--keep");
@@ -537,6 +541,10 @@ export class Supervisor {
     );
     this.running.clear();
   }
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
 }
 
 function safeJson<T>(text: string, fallback: T): T {
