@@ -272,7 +272,15 @@ describe("daemon: concurrency and restarts", () => {
     for (const pid of daemons) process.kill(pid, "SIGKILL");
     // By pid: a dying process's environment reads empty before its sockets are closed.
     await waitFor("the daemon to die", () => !daemons.some(isAlive));
-    const squatter = Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response("someone else") });
+    // A thread-group leader reads as a zombie while its other threads still tear down (and hold
+    // the daemon's sockets): take the port as soon as it is free.
+    const squatter = await waitFor("the daemon's port to be free", () => {
+      try {
+        return Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response("someone else") });
+      } catch {
+        return undefined;
+      }
+    });
     try {
       const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
       expect(Number(new URL(back.localUrl!).port)).not.toBe(port);
