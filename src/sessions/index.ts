@@ -23,7 +23,7 @@ import { summarizeFile, type SummaryOptions } from "./summary/index.ts";
 type Env = Record<string, string | undefined>;
 
 /** Bump when the summary readers change what they produce: cached rows are then re-read. */
-export const READER_VERSION = 1;
+export const READER_VERSION = 2;
 
 /** Ordered schema steps; user_version = number of steps applied. */
 const MIGRATIONS: string[] = [

@@ -19,7 +19,7 @@ import { basename } from "node:path";
 import type { SessionSummary } from "../model.ts";
 import { cutTitle } from "../title.ts";
 import { jsonStringField, parseLine, readLines, type LineSink } from "./lines.ts";
-import { EXACT_MAX_BYTES, UNTITLED, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
+import { EXACT_MAX_BYTES, UNTITLED, firstPromptOf, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
 
 const PREFIX = 2048;
 type Rec = Record<string, unknown>;
@@ -162,6 +162,7 @@ export function summarizeCodex(path: string, stat: FileStat, opts: SummaryOption
     path,
     ...(acc.cwd ? { project: acc.cwd } : {}),
     title: title ? cutTitle(title) || UNTITLED : UNTITLED,
+    ...firstPromptOf(title),
     ...(acc.gitBranch ? { gitBranch: acc.gitBranch } : {}),
     ...(createdAt ? { createdAt: normalizeTs(createdAt) } : {}),
     ...(updatedAt ? { updatedAt: normalizeTs(updatedAt) } : {}),
