@@ -1,0 +1,108 @@
+/**
+ * Active shares: each with session, provider, status, age, expiry and views; pick one to copy its
+ * URL, open it, show its QR code or stop it; or stop them all.
+ */
+import { showShare } from "./actions/share.ts";
+import { isLive } from "./actions/files.ts";
+import { showFailure, withDaemon, type FlowCtx } from "./context.ts";
+import type { ShareEntry, SharesPort } from "./deps.ts";
+import type { Choice } from "./prompts.ts";
+import { formatElapsed, line, plural, safe, truncate } from "./text.ts";
+
+const STOP_ALL = "\u0000stop-all";
+const BACK = "\u0000back";
+
+/** "my session · cloudflare · active · 2h · expires in 22h · 3 views". */
+export function shareLabel(s: ShareEntry, now: number, width: number): string {
+  const age = formatElapsed(now - Date.parse(s.startedAt));
+  const expiry = s.expiresAt ? `expires in ${formatElapsed(Date.parse(s.expiresAt) - now)}` : "no expiry";
+  const parts = [s.provider, s.status, `up ${age}`, expiry, plural(s.views, "view")];
+  const meta = parts.join(" · ");
+  const name = line(s.sessionName) || s.id.slice(0, 8);
+  return truncate(`${truncate(name, Math.max(12, width - meta.length - 3))}  ${meta}`, width);
+}
+
+export async function sharesMenu(ctx: FlowCtx): Promise<void> {
+  const status = await ctx.deps.daemon.status().catch(() => ({ running: false }));
+  if (!status.running) {
+    ctx.ui.info("No active shares (the panko daemon is not running).");
+    return;
+  }
+  await withDaemon(ctx, (shares) => sharesLoop(ctx, shares));
+}
+
+async function sharesLoop(ctx: FlowCtx, shares: SharesPort): Promise<void> {
+  for (;;) {
+    let list: ShareEntry[];
+    try {
+      list = (await shares.list()).filter((s) => isLive(s.status));
+    } catch (e) {
+      showFailure(ctx, e, "The shares cannot be listed: ");
+      return;
+    }
+    if (!list.length) {
+      ctx.ui.info("No active shares.");
+      return;
+    }
+    const width = ctx.ui.columns - 6;
+    const now = ctx.deps.now();
+    const options: Choice<string>[] = [
+      ...list.map((s) => ({ value: s.id, label: shareLabel(s, now, width), hint: s.lastError ? safe(line(s.lastError)) : undefined })),
+      { value: STOP_ALL, label: `Stop all (${list.length})` },
+      { value: BACK, label: "Back" },
+    ];
+    const picked = await ctx.ui.select(`Active shares (${list.length})`, options);
+    if (picked === null || picked === BACK) return;
+    if (picked === STOP_ALL) {
+      const sure = await ctx.ui.confirm(`Stop all ${plural(list.length, "share")}? Their URLs stop working.`, false);
+      if (sure) await stopEach(ctx, shares, list);
+      continue;
+    }
+    const share = list.find((s) => s.id === picked);
+    if (share) await shareMenu(ctx, shares, share);
+  }
+}
+
+async function stopEach(ctx: FlowCtx, shares: SharesPort, list: ShareEntry[]): Promise<void> {
+  let stopped = 0;
+  for (const s of list) {
+    try {
+      await shares.stop(s.id);
+      stopped++;
+    } catch (e) {
+      showFailure(ctx, e, `${line(s.sessionName)}: `);
+    }
+  }
+  ctx.ui.success(`Stopped ${plural(stopped, "share")}.`);
+}
+
+async function shareMenu(ctx: FlowCtx, shares: SharesPort, share: ShareEntry): Promise<void> {
+  for (;;) {
+    const action = await ctx.ui.select(safe(share.publicUrl), [
+      { value: "copy", label: "Copy URL" },
+      { value: "open", label: "Open in browser" },
+      { value: "qr", label: "Show QR code" },
+      { value: "stop", label: "Stop sharing" },
+      { value: "back", label: "Back" },
+    ]);
+    if (action === null || action === "back") return;
+    if (action === "copy") {
+      const r = await ctx.deps.clipboard.copy(share.publicUrl);
+      if (r.copied) ctx.ui.success(`Copied ${safe(share.publicUrl)}`);
+      else ctx.ui.warn(`Could not copy the URL (${safe(r.reason)}): ${safe(share.publicUrl)}`);
+    } else if (action === "open") {
+      const r = await ctx.deps.opener.url(share.publicUrl);
+      if (!r.opened) ctx.ui.warn(`Could not open a browser (${safe(r.reason)}): ${safe(share.publicUrl)}`);
+    } else if (action === "qr") {
+      await showShare(ctx, share, { copy: false });
+    } else if (action === "stop") {
+      try {
+        await shares.stop(share.id);
+        ctx.ui.success(`Stopped sharing ${line(share.sessionName)}.`);
+        return;
+      } catch (e) {
+        showFailure(ctx, e, "The share did not stop: ");
+      }
+    }
+  }
+}
