@@ -3,7 +3,6 @@
  * turns every failure into a message and an exit code (the stack goes to the log, not the screen).
  */
 import { parseArgs } from "node:util";
-import pkg from "../../package.json" with { type: "json" };
 import { loadConfig } from "../config.ts";
 import { PankoError, describeError, isPankoError, usageError } from "../errors.ts";
 import { configureLog, log } from "../log.ts";
@@ -11,8 +10,9 @@ import type { Command, OptionSpecs } from "./command.ts";
 import type { Io } from "./io.ts";
 import { commands } from "./registry.ts";
 import { nearest } from "./suggest.ts";
+import { VERSION } from "../version.ts";
 
-export const VERSION: string = pkg.version;
+export { VERSION };
 
 const GLOBAL_OPTIONS: OptionSpecs = {
   help: { type: "boolean", short: "h", description: "Show help" },
