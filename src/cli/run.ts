@@ -31,8 +31,9 @@ export async function runCli(argv: string[], io: Io, signal: AbortSignal = new A
 async function dispatch(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
   const first = argv[0];
   if (first === undefined) {
-    io.out(topHelp(io));
-    return 0;
+    // The interactive flow (src/ui), loaded only when asked for.
+    const { runInteractive } = await import("../ui/entry.ts");
+    return runInteractive(io);
   }
   if (first === "--version" || first === "-V") {
     io.out(`panko ${VERSION}\n`);

@@ -16,7 +16,8 @@ export interface ShareEntry {
   sessionPath: string;
   sessionName: string;
   provider: string;
-  publicUrl: string;
+  /** Null while the tunnel has no URL yet. */
+  publicUrl: string | null;
   status: string;
   /** ISO time. */
   startedAt: string;

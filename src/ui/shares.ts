@@ -77,22 +77,25 @@ async function stopEach(ctx: FlowCtx, shares: SharesPort, list: ShareEntry[]): P
 }
 
 async function shareMenu(ctx: FlowCtx, shares: SharesPort, share: ShareEntry): Promise<void> {
+  const url = share.publicUrl ?? "";
+  const noUrl = url === "";
   for (;;) {
-    const action = await ctx.ui.select(safe(share.publicUrl), [
-      { value: "copy", label: "Copy URL" },
-      { value: "open", label: "Open in browser" },
-      { value: "qr", label: "Show QR code" },
+    const action = await ctx.ui.select(`${line(share.sessionName)} · ${noUrl ? `no URL yet (${share.status})` : safe(url)}`, [
+      { value: "copy", label: "Copy URL", disabled: noUrl },
+      { value: "open", label: "Open in browser", disabled: noUrl },
+      { value: "qr", label: "Show QR code", disabled: noUrl },
       { value: "stop", label: "Stop sharing" },
       { value: "back", label: "Back" },
     ]);
     if (action === null || action === "back") return;
     if (action === "copy") {
-      const r = await ctx.deps.clipboard.copy(share.publicUrl);
-      if (r.copied) ctx.ui.success(`Copied ${safe(share.publicUrl)}`);
-      else ctx.ui.warn(`Could not copy the URL (${safe(r.reason)}): ${safe(share.publicUrl)}`);
+      const r = await ctx.deps.clipboard.copy(url);
+      if (r.copied) ctx.ui.success(`Copied ${safe(url)}`);
+      else ctx.ui.warn(`Could not copy the URL (${safe(r.reason)}): ${safe(url)}`);
     } else if (action === "open") {
-      const r = await ctx.deps.opener.url(share.publicUrl);
-      if (!r.opened) ctx.ui.warn(`Could not open a browser (${safe(r.reason)}): ${safe(share.publicUrl)}`);
+      const r = await ctx.deps.opener.url(url);
+      if (r.opened) ctx.ui.success(`Opened ${safe(url)}`);
+      else ctx.ui.warn(`Could not open a browser (${safe(r.reason)}): ${safe(url)}`);
     } else if (action === "qr") {
       await showShare(ctx, share, { copy: false });
     } else if (action === "stop") {

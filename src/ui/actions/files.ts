@@ -41,7 +41,7 @@ export async function deleteAction(ctx: FlowCtx, summary: SessionSummary): Promi
       return false;
     }
     if (shared.length) {
-      ctx.ui.error(`This session is shared (${shared.map((s) => safe(s.publicUrl)).join(", ")}). Stop the share first, under Active shares.`);
+      ctx.ui.error(`This session is shared (${shared.map((s) => safe(s.publicUrl ?? s.status)).join(", ")}). Stop the share first, under Active shares.`);
       return false;
     }
   }

@@ -97,9 +97,14 @@ async function chooseExpiry(ctx: FlowCtx, config: Config): Promise<{ ttlMs: numb
 
 /** Shows the share: URL, QR code, clipboard, caveats. */
 export async function showShare(ctx: FlowCtx, share: ShareEntry, opts: { copy: boolean }): Promise<void> {
-  const lines = [share.publicUrl, "", ctx.deps.qr(share.publicUrl)];
+  const url = share.publicUrl;
+  if (!url) {
+    ctx.ui.warn(`This share has no public URL yet (${share.status}${share.lastError ? `: ${safe(share.lastError)}` : ""}).`);
+    return;
+  }
+  const lines = [url, "", ctx.deps.qr(url)];
   if (opts.copy) {
-    const copied = await ctx.deps.clipboard.copy(share.publicUrl);
+    const copied = await ctx.deps.clipboard.copy(url);
     lines.push(copied.copied ? "copied to clipboard" : `not copied to the clipboard (${copied.reason})`);
   }
   if (share.expiresAt) lines.push(`expires ${new Date(share.expiresAt).toLocaleString()}`);
