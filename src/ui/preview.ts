@@ -51,7 +51,7 @@ export function previewLines(s: SessionSummary, opts: { now: number; home?: stri
   const end = s.updatedAt ? Date.parse(s.updatedAt) : NaN;
   if (Number.isFinite(start) && Number.isFinite(end) && end >= start) rows.push(["duration", formatElapsed(end - start)]);
   const toolCalls = Object.values(s.tools).reduce((a, n) => a + n, 0);
-  rows.push(["messages", `${plural(s.prompts, "prompt")}, ${plural(s.assistantMessages, "reply")}, ${plural(toolCalls, "tool call")}`]);
+  rows.push(["messages", `${plural(s.prompts, "prompt")}, ${plural(s.assistantMessages, "reply", "replies")}, ${plural(toolCalls, "tool call")}`]);
   const top = Object.entries(s.tools)
     .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]))
     .slice(0, 5)

@@ -10,7 +10,7 @@ export { formatAgo, formatBytes, formatElapsed, tildePath, truncate };
 
 // ESC-introduced sequences: CSI (ESC [ ... final), OSC / DCS / SOS / PM / APC (up to BEL or ST), or
 // one character; C1 controls; C0 controls but tab and newline (those are made spaces by `line`).
-const ESCAPES = /\x1b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|[\s\S])?|[\x9b\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g;
+const ESCAPES = /\x1b(?:\[[0-?]*[ -/]*[@-~]?|[\]PX^_][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?|[\s\S])?|\x9b[0-?]*[ -/]*[@-~]?|[\x9d\x90\x98\x9e\x9f][^\x07\x1b\x9c]*(?:\x07|\x1b\\|\x9c)?/g;
 const CONTROLS = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
 
 /** Text without control characters or escape sequences (newlines and tabs kept). */
@@ -23,7 +23,7 @@ export function line(text: string): string {
   return safe(text).replace(/\s+/g, " ").trim();
 }
 
-/** "1 message", "3 messages". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? "" : "s"}`;
+/** "1 message", "3 messages"; "1 reply", "2 replies" with the plural form given. */
+export function plural(n: number, word: string, many = `${word}s`): string {
+  return `${n} ${n === 1 ? word : many}`;
 }

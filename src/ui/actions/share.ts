@@ -8,7 +8,7 @@ import { formatDuration } from "../../config.ts";
 import type { Config } from "../../config.ts";
 import type { Session, SessionSummary } from "../../sessions/model.ts";
 import { currentConfig, showFailure, withDaemon, type FlowCtx } from "../context.ts";
-import type { ProviderChoice, ProviderName, RedactionPreview, ShareEntry } from "../deps.ts";
+import type { ProviderChoice, RedactionPreview, ShareEntry } from "../deps.ts";
 import { line, plural, safe, truncate } from "../text.ts";
 import { loadSession } from "./load.ts";
 
@@ -27,7 +27,7 @@ export function providerCaveats(provider: string): string[] {
 }
 
 /** Pick among the available providers, or offer cloudflared when there is none; null = back. */
-async function chooseProvider(ctx: FlowCtx, config: Config): Promise<ProviderName | null> {
+async function chooseProvider(ctx: FlowCtx, config: Config): Promise<ProviderChoice | null> {
   for (;;) {
     const got = await ctx.ui.spin("Looking for tunnel providers", () => ctx.deps.tunnels.providers(config));
     if (!got.ok) {
@@ -40,8 +40,8 @@ async function chooseProvider(ctx: FlowCtx, config: Config): Promise<ProviderNam
       const ordered = [preferred, ...available.filter((p) => p !== preferred)];
       return ctx.ui.select(
         "Share through",
-        ordered.map((p) => ({ value: p.name, label: p.displayName, hint: p === preferred ? "default" : undefined })),
-        preferred.name,
+        ordered.map((p) => ({ value: p, label: p.displayName, hint: p === preferred ? "default" : undefined })),
+        preferred,
       );
     }
     ctx.ui.note(noProviderText(got.value), "No tunnel provider available");
@@ -86,7 +86,7 @@ export function redactionText(preview: RedactionPreview, width: number, max = 12
 async function chooseExpiry(ctx: FlowCtx, config: Config): Promise<{ ttlMs: number | undefined } | null> {
   const def = config.share_ttl;
   const options = [
-    { value: "default", label: def === undefined ? "No expiry" : `${formatDuration(def)}`, hint: "default (share_ttl)" },
+    { value: "default", label: def === undefined ? "No expiry" : `${formatDuration(def)}`, hint: "default" },
     ...EXPIRIES.filter(([, ms]) => ms !== def).map(([label, ms]) => ({ value: String(ms ?? "none"), label })),
   ];
   const v = await ctx.ui.select("Stop sharing after", options, "default");
@@ -125,10 +125,10 @@ export async function shareAction(ctx: FlowCtx, summary: SessionSummary): Promis
   const expiry = await chooseExpiry(ctx, config);
   if (expiry === null) return;
 
-  const request = { sessionPath: summary.path, provider, ttlMs: expiry.ttlMs, redact: config.redact };
+  const request = { sessionPath: summary.path, provider: provider.name, ttlMs: expiry.ttlMs, redact: config.redact };
   const share = await withDaemon(ctx, async (shares) => {
     let pending: Promise<ShareEntry> | undefined;
-    const started = await ctx.ui.spin(`Starting the ${provider} tunnel`, () => (pending = shares.start(request)));
+    const started = await ctx.ui.spin(`Starting the ${provider.displayName}`, () => (pending = shares.start(request)));
     if (started.ok) return started.value;
     if (started.cancelled) {
       // The daemon goes on starting it: stop it once it is up, so a cancelled share is not left running.
