@@ -1,17 +1,24 @@
 /**
  * `panko share SESSION`: publish a session at a public URL through a tunnel, secrets hidden.
- * Runs in the foreground until Ctrl+C, the share's time is up, or the tunnel dies.
+ * By default the share runs in the background daemon (started when needed) and the command returns
+ * once the share is ready; `--foreground` runs it in this process until Ctrl+C, the share's time
+ * is up, or the tunnel dies.
  */
+import { basename } from "node:path";
 import { renderUnicodeCompact } from "uqr";
-import { formatDuration, loadConfig, parseDuration } from "../config.ts";
+import { v7 as uuidv7 } from "uuid";
+import { formatDuration, loadConfig, parseDuration, type Config } from "../config.ts";
 import { PankoError, usageError } from "../errors.ts";
 import { log } from "../log.ts";
 import { copyToClipboard } from "../platform/clipboard.ts";
 import { formatRedactionSummary, parseExtraPattern } from "../privacy/redact.ts";
-import { resolveSessionRef } from "../sessions/resolve.ts";
+import { resolveSessionPath } from "../sessions/resolve.ts";
 import { startShare } from "../share/share.ts";
 import { pickProvider } from "../tunnels/registry.ts";
+import { connectDaemon } from "../daemon/client.ts";
+import type { ShareInfo } from "../daemon/protocol.ts";
 import { defineCommand } from "./command.ts";
+import type { Io } from "./io.ts";
 
 /** The QR code of `url`, drawn with half blocks for a dark terminal. */
 export function qrCode(url: string): string {
@@ -20,27 +27,43 @@ export function qrCode(url: string): string {
 
 type Ending = { why: "stopped" } | { why: "expired" } | { why: "tunnel-died"; code: number | null };
 
+/** Prints the URL, copies it, draws the QR code (not with --json). */
+async function announce(io: Io, url: string): Promise<void> {
+  const c = io.colors;
+  io.out(`\n  ${c.bold(c.cyan(url))}\n\n`);
+  const copied = await copyToClipboard(url, { env: io.env, isTTY: io.isTTY, writeTerminal: io.out });
+  if (copied.copied) io.err(c.dim(`  copied to the clipboard (${copied.via})\n`));
+  if (io.isTTY) io.out(qrCode(url) + "\n");
+}
+
+function expiryText(expiresAt: string | null, ttlMs: number | undefined): string {
+  if (!expiresAt) return "";
+  const left = ttlMs ?? Date.parse(expiresAt) - Date.now();
+  return `Expires in ${formatDuration(Math.max(0, left))} (${new Date(expiresAt).toLocaleString()}). `;
+}
+
 export default defineCommand({
   name: "share",
   summary: "Share a session at a public URL through a tunnel",
-  usage: "panko share SESSION [--tunnel cloudflare|ngrok|tailscale] [--ttl DURATION] [--no-redact] [--json]",
+  usage: "panko share SESSION [--tunnel cloudflare|ngrok|tailscale] [--ttl DURATION] [--no-redact] [--foreground] [--json]",
   description:
     "Serves the session (secrets hidden) under an unguessable path and publishes it through a tunnel:\n" +
     "cloudflared quick tunnel, ngrok or tailscale funnel. Prints the URL, copies it to the clipboard and\n" +
-    "draws it as a QR code. The share runs in the foreground until Ctrl+C or until --ttl is up.",
+    "draws it as a QR code. The share runs in the background daemon (started when needed) and keeps\n" +
+    "running after this command returns: see `panko shares`, stop it with `panko unshare ID`.\n" +
+    "With --foreground it runs in this terminal until Ctrl+C or until --ttl is up.",
   options: {
     tunnel: { type: "string", valueName: "NAME", description: "cloudflare, ngrok or tailscale (default: config default_provider, else the first available)" },
     provider: { type: "string", valueName: "NAME", description: "Same as --tunnel" },
     ttl: { type: "string", valueName: "DURATION", description: "Stop sharing after this long: 30m, 24h, 7d (default: config share_ttl)" },
     "no-redact": { type: "boolean", description: "Share secrets as they are (default: hide them)" },
     "redact-pattern": { type: "string", multiple: true, valueName: "REGEX", description: "Also hide matches of REGEX" },
-    foreground: { type: "boolean", description: "Run the share in this terminal until Ctrl+C" },
-    json: { type: "boolean", description: 'Print {"id","publicUrl","localUrl","provider","expiresAt","redactions"} and nothing else on stdout' },
+    foreground: { type: "boolean", description: "Run the share in this terminal until Ctrl+C instead of the daemon" },
+    json: { type: "boolean", description: 'Print {"id","status","publicUrl","localUrl","provider","expiresAt","redactions"} and nothing else on stdout' },
   },
   positionals: { min: 1, max: 1 },
-  examples: ["panko share latest", "panko share 3f2a --tunnel ngrok --ttl 2h", "panko share latest --redact-pattern 'acme-[0-9]+'"],
+  examples: ["panko share latest", "panko share 3f2a --tunnel ngrok --ttl 2h", "panko share latest --redact-pattern 'acme-[0-9]+'", "panko share latest --foreground"],
   async run({ values, positionals: [ref], io, signal }) {
-    const c = io.colors;
     if (values.tunnel && values.provider && values.tunnel !== values.provider) {
       throw usageError("--tunnel and --provider name different providers; give one");
     }
@@ -53,55 +76,105 @@ export default defineCommand({
         throw usageError(`--ttl ${reason}`);
       }
     }
-    const extraPatterns = (values["redact-pattern"] ?? []).map(parseExtraPattern);
+    const patterns = values["redact-pattern"] ?? [];
+    const extraPatterns = patterns.map(parseExtraPattern);
     const redact = !values["no-redact"] && config.redact;
-    const { path, summary } = resolveSessionRef(ref!, { env: io.env, cwd: io.cwd });
-    const provider = await pickProvider(values.tunnel ?? values.provider, config, io.env);
+    const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
+    const requested = values.tunnel ?? values.provider;
 
-    io.err(`Sharing ${c.bold(summary.title)} through ${provider.displayName}…\n`);
-    const share = await startShare({
-      path,
-      provider,
-      config,
-      redact,
-      extraPatterns,
-      ttlMs,
-      env: io.env,
-      signal,
-      onPrepared: ({ redactions }) => {
-        io.err(redact ? `${formatRedactionSummary(redactions)}\n` : `${c.yellow("warning:")} secrets are NOT hidden (--no-redact)\n`);
-      },
-      onTunnelOutput: (line) => log.debug(`tunnel: ${line}`),
-    });
+    if (values.foreground) return foreground({ io, signal, config, path, requested, redact, extraPatterns, ttlMs, json: values.json });
 
-    try {
-      if (values.json) {
-        const { id, publicUrl, localUrl, provider: name, expiresAt, redactions } = share;
-        io.out(JSON.stringify({ id, publicUrl, localUrl, provider: name, expiresAt, redactions }) + "\n");
-      } else {
-        io.out(`\n  ${c.bold(c.cyan(share.publicUrl))}\n\n`);
-        const copied = await copyToClipboard(share.publicUrl, { env: io.env, isTTY: io.isTTY, writeTerminal: io.out });
-        if (copied.copied) io.err(c.dim(`  copied to the clipboard (${copied.via})\n`));
-        if (io.isTTY) io.out(qrCode(share.publicUrl) + "\n");
-        const expiry = share.expiresAt ? `Expires in ${formatDuration(ttlMs!)} (${new Date(share.expiresAt).toLocaleString()}). ` : "";
-        io.err(`${expiry}Press Ctrl+C to stop sharing.\n`);
-      }
-
-      const ending = await new Promise<Ending>((resolve) => {
-        if (signal.aborted) return resolve({ why: "stopped" });
-        signal.addEventListener("abort", () => resolve({ why: "stopped" }), { once: true });
-        if (ttlMs !== undefined) setTimeout(() => resolve({ why: "expired" }), ttlMs).unref?.();
-        void share.tunnel.exited.then((code) => resolve({ why: "tunnel-died", code }));
-      });
-      if (ending.why === "tunnel-died") {
-        const last = share.tunnel.recentOutput().slice(-5);
-        throw new PankoError("tunnel", `the ${provider.displayName} tunnel stopped (exit code ${ending.code ?? "unknown"}); the share is down`, {
-          details: last.length ? ["Its last output:", ...last.map((l) => `  ${l}`)] : [],
-        });
-      }
-      io.err(ending.why === "expired" ? "The share's time is up; stopped.\n" : "Stopped sharing.\n");
-    } finally {
-      await share.stop();
+    const c = io.colors;
+    if (requested !== undefined && !["cloudflare", "ngrok", "tailscale"].includes(requested)) {
+      throw new PankoError("tunnel", `Unknown tunnel provider "${requested}".`, { details: ["Choose one of: cloudflare, ngrok, tailscale"] });
     }
+    if (!values.json) io.err(`Sharing ${c.bold(basename(path))}…\n`);
+    const client = await connectDaemon({ env: io.env });
+    let share: ShareInfo;
+    try {
+      share = await client.startShare({
+        sessionPath: path,
+        provider: requested as "cloudflare" | "ngrok" | "tailscale" | undefined,
+        ttlMs: values.ttl !== undefined ? (ttlMs ?? null) : undefined,
+        redaction: { redact, patterns, keep: [] },
+      });
+    } finally {
+      client.close();
+    }
+    const url = share.publicUrl ?? "";
+    if (values.json) {
+      const { id, status, publicUrl, localUrl, provider, expiresAt, redactions } = share;
+      io.out(JSON.stringify({ id, status, publicUrl, localUrl, provider, expiresAt, redactions }) + "\n");
+      return;
+    }
+    io.err(redact ? `${formatRedactionSummary(share.redactions)}\n` : `${c.yellow("warning:")} secrets are NOT hidden (--no-redact)\n`);
+    await announce(io, url);
+    for (const note of share.notes) io.err(`${c.yellow("note:")} ${note}\n`);
+    io.err(`${expiryText(share.expiresAt, undefined)}Shared by the panko daemon: see it with \`panko shares\`, stop it with \`panko unshare ${share.id.slice(0, 8)}\`.\n`);
   },
 });
+
+async function foreground(o: {
+  io: Io;
+  signal: AbortSignal;
+  config: Config;
+  path: string;
+  requested?: string;
+  redact: boolean;
+  extraPatterns: RegExp[];
+  ttlMs?: number;
+  json?: boolean;
+}): Promise<void> {
+  const { io, signal, config, redact, ttlMs } = o;
+  const c = io.colors;
+  const provider = await pickProvider(o.requested, config, io.env);
+  io.err(`Sharing ${c.bold(basename(o.path))} through ${provider.displayName}…\n`);
+  const share = await startShare({
+    path: o.path,
+    provider,
+    config,
+    redact,
+    extraPatterns: o.extraPatterns,
+    ttlMs,
+    env: io.env,
+    signal,
+    onPrepared: ({ redactions }) => {
+      io.err(redact ? `${formatRedactionSummary(redactions)}\n` : `${c.yellow("warning:")} secrets are NOT hidden (--no-redact)\n`);
+    },
+    onTunnelOutput: (line) => log.debug(`tunnel: ${line}`),
+  });
+
+  try {
+    if (o.json) {
+      const { publicUrl, localUrl, provider: name, expiresAt, redactions } = share;
+      io.out(JSON.stringify({ id: uuidv7(), status: "active", publicUrl, localUrl, provider: name, expiresAt, redactions }) + "\n");
+    } else {
+      await announce(io, share.publicUrl);
+      for (const note of share.tunnel.notes ?? []) io.err(`${c.yellow("note:")} ${note}\n`);
+      io.err(`${expiryText(share.expiresAt, ttlMs)}Press Ctrl+C to stop sharing.\n`);
+    }
+
+    const ending = await new Promise<Ending>((resolve) => {
+      if (signal.aborted) return resolve({ why: "stopped" });
+      signal.addEventListener("abort", () => resolve({ why: "stopped" }), { once: true });
+      if (ttlMs !== undefined) {
+        // Checked against the clock: a long TTL never overflows a timer.
+        const end = Date.now() + ttlMs;
+        const timer = setInterval(() => {
+          if (Date.now() >= end) resolve({ why: "expired" });
+        }, Math.min(1000, ttlMs));
+        timer.unref?.();
+      }
+      void share.tunnel.exited.then((code) => resolve({ why: "tunnel-died", code }));
+    });
+    if (ending.why === "tunnel-died") {
+      const last = share.tunnel.recentOutput().slice(-5);
+      throw new PankoError("tunnel", `the ${provider.displayName} tunnel stopped (exit code ${ending.code ?? "unknown"}); the share is down`, {
+        details: last.length ? ["Its last output:", ...last.map((l) => `  ${l}`)] : [],
+      });
+    }
+    io.err(ending.why === "expired" ? "The share's time is up; stopped.\n" : "Stopped sharing.\n");
+  } finally {
+    await share.stop();
+  }
+}

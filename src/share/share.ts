@@ -1,33 +1,68 @@
 /**
  * A share: the session served by its own viewer under an unguessable path, redacted, and published
  * through a tunnel. `startShare` builds the pair; `stop()` takes both down. `panko share --foreground`
- * runs one until Ctrl+C; the daemon (later) will supervise many through the same function.
+ * runs one until Ctrl+C; the daemon's supervisor starts each of its shares through the same function
+ * (with its own token, port, shared source and tunnel starter) and then supervises the tunnel.
  *
  * The public URL is `<tunnel origin>/<token>/`, where the token is 128 random bits (base64url);
- * the viewer answers 404 for every path outside it.
+ * the viewer answers 404 for every path outside it. The tunnel starts while the session is parsed
+ * and redacted (its local port is chosen first), not after.
  */
-import { randomUUID } from "node:crypto";
 import type { Config } from "../config.ts";
+import { PankoError } from "../errors.ts";
 import { parseSession } from "../sessions/parse.ts";
+import type { Session } from "../sessions/model.ts";
 import { redactLine, redactSession, type RedactionCounts } from "../privacy/redact.ts";
-import type { Env, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
+import type { Env, Lease, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
 import { startViewer, type Viewer } from "../viewer/server.ts";
+
+/** Where a share's session comes from: parsed and redacted on each load. */
+export interface ShareSource {
+  load(): Promise<{ session: Session; counts: RedactionCounts }>;
+  /** Transform of each raw JSONL line for /download. */
+  rawLine?(line: string): string;
+}
+
+/** A source that parses `path` and, when `redact`, hides secrets (with extra patterns). */
+export function shareSource(path: string, opts: { redact: boolean; extraPatterns?: RegExp[] }): ShareSource {
+  const extraPatterns = opts.extraPatterns ?? [];
+  return {
+    async load() {
+      const session = await parseSession(path);
+      if (!opts.redact) return { session, counts: {} };
+      const result = redactSession(session, { extraPatterns });
+      return { session: result.session, counts: result.counts };
+    },
+    rawLine: opts.redact ? (line) => redactLine(line, { extraPatterns }).line : undefined,
+  };
+}
 
 export interface ShareOptions {
   /** The session file. */
   path: string;
   provider: TunnelProvider;
   config: Config;
-  /** Hide secrets (default true). */
+  /** Hide secrets (default true). Ignored when `source` is given. */
   redact?: boolean;
-  /** `--redact-pattern` patterns, already parsed. */
+  /** `--redact-pattern` patterns, already parsed. Ignored when `source` is given. */
   extraPatterns?: RegExp[];
+  /** Where the session comes from (default: shareSource(path, {redact, extraPatterns})). */
+  source?: ShareSource;
   /** Lifetime in ms; undefined = no expiry. */
   ttlMs?: number;
+  /** The URL's token (default: a new one). */
+  token?: string;
+  /** The viewer's local port, exactly (default: a free one). */
+  port?: number;
+  /** Starts (or adopts) the tunnel for the viewer's origin (default: provider.start). */
+  startTunnel?(localUrl: string, signal?: AbortSignal): Promise<Tunnel>;
+  /** Tunnels outlive this process while the lease is renewed (the daemon's). */
+  lease?: Lease;
+  onPageView?(): void;
   env?: Env;
   signal?: AbortSignal;
   now?: () => number;
-  /** Called once the session is parsed and redacted, before the tunnel starts. */
+  /** Called once the session is parsed and redacted. */
   onPrepared?(info: { redactions: RedactionCounts; localUrl: string }): void;
   /** Every line the tunnel prints (for logs). */
   onTunnelOutput?(line: string, stream: "stdout" | "stderr"): void;
@@ -36,10 +71,10 @@ export interface ShareOptions {
 }
 
 export interface Share {
-  id: string;
   token: string;
   publicUrl: string;
   localUrl: string;
+  port: number;
   provider: ProviderName;
   /** ISO time, or null for no expiry. */
   expiresAt: string | null;
@@ -57,60 +92,92 @@ export function newShareToken(): string {
   return Buffer.from(bytes).toString("base64url");
 }
 
+/** A port nobody listens on right now (the kernel's pick). */
+export function freePort(hostname = "127.0.0.1"): number {
+  const probe = Bun.listen({ hostname, port: 0, socket: { data() {} } });
+  const port = probe.port;
+  probe.stop(true);
+  return port;
+}
+
 export async function startShare(opts: ShareOptions): Promise<Share> {
-  const redact = opts.redact ?? true;
-  const extraPatterns = opts.extraPatterns ?? [];
   const now = opts.now ?? Date.now;
-  const token = newShareToken();
+  const token = opts.token ?? newShareToken();
+  const source = opts.source ?? shareSource(opts.path, { redact: opts.redact ?? true, extraPatterns: opts.extraPatterns });
+  const port = opts.port ?? freePort();
+  const origin = `http://127.0.0.1:${port}`;
   let firstCounts: RedactionCounts | undefined;
 
-  const viewer = await startViewer({
+  const abort = new AbortController();
+  const onOuterAbort = () => abort.abort();
+  opts.signal?.addEventListener("abort", onOuterAbort, { once: true });
+
+  const startTunnel =
+    opts.startTunnel ??
+    ((localUrl: string, signal?: AbortSignal) =>
+      opts.provider.start(localUrl, {
+        config: opts.config,
+        env: opts.env,
+        signal,
+        timeoutMs: opts.timeoutMs,
+        onOutput: opts.onTunnelOutput,
+        lease: opts.lease,
+      }));
+
+  const viewerP = startViewer({
     path: opts.path,
     token,
     host: "127.0.0.1",
-    port: 0,
+    port,
+    portRange: 0,
+    onPageView: opts.onPageView,
     async load() {
-      const session = await parseSession(opts.path);
-      if (!redact) return session;
-      const result = redactSession(session, { extraPatterns });
-      firstCounts ??= result.counts;
-      return result.session;
+      const { session, counts } = await source.load();
+      firstCounts ??= counts;
+      return session;
     },
-    rawLine: redact ? (line) => redactLine(line, { extraPatterns }).line : undefined,
+    rawLine: source.rawLine ? (line) => source.rawLine!(line) : undefined,
+  }).then((viewer) => {
+    opts.onPrepared?.({ redactions: firstCounts ?? {}, localUrl: viewer.url });
+    return viewer;
   });
+  const tunnelP = startTunnel(origin, abort.signal);
 
-  const redactions = firstCounts ?? {};
-  opts.onPrepared?.({ redactions, localUrl: viewer.url });
-
-  let tunnel: Tunnel;
+  let viewer: Viewer | undefined;
+  let tunnel: Tunnel | undefined;
   try {
-    tunnel = await opts.provider.start(viewer.url, {
-      config: opts.config,
-      env: opts.env,
-      signal: opts.signal,
-      timeoutMs: opts.timeoutMs,
-      onOutput: opts.onTunnelOutput,
-    });
+    // Whichever fails first stops the other.
+    viewerP.catch(() => abort.abort());
+    [viewer, tunnel] = await Promise.all([viewerP, tunnelP]);
   } catch (e) {
-    await viewer.stop();
-    throw e;
+    abort.abort();
+    const [v, t] = await Promise.allSettled([viewerP, tunnelP]);
+    if (v.status === "fulfilled") await v.value.stop().catch(() => {});
+    if (t.status === "fulfilled") await t.value.stop().catch(() => {});
+    const viewerError = v.status === "rejected" ? v.reason : undefined;
+    throw viewerError ?? e;
+  } finally {
+    opts.signal?.removeEventListener("abort", onOuterAbort);
   }
+  if (!viewer || !tunnel) throw new PankoError("internal", "share start lost its viewer or tunnel");
 
+  const v = viewer;
+  const t = tunnel;
   let stopping: Promise<void> | undefined;
   return {
-    id: randomUUID(),
     token,
-    publicUrl: `${tunnel.publicUrl}/${token}/`,
-    localUrl: viewer.url,
+    publicUrl: `${t.publicUrl}/${token}/`,
+    localUrl: v.url,
+    port: v.port,
     provider: opts.provider.name,
     expiresAt: opts.ttlMs === undefined ? null : new Date(now() + opts.ttlMs).toISOString(),
-    redactions,
-    viewer,
-    tunnel,
+    redactions: firstCounts ?? {},
+    viewer: v,
+    tunnel: t,
     stop() {
       stopping ??= (async () => {
-        await tunnel.stop().catch(() => {});
-        await viewer.stop().catch(() => {});
+        await t.stop().catch(() => {});
+        await v.stop().catch(() => {});
       })();
       return stopping;
     },

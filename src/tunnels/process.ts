@@ -1,45 +1,65 @@
 /**
- * The machinery every provider shares: spawn the tunnel executable, read its output line by line,
- * wait for the public URL (or a failure line, an early exit, a timeout, an abort), and stop it.
+ * The machinery every provider shares: spawn the tunnel executable under a watchdog, read its
+ * output line by line, wait until the tunnel is ready (or a failure line, an early exit, a timeout,
+ * an abort), stop it, detach from it, or adopt one started earlier.
  *
  * Exported (stable):
- *   startTunnelProcess(opts: TunnelProcessOptions): Promise<Tunnel>
- *   interface OutputParser { line(text, stream): LineVerdict; exit?(code, recent): string | undefined }
- *   type LineVerdict = { url: string } | { fail: string; details?: string[] } | null | undefined
+ *   startTunnelProcess(opts: TunnelProcessOptions): Promise<StartedProcess>
+ *   adoptTunnelProcess(ids, opts): TunnelProcess | null     a handle on a watchdog started earlier
+ *   interface TunnelProcess { pid, pidStart, groupPid, groupStart, logBase?, exited, stop(), detach(), recentOutput() }
+ *   interface OutputParser { line(text, stream): LineVerdict; exit?(code, recent); timeout?(recent) }
+ *   type LineVerdict = { url } | { ready: true } | { url, ready: true } | { fail; details? } | null | undefined
  *   class LineSplitter        chunks in, whole lines out (a line split across chunks is ONE line; \r\n ok)
- *   stopAllTunnels(): Promise<void>     stop every tunnel this process started (daemon shutdown)
- *   liveTunnelPids(): number[]          pids of the tunnels still running (diagnostics, tests)
  *   DEFAULT_START_TIMEOUT_MS = 30_000, DEFAULT_GRACE_MS = 3_000
  *
- * No child outlives panko. Bun.spawn has no parent-death signal, so the executable is not spawned
- * directly: it runs under a tiny POSIX `sh` watchdog (WATCHDOG_SCRIPT below) whose stdin is a pipe
- * that only panko holds open. When panko dies for any reason, SIGKILL included, the kernel closes
- * that pipe; the watchdog's reader sees EOF and sends the tunnel SIGTERM, then SIGKILL after the
- * grace period. The watchdog is spawned detached (its own process group), so stop() signals the
- * group: SIGTERM, then SIGKILL after the grace period, reaching anything the tunnel forked too;
- * panko only signals that group while its leader is not yet reaped, so never a reused pid. On top of that,
- * panko's own "exit" and SIGINT/SIGTERM/SIGHUP stop every live tunnel (when panko has no other
- * listener for that signal, it then exits with 128+N as the default action would).
+ * Nothing here is process-wide: each handle is owned by whoever started (or adopted) it.
+ *
+ * Ready: the start resolves once the URL is known AND, when `needReady` is set, the tunnel said it
+ * is ready (a `{ready:true}` verdict) or `probe()` (the provider's own health API) answered ready.
+ *
+ * Two ways to live (both under a tiny POSIX `sh` watchdog, WATCHDOG_SCRIPT, spawned detached so it
+ * leads a process group holding the tunnel and anything it forks; stop() signals that group):
+ * - Without a lease, the tunnel dies with its owner: the watchdog's stdin is a pipe only the owner
+ *   holds; when the owner dies for any reason, SIGKILL included, the kernel closes it, the
+ *   watchdog's reader sees EOF and stops the group (SIGTERM, SIGKILL after the grace period).
+ * - With a lease { file, graceMs }, the tunnel survives its owner: the watchdog checks the lease
+ *   file's mtime every second (`stat -c %Y`, GNU, falling back to `stat -f %m`, BSD/macOS) and stops
+ *   the group once it has not changed for graceMs. Output goes to `<logBase>.out` / `.err` next to
+ *   the lease file (a pipe would break when the owner dies, and SIGPIPE would kill the tunnel); the
+ *   owner tails those files, so a later owner can too.
  * POSIX only (macOS, Linux): the watchdog needs /bin/sh.
  */
+import { existsSync, closeSync, openSync, readSync, fstatSync, rmSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { constants as osConstants } from "node:os";
 import { PankoError } from "../errors.ts";
-import type { Env, ProviderName, Tunnel } from "./provider.ts";
+import { isSameProcess, processStart } from "./lease.ts";
+import type { Env, Lease, ProviderName } from "./provider.ts";
 
 export const DEFAULT_START_TIMEOUT_MS = 30_000;
 export const DEFAULT_GRACE_MS = 3_000;
 const RECENT_LINES = 50;
 const DETAIL_LINES = 12;
 const MAX_LINE = 64 * 1024;
+const PROBE_EVERY_MS = 200;
+const TAIL_EVERY_MS = 100;
+const ADOPTED_POLL_MS = 500;
 
 export type Stream = "stdout" | "stderr";
-export type LineVerdict = { url: string } | { fail: string; details?: string[] } | null | undefined;
+export type LineVerdict =
+  | { url: string; ready?: true }
+  | { ready: true }
+  | { fail: string; details?: string[] }
+  | null
+  | undefined;
 
 /** Reads a provider's output. May keep state between lines; one parser per start. */
 export interface OutputParser {
   line(text: string, stream: Stream): LineVerdict;
   /** The process exited before any verdict: the error message to give (default: a generic one). */
   exit?(code: number | null, recent: string[]): string | undefined;
+  /** The start timed out: the error message to give (default: a generic one). */
+  timeout?(recent: string[], seconds: string): { message: string; details?: string[] } | undefined;
 }
 
 export interface TunnelProcessOptions {
@@ -49,34 +69,74 @@ export interface TunnelProcessOptions {
   argv: string[];
   env?: Env;
   parser: OutputParser;
+  /** Wait for a {ready} verdict or a ready probe, not just the URL. */
+  needReady?: boolean;
+  /** The provider's health API, polled during the start: the URL once known, and whether ready. */
+  probe?: () => Promise<{ url?: string | null; ready: boolean }>;
   timeoutMs?: number;
   graceMs?: number;
   signal?: AbortSignal;
   onOutput?: (line: string, stream: Stream) => void;
   /** Extra lines added to the details of every start error (hints). */
   hints?: string[];
+  lease?: Lease;
+}
+
+/** A running tunnel process (ours or adopted). */
+export interface TunnelProcess {
+  pid: number;
+  pidStart: string;
+  groupPid: number;
+  groupStart: string;
+  logBase?: string;
+  leaseFile?: string;
+  exited: Promise<number | null>;
+  stop(): Promise<void>;
+  detach(): void;
+  recentOutput(): string[];
+}
+
+export interface StartedProcess {
+  url: string;
+  process: TunnelProcess;
 }
 
 /**
- * $1 = grace seconds, $2.. = the tunnel's argv. panko spawns this detached (setsid), so the shell
- * leads a process group that holds the tunnel and anything the tunnel forks. It runs the tunnel in
- * the background (stdin /dev/null), reports its pid as the first stderr line, relays
- * TERM/INT/HUP to it, and keeps a reader on panko's pipe (fd 3) that, at EOF (panko gone), sends
- * SIGTERM to the whole group, then SIGKILL after the grace period. When the tunnel exits on its
- * own, the shell sweeps the group (leftover children), stops the reader and exits with the
- * tunnel's status.
+ * $1 = grace seconds, $2 = lease file ("" = none), $3 = lease seconds, $4 = log base, $5.. = argv.
+ * Runs the tunnel in the background (stdin /dev/null), reports its pid as the first stderr line,
+ * relays TERM/INT/HUP to it, and keeps a watcher: without a lease it reads the owner's pipe (fd 3)
+ * until EOF (owner gone); with one it waits until the lease file's mtime has not changed for the
+ * lease seconds (and removes the log files nobody reads any more). Then the watcher sends SIGTERM
+ * to the whole group, SIGKILL after the grace period.
+ * When the tunnel exits on its own, the shell sweeps the group (leftover children), stops the
+ * watcher and exits with the tunnel's status.
  */
 export const WATCHDOG_SCRIPT = `
-grace="$1"; shift
+grace="$1"; lease="$2"; leasesecs="$3"; logbase="$4"; shift 4
 pid=""; stopping=""
 trap 'stopping=1; [ -n "$pid" ] && kill -TERM "$pid" 2>/dev/null' TERM INT HUP
-exec 3<&0 0</dev/null
+if [ -n "$lease" ]; then
+  exec 0</dev/null >>"$logbase.out" 2>>"$logbase.err"
+else
+  exec 3<&0 0</dev/null
+fi
 sh -c 'echo "panko-tunnel-pid $$" >&2; exec "$@"' panko-tunnel "$@" 3<&- &
 pid=$!
 [ -n "$stopping" ] && kill -TERM "$pid" 2>/dev/null
 (
   trap '' TERM INT HUP
-  while read -r _ <&3; do :; done
+  if [ -n "$lease" ]; then
+    mtime() { stat -c %Y "$lease" 2>/dev/null || stat -f %m "$lease" 2>/dev/null || echo gone; }
+    last=$(mtime); idle=0
+    while [ "$idle" -lt "$leasesecs" ]; do
+      sleep 1
+      now=$(mtime)
+      if [ "$now" != gone ] && [ "$now" != "$last" ]; then last="$now"; idle=0; else idle=$((idle + 1)); fi
+    done
+  else
+    while read -r _ <&3; do :; done
+  fi
+  [ -n "$lease" ] && rm -f "$logbase.out" "$logbase.err"
   kill -TERM 0 2>/dev/null
   sleep "$grace"
   kill -KILL 0 2>/dev/null
@@ -145,6 +205,53 @@ async function pumpLines(stream: ReadableStream<Uint8Array>, name: Stream, onLin
   for (const line of splitter.end()) onLine(line, name);
 }
 
+/** Follows a growing file from `offset`, line by line, until stopped. */
+function tailFile(path: string, name: Stream, onLine: (line: string, stream: Stream) => void, fromEnd: boolean) {
+  const decoder = new TextDecoder();
+  const splitter = new LineSplitter();
+  let fd: number | null = null;
+  let pos = 0;
+  const buf = Buffer.alloc(64 * 1024);
+  const pull = () => {
+    if (fd === null) {
+      try {
+        fd = openSync(path, "r");
+        if (fromEnd) pos = fstatSync(fd).size;
+      } catch {
+        return;
+      }
+    }
+    for (;;) {
+      let n = 0;
+      try {
+        n = readSync(fd, buf, 0, buf.length, pos);
+      } catch {
+        return;
+      }
+      if (n <= 0) return;
+      pos += n;
+      for (const line of splitter.push(decoder.decode(buf.subarray(0, n), { stream: true }))) onLine(line, name);
+    }
+  };
+  const timer = setInterval(pull, TAIL_EVERY_MS);
+  pull();
+  return {
+    /** Reads what is left, then stops. */
+    end() {
+      clearInterval(timer);
+      pull();
+      for (const line of splitter.end()) onLine(line, name);
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
+    stop() {
+      clearInterval(timer);
+      if (fd !== null) closeSync(fd);
+      fd = null;
+    },
+  };
+}
+
 function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -173,75 +280,69 @@ function statusOf(proc: { exitCode: number | null; signalCode: string | number |
   return null;
 }
 
-// ---- every live tunnel of this process, so panko's own exit takes them along ----
-
-interface Live {
-  stopSync(): void;
-  stop(): Promise<void>;
-  tunnelPid(): number | null;
+/** Keeps the last RECENT_LINES lines and hands each one on. */
+function lineLog(onOutput?: (line: string, stream: Stream) => void) {
+  const recent: string[] = [];
+  return {
+    recent,
+    add(line: string, stream: Stream) {
+      recent.push(line);
+      if (recent.length > RECENT_LINES) recent.shift();
+      try {
+        onOutput?.(line, stream);
+      } catch {
+        // a logging hook must not break the tunnel
+      }
+    },
+  };
 }
 
-const live = new Set<Live>();
-let hooksInstalled = false;
-
-function installExitHooks() {
-  if (hooksInstalled) return;
-  hooksInstalled = true;
-  process.on("exit", () => {
-    for (const l of live) l.stopSync();
-  });
-  const signals: [NodeJS.Signals, number][] = [
-    ["SIGINT", 130],
-    ["SIGTERM", 143],
-    ["SIGHUP", 129],
-  ];
-  for (const [sig, code] of signals) {
-    const handler = () => {
-      for (const l of live) l.stopSync();
-      // Only ours: do what the default action would have done.
-      if (process.listenerCount(sig) <= 1) process.exit(code);
-    };
-    process.on(sig, handler);
-  }
+function removeLogs(logBase: string | undefined) {
+  if (!logBase) return;
+  for (const ext of [".out", ".err"]) rmSync(logBase + ext, { force: true });
 }
 
-/** Stops every tunnel this process started and waits until they are gone. */
-export async function stopAllTunnels(): Promise<void> {
-  await Promise.all([...live].map((l) => l.stop()));
-}
-
-/** Pids of the tunnel processes still running (as far as this process knows). */
-export function liveTunnelPids(): number[] {
-  return [...live].map((l) => l.tunnelPid()).filter((p): p is number => p !== null);
+let logCounter = 0;
+function newLogBase(lease: Lease): string {
+  return join(dirname(lease.file), `tunnel-${process.pid}-${Date.now().toString(36)}-${logCounter++}`);
 }
 
 /**
- * Spawns argv under the watchdog and resolves with a Tunnel when the parser finds the URL.
+ * Spawns argv under the watchdog and resolves once the parser (and probe) say the tunnel is ready.
  * Rejects with PankoError("tunnel") on a failure line, an early exit, the timeout or an abort;
  * in every rejecting case the process is stopped (and gone) before the promise settles.
  */
-export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Tunnel> {
+export async function startTunnelProcess(o: TunnelProcessOptions): Promise<StartedProcess> {
   const timeoutMs = o.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
   const graceMs = o.graceMs ?? DEFAULT_GRACE_MS;
   const name = o.displayName;
   if (o.signal?.aborted) throw new PankoError("tunnel", `Starting ${name} was cancelled.`);
 
-  installExitHooks();
   const graceSeconds = Math.max(1, Math.ceil(graceMs / 1000));
-  const proc = Bun.spawn(["/bin/sh", "-c", WATCHDOG_SCRIPT, "panko-watchdog", String(graceSeconds), ...o.argv], {
-    stdin: "pipe",
-    stdout: "pipe",
-    stderr: "pipe",
-    env: o.env ?? process.env,
-    detached: true, // its own process group: stop() signals the tunnel and everything it forked
-  });
+  const lease = o.lease;
+  const logBase = lease ? newLogBase(lease) : undefined;
+  const leaseSeconds = lease ? Math.max(1, Math.ceil(lease.graceMs / 1000)) : 0;
+  if (logBase) removeLogs(logBase);
+  const proc = Bun.spawn(
+    ["/bin/sh", "-c", WATCHDOG_SCRIPT, "panko-watchdog", String(graceSeconds), lease?.file ?? "", String(leaseSeconds), logBase ?? "", ...o.argv],
+    {
+      stdin: lease ? "ignore" : "pipe",
+      stdout: lease ? "ignore" : "pipe",
+      stderr: lease ? "ignore" : "pipe",
+      env: o.env ?? process.env,
+      detached: true, // its own process group (and session): stop() signals the tunnel and all it forked
+    },
+  );
+  const groupStart = processStart(proc.pid) ?? "";
 
-  const recent: string[] = [];
+  const log = lineLog(o.onOutput);
   let pid: number | null = null;
   let pidKnown!: () => void;
   const pidPromise = new Promise<void>((resolve) => (pidKnown = resolve));
-  let verdict: LineVerdict = null;
-  let onVerdict: (() => void) | null = null;
+  let url: string | null = null;
+  let ready = false;
+  let failure: { fail: string; details?: string[] } | null = null;
+  let onChange: (() => void) | null = null;
 
   const onLine = (line: string, stream: Stream) => {
     if (pid === null && stream === "stderr") {
@@ -252,25 +353,31 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Tunne
         return;
       }
     }
-    recent.push(line);
-    if (recent.length > RECENT_LINES) recent.shift();
-    try {
-      o.onOutput?.(line, stream);
-    } catch {
-      // a logging hook must not break the tunnel
-    }
-    if (verdict) return;
+    log.add(line, stream);
+    if (failure || (url && (ready || !o.needReady))) return;
     const v = o.parser.line(line, stream);
-    if (v) {
-      verdict = v;
-      onVerdict?.();
+    if (!v) return;
+    if ("fail" in v) failure = v;
+    else {
+      if ("url" in v) url ??= v.url;
+      if (v.ready) ready = true;
     }
+    onChange?.();
   };
 
-  const readers = Promise.all([
-    pumpLines(proc.stdout as ReadableStream<Uint8Array>, "stdout", onLine),
-    pumpLines(proc.stderr as ReadableStream<Uint8Array>, "stderr", onLine),
-  ]);
+  let readers: Promise<unknown>;
+  let endReaders: () => void = () => {};
+  if (logBase) {
+    const tails = [tailFile(`${logBase}.out`, "stdout", onLine, false), tailFile(`${logBase}.err`, "stderr", onLine, false)];
+    readers = Promise.resolve();
+    endReaders = () => tails.forEach((t) => t.end());
+  } else {
+    readers = Promise.all([
+      pumpLines(proc.stdout as ReadableStream<Uint8Array>, "stdout", onLine),
+      pumpLines(proc.stderr as ReadableStream<Uint8Array>, "stderr", onLine),
+    ]);
+  }
+  let detached = false;
   const shExited: Promise<number | null> = proc.exited.then(
     () => statusOf(proc),
     () => statusOf(proc),
@@ -278,16 +385,19 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Tunne
   let gone = false;
   void shExited.then(() => {
     gone = true;
-    live.delete(handle);
     closeStdin();
+    if (!detached) {
+      endReaders();
+      removeLogs(logBase);
+    }
   });
 
   let stdinClosed = false;
   function closeStdin() {
-    if (stdinClosed) return;
+    if (stdinClosed || lease) return;
     stdinClosed = true;
     try {
-      void proc.stdin.end();
+      void (proc.stdin as import("bun").FileSink).end();
     } catch {
       // already closed
     }
@@ -323,80 +433,175 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Tunne
     return stopping;
   }
 
-  const handle: Live = {
-    stop,
-    stopSync() {
-      signal("SIGTERM");
-      closeStdin();
-    },
-    tunnelPid: () => (gone ? null : pid),
-  };
-  live.add(handle);
-
   const fail = (message: string, details: string[] = []) => {
-    const output = lastLines(recent);
+    const output = lastLines(log.recent);
     return new PankoError("tunnel", message, {
       details: [...details, ...(output.length > 0 ? [`Last output of ${o.argv[0]}:`, ...output] : []), ...(o.hints ?? [])],
     });
   };
 
-  // ---- wait for the first of: verdict, exit, timeout, abort ----
-  type Outcome = { kind: "verdict" } | { kind: "exit" } | { kind: "timeout" } | { kind: "abort" };
+  // ---- wait for the first of: ready, failure, exit, timeout, abort ----
+  type Outcome = "settled" | "exit" | "timeout" | "abort";
   let timer: ReturnType<typeof setTimeout> | undefined;
   let abortListener: (() => void) | undefined;
+  let probing = true;
   const outcome = await new Promise<Outcome>((resolve) => {
-    onVerdict = () => resolve({ kind: "verdict" });
-    if (verdict) resolve({ kind: "verdict" });
-    void shExited.then(() => resolve({ kind: "exit" }));
-    timer = setTimeout(() => resolve({ kind: "timeout" }), timeoutMs);
+    const check = () => {
+      if (failure || (url && (ready || !o.needReady))) resolve("settled");
+    };
+    onChange = check;
+    check();
+    void shExited.then(() => resolve("exit"));
+    timer = setTimeout(() => resolve("timeout"), timeoutMs);
     if (o.signal) {
-      abortListener = () => resolve({ kind: "abort" });
+      abortListener = () => resolve("abort");
       o.signal.addEventListener("abort", abortListener, { once: true });
     }
+    if (o.probe) {
+      const probe = o.probe;
+      void (async () => {
+        while (probing && !gone) {
+          try {
+            const r = await probe();
+            if (r.url) url ??= r.url;
+            if (r.ready) ready = true;
+            check();
+          } catch {
+            // not up yet
+          }
+          await sleep(PROBE_EVERY_MS);
+        }
+      })();
+    }
   });
+  probing = false;
   clearTimeout(timer);
-  onVerdict = null;
+  onChange = null;
   if (abortListener) o.signal?.removeEventListener("abort", abortListener);
 
-  if (outcome.kind === "exit") {
+  if (outcome === "exit") {
     // The last lines may still sit in the pipes: read them before judging.
     await within(readers, 1000);
+    endReaders();
   }
 
-  const v = verdict as LineVerdict;
-  if (v && "url" in v) {
+  const f = failure as { fail: string; details?: string[] } | null;
+  if (!f && url && (ready || !o.needReady) && outcome !== "exit") {
     // The pid marker is the very first stderr line, but stdout may win the race.
     await within(pidPromise, 2000);
-    if (pid === null) {
+    const tunnelPid = pid as number | null;
+    const pidStart = tunnelPid === null ? null : processStart(tunnelPid);
+    if (tunnelPid === null || pidStart === null) {
       await stop();
-      throw fail(`${name} printed a URL but its process could not be tracked.`);
+      throw fail(`${name} said it was ready but its process could not be tracked.`);
     }
-    const tunnelPid: number = pid;
     return {
-      provider: o.provider,
-      publicUrl: v.url,
-      pid: tunnelPid,
-      exited: shExited,
-      stop,
-      recentOutput: () => [...recent],
+      url,
+      process: {
+        pid: tunnelPid,
+        pidStart,
+        groupPid: proc.pid,
+        groupStart,
+        logBase,
+        leaseFile: lease?.file,
+        exited: shExited,
+        stop,
+        detach() {
+          if (detached || gone) return;
+          detached = true;
+          endReaders();
+          closeStdin();
+          proc.unref();
+        },
+        recentOutput: () => [...log.recent],
+      },
     };
   }
 
   await stop();
-  if (v && "fail" in v) throw fail(v.fail, v.details);
-  switch (outcome.kind) {
-    case "timeout":
-      throw fail(`${name} did not print a public URL within ${formatSeconds(timeoutMs)}.`);
+  if (f) throw fail(f.fail, f.details);
+  switch (outcome) {
+    case "timeout": {
+      const seconds = formatSeconds(timeoutMs);
+      const custom = o.parser.timeout?.([...log.recent], seconds);
+      if (custom) throw fail(custom.message, custom.details);
+      throw fail(url ? `${name} printed its URL but did not become ready within ${seconds}.` : `${name} did not print a public URL within ${seconds}.`);
+    }
     case "abort":
       throw new PankoError("tunnel", `Starting ${name} was cancelled.`);
     default: {
       const code = await shExited;
       const message =
-        o.parser.exit?.(code, [...recent]) ??
-        `${name} exited${code === null ? "" : ` with code ${code}`} before printing a public URL.`;
+        o.parser.exit?.(code, [...log.recent]) ??
+        `${name} exited${code === null ? "" : ` with code ${code}`} before it was ready.`;
       throw fail(message);
     }
   }
+}
+
+export interface ProcessIds {
+  pid: number;
+  pidStart: string;
+  groupPid: number;
+  groupStart: string;
+  logBase?: string;
+  leaseFile?: string;
+}
+
+/**
+ * A handle on a watchdog + tunnel started earlier (by this or another process), or null when the
+ * tunnel's pid is gone or reused. Its output is followed from the log files' current end; `exited`
+ * resolves (null: the code of a process that is not our child is unknown) once the pid is gone.
+ */
+export function adoptTunnelProcess(ids: ProcessIds, opts: { graceMs?: number; onOutput?: (line: string, stream: Stream) => void }): TunnelProcess | null {
+  if (!isSameProcess(ids.pid, ids.pidStart)) return null;
+  const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
+  const log = lineLog(opts.onOutput);
+  const tails =
+    ids.logBase && existsSync(`${ids.logBase}.err`)
+      ? [tailFile(`${ids.logBase}.out`, "stdout", log.add, true), tailFile(`${ids.logBase}.err`, "stderr", log.add, true)]
+      : [];
+  let detached = false;
+  let resolveExit!: (code: number | null) => void;
+  const exited = new Promise<number | null>((resolve) => (resolveExit = resolve));
+  const alive = () => isSameProcess(ids.pid, ids.pidStart);
+  const groupAlive = () => ids.groupStart !== "" && isSameProcess(ids.groupPid, ids.groupStart);
+  const poll = setInterval(() => {
+    if (alive()) return;
+    clearInterval(poll);
+    tails.forEach((t) => t.end());
+    if (!detached) removeLogs(ids.logBase);
+    resolveExit(null);
+  }, ADOPTED_POLL_MS);
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      if (groupAlive()) process.kill(-ids.groupPid, sig);
+      else if (alive()) process.kill(ids.pid, sig);
+    } catch {
+      // gone meanwhile
+    }
+  };
+  let stopping: Promise<void> | null = null;
+  return {
+    ...ids,
+    exited,
+    stop() {
+      stopping ??= (async () => {
+        signal("SIGTERM");
+        if (!(await within(exited, graceMs))) {
+          signal("SIGKILL");
+          await within(exited, 5000);
+        }
+      })();
+      return stopping;
+    },
+    detach() {
+      detached = true;
+      clearInterval(poll);
+      tails.forEach((t) => t.stop());
+    },
+    recentOutput: () => [...log.recent],
+  };
 }
 
 function formatSeconds(ms: number): string {

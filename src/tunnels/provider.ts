@@ -97,6 +97,8 @@ export interface TunnelRecord {
   port?: number;
   /** Under a lease: output goes to `${logBase}.out` and `${logBase}.err` (removed when it stops). */
   logBase?: string;
+  /** Under a lease: the file its watchdog watches (fixed at start; an adopter renews this one). */
+  leaseFile?: string;
 }
 
 export interface Tunnel {

@@ -2,11 +2,14 @@
  * The list of tunnel providers, their state, and which one a share uses.
  *
  * Exported (stable):
- *   PROVIDERS: readonly TunnelProvider[]       in preference order: cloudflare, ngrok, tailscale
- *   getProvider(name): TunnelProvider          PankoError("tunnel") for an unknown name
+ *   createProviders(): TunnelProvider[]        a fresh set (its own ngrok agent and tailscale ports):
+ *                                               an owner of many tunnels (the daemon) keeps one
+ *   PROVIDERS: readonly TunnelProvider[]       the default set, for the foreground CLI; in preference
+ *                                               order: cloudflare, ngrok, tailscale
+ *   getProvider(name, providers?): TunnelProvider   PankoError("tunnel") for an unknown name
  *   isProviderName(s): s is ProviderName
  *   providerStatus(cfg, env?): Promise<ProviderStatus[]>   for `panko tunnel status`
- *   pickProvider(requested?, cfg, env?): Promise<TunnelProvider>
+ *   pickProvider(requested?, cfg, env?, providers?): Promise<TunnelProvider>
  *       the --provider flag, else cfg.default_provider, else the first available; an explicit
  *       choice that cannot be used, or nothing available, is a PankoError explaining each
  *       provider's state and how to get cloudflared (`panko tunnel install cloudflared`).
@@ -16,9 +19,13 @@
  */
 import { PankoError, describeError } from "../errors.ts";
 import { cloudflare } from "./cloudflare.ts";
-import { ngrok } from "./ngrok.ts";
+import { createNgrok, ngrok } from "./ngrok.ts";
 import type { Env, ProviderName, TunnelConfig, TunnelProvider } from "./provider.ts";
-import { tailscale } from "./tailscale.ts";
+import { createTailscale, tailscale } from "./tailscale.ts";
+
+export function createProviders(): TunnelProvider[] {
+  return [cloudflare, createNgrok(), createTailscale()];
+}
 
 export const PROVIDERS: readonly TunnelProvider[] = [cloudflare, ngrok, tailscale];
 
@@ -39,8 +46,8 @@ export function isProviderName(s: string): s is ProviderName {
   return PROVIDERS.some((p) => p.name === s);
 }
 
-export function getProvider(name: string): TunnelProvider {
-  const p = PROVIDERS.find((p) => p.name === name);
+export function getProvider(name: string, providers: readonly TunnelProvider[] = PROVIDERS): TunnelProvider {
+  const p = providers.find((p) => p.name === name);
   if (!p) {
     throw new PankoError("tunnel", `Unknown tunnel provider "${name}".`, {
       details: [`Choose one of: ${PROVIDERS.map((p) => p.name).join(", ")}`],
@@ -75,10 +82,15 @@ function describe(statuses: ProviderStatus[]): string[] {
   );
 }
 
-export async function pickProvider(requested: string | undefined, cfg: TunnelConfig, env: Env = process.env): Promise<TunnelProvider> {
+export async function pickProvider(
+  requested: string | undefined,
+  cfg: TunnelConfig,
+  env: Env = process.env,
+  providers: readonly TunnelProvider[] = PROVIDERS,
+): Promise<TunnelProvider> {
   const explicit = requested?.trim() || (typeof cfg.default_provider === "string" ? cfg.default_provider.trim() : "");
   if (explicit) {
-    const p = getProvider(explicit);
+    const p = getProvider(explicit, providers);
     const st = await statusOf(p, cfg, env);
     if (st.available) return p;
     const source = requested?.trim() ? "requested" : "the default_provider in your config";
@@ -86,9 +98,9 @@ export async function pickProvider(requested: string | undefined, cfg: TunnelCon
       details: p.name === "cloudflare" ? ["Get it with: panko tunnel install cloudflared"] : [],
     });
   }
-  const statuses = await providerStatus(cfg, env);
+  const statuses = await Promise.all(providers.map((p) => statusOf(p, cfg, env)));
   const first = statuses.find((s) => s.available);
-  if (first) return getProvider(first.name);
+  if (first) return getProvider(first.name, providers);
   throw new PankoError("tunnel", "No tunnel provider is available to share with.", {
     details: [
       ...describe(statuses),

@@ -1,11 +1,20 @@
 import { afterEach, describe, expect, test } from "bun:test";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PankoError } from "../../src/errors.ts";
-import { cloudflare, createCloudflareParser, parseQuickTunnelUrl } from "../../src/tunnels/cloudflare.ts";
-import { stopAllTunnels } from "../../src/tunnels/process.ts";
-import { FAKES, LOCAL, fakeEnv, isAlive, readPids, tempDir, thrown, waitGone } from "./helpers.ts";
+import { RATE_LIMIT_MESSAGE, cloudflare as defaultCloudflare, createCloudflare, createCloudflareParser, parseQuickTunnelUrl } from "../../src/tunnels/cloudflare.ts";
+import { renewLease } from "../../src/tunnels/lease.ts";
+import type { StartOptions } from "../../src/tunnels/provider.ts";
+import { pickFreePort } from "../../src/tunnels/url.ts";
+import { FAKES, LOCAL, fakeEnv, isAlive, keep, readPids, stopKept, tempDir, thrown, waitGone } from "./helpers.ts";
 
-afterEach(() => stopAllTunnels());
+afterEach(stopKept);
+
+/** Every tunnel started here is stopped after its test. */
+const cloudflare = {
+  ...defaultCloudflare,
+  start: async (url: string, opts: StartOptions) => keep(await defaultCloudflare.start(url, opts)),
+};
 
 const T = "2026-01-01T10:00:02Z";
 
@@ -37,6 +46,22 @@ describe("cloudflare parser", () => {
     ) as { fail: string };
     expect(v.fail).toContain('failed to request quick Tunnel: Post "https://api.trycloudflare.com/tunnel"');
   });
+  test("the plain final line (no time, no level) is the error; 429 turns into the rate-limit advice", () => {
+    const p = createCloudflareParser();
+    expect((p.line("failed to unmarshal quick Tunnel: invalid character 'e' looking for beginning of value", "stderr") as { fail: string }).fail).toContain(
+      "failed to unmarshal quick Tunnel",
+    );
+    const q = createCloudflareParser();
+    const v = q.line(`${T} ERR Error unmarshaling QuickTunnel response: error code: 1015 error="x" status_code="429 Too Many Requests"`, "stderr");
+    expect((v as { fail: string }).fail).toBe(RATE_LIMIT_MESSAGE);
+  });
+  test("the box alone is the URL, Registered tunnel connection is ready, failed to bind is flagged", () => {
+    const p = createCloudflareParser();
+    expect(p.line(`${T} INF |  https://four-dashed-word-url.trycloudflare.com  |`, "stderr")).toEqual({ url: "https://four-dashed-word-url.trycloudflare.com" });
+    expect(p.line(`${T} INF Registered tunnel connection connIndex=0 connection=x event=0 ip=1.2.3.4 location=ams08 protocol=quic`, "stderr")).toEqual({ ready: true });
+    expect(p.line("failed to bind to address (127.0.0.1:1): listen tcp 127.0.0.1:1: bind: address already in use", "stderr")).toHaveProperty("fail");
+    expect(p.state.bindFailed).toBe(true);
+  });
   test("a URL outside the box is ignored", () => {
     const p = createCloudflareParser();
     expect(p.line(`${T} INF see https://docs-example.trycloudflare.com for help`, "stderr")).toBeNull();
@@ -55,13 +80,71 @@ describe("cloudflare.start with the fake cloudflared", () => {
     expect(t.provider).toBe("cloudflare");
     expect(readPids(pidfile)).toEqual([t.pid]);
     expect(isAlive(t.pid)).toBe(true);
-    expect(await Bun.file(argsfile).text()).toStartWith(`tunnel\n--url\n${LOCAL}\n--no-autoupdate\n`);
+    const args = (await Bun.file(argsfile).text()).split("\n");
+    expect(args.slice(0, 2)).toEqual(["tunnel", "--config"]);
+    expect(readFileSync(args[2]!, "utf8").trim()).toBe("{}");
+    expect(args.slice(3, 5)).toEqual(["--no-autoupdate", "--metrics"]);
+    expect(args[5]).toMatch(/^127\.0\.0\.1:\d+$/);
+    expect(args.slice(6, 10)).toEqual(["--grace-period", "1s", "--url", LOCAL]);
+    expect(t.record.healthUrl).toBe(`http://${args[5]}/ready`);
+    expect(await t.ready()).toBe(true);
+    expect(t.notes).toEqual([]);
     expect(lines.some((l) => l.includes("Thank you for trying Cloudflare Tunnel"))).toBe(true);
     expect(t.recentOutput().join("\n")).toContain("Requesting new quick Tunnel");
     await t.stop();
     await t.stop(); // idempotent
     expect(isAlive(t.pid)).toBe(false);
-    expect(await t.exited).not.toBeNull();
+    expect(await t.exited).toBe(0); // a graceful shutdown (short --grace-period), no SIGKILL
+    expect(await t.ready()).toBe(false);
+  });
+
+  test("TUNNEL_* variables do not reach cloudflared", async () => {
+    const argsfile = join(tempDir(), "args");
+    const env = fakeEnv({ FAKE_TUNNEL_ARGSFILE: argsfile, TUNNEL_LOGLEVEL: "fatal", TUNNEL_URL: "http://elsewhere:1" });
+    const t = await cloudflare.start(LOCAL, { config: {}, env });
+    expect(await Bun.file(argsfile).text()).not.toContain("TUNNEL_");
+    await t.stop();
+  });
+
+  test("ready only once the edge connection is registered: a box without a connection times out", async () => {
+    const dir = tempDir();
+    const pidfile = join(dir, "pids");
+    const env = fakeEnv({ FAKE_TUNNEL_MODE: "noconnect", FAKE_TUNNEL_PIDFILE: pidfile });
+    const e = await thrown(() => cloudflare.start(LOCAL, { config: {}, env, timeoutMs: 2500 }));
+    expect(e.message).toBe("cloudflared got a URL but could not connect to Cloudflare within 2.5 s.");
+    expect(e.details.join("\n")).toContain("7844");
+    expect(await waitGone(readPids(pidfile), 5000)).toEqual([]);
+  });
+
+  test("without a metrics server the log is the fallback (URL box + Registered tunnel connection)", async () => {
+    const t = await cloudflare.start(LOCAL, { config: {}, env: fakeEnv({ FAKE_CF_NO_METRICS: "1" }) });
+    expect(t.publicUrl).toBe("https://four-dashed-word-url.trycloudflare.com");
+    expect(t.recentOutput().some((l) => l.includes("Registered tunnel connection connIndex=0"))).toBe(true);
+    expect(await t.ready()).toBe(false); // no metrics server to ask
+    await t.stop();
+  });
+
+  test("a taken metrics port: cloudflared's failed to bind, then another port", async () => {
+    const taken = Bun.listen({ hostname: "127.0.0.1", port: 0, socket: { data() {} } });
+    const ports = [taken.port];
+    const provider = createCloudflare({ pickPort: () => ports.shift() ?? pickFreePort() });
+    const lines: string[] = [];
+    try {
+      const t = keep(await provider.start(LOCAL, { config: {}, env: fakeEnv(), onOutput: (l) => lines.push(l) }));
+      expect(lines.some((l) => l.startsWith(`failed to bind to address (127.0.0.1:${taken.port})`))).toBe(true);
+      expect(t.record.healthUrl).not.toContain(`:${taken.port}/`);
+      expect(await t.ready()).toBe(true);
+      await t.stop();
+    } finally {
+      taken.stop(true);
+    }
+  });
+
+  test("429: says Cloudflare is rate-limiting quick tunnels", async () => {
+    const e = await thrown(() => cloudflare.start(LOCAL, { config: {}, env: fakeEnv({ FAKE_TUNNEL_MODE: "ratelimit" }) }));
+    expect(e.message).toBe(RATE_LIMIT_MESSAGE);
+    expect(e.message).toContain("wait a few minutes");
+    expect(e.details.join("\n")).toContain('status_code="429 Too Many Requests"');
   });
 
   test("split: lines written in pieces with \\r\\n are read whole", async () => {
@@ -71,7 +154,7 @@ describe("cloudflare.start with the fake cloudflared", () => {
     await t.stop();
   });
 
-  test("fail: the ERR failed to request quick Tunnel line is the error", async () => {
+  test("fail: the plain final `failed to request quick Tunnel` line is the error", async () => {
     const e = await thrown(() => cloudflare.start(LOCAL, { config: {}, env: fakeEnv({ FAKE_TUNNEL_MODE: "fail" }) }));
     expect(e).toBeInstanceOf(PankoError);
     expect(e.code).toBe("tunnel");
@@ -155,7 +238,7 @@ describe("cloudflare.start with the fake cloudflared", () => {
   });
 
   test("version", async () => {
-    expect(await cloudflare.version(join(FAKES, "cloudflared"))).toBe("2025.8.1");
+    expect(await cloudflare.version(join(FAKES, "cloudflared"))).toBe("2026.8.0");
     expect(await cloudflare.version("/nonexistent")).toBeNull();
   });
 });

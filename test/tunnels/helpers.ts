@@ -1,10 +1,24 @@
 /** Shared bits for the tunnel tests: where the fakes are, env builders, process liveness. */
-import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 
 export const FAKES = resolve(import.meta.dir, "..", "fakes");
 export const LOCAL = "http://127.0.0.1:45678";
+/**
+ * The fakes' HTTP servers are Bun scripts run as `bun`: a folder holding only a `bun` link to the
+ * bun running the tests (its file may be named bun.exe; node_modules/.bin would also bring npm's
+ * cloudflared shim onto PATH).
+ */
+const BUN_DIR = join(process.env.PANKO_TEST_ROOT ?? tmpdir(), "bun-bin");
+if (!existsSync(join(BUN_DIR, "bun"))) {
+  mkdirSync(BUN_DIR, { recursive: true });
+  try {
+    symlinkSync(process.execPath, join(BUN_DIR, "bun"));
+  } catch {
+    // another test file made it meanwhile
+  }
+}
 
 /** A fresh temp dir under the test root. */
 export function tempDir(prefix = "tunnel-"): string {
@@ -15,12 +29,14 @@ export function tempDir(prefix = "tunnel-"): string {
 export function fakeEnv(extra: Record<string, string | undefined> = {}, withFakesOnPath = true): Record<string, string | undefined> {
   return {
     ...process.env,
-    PATH: withFakesOnPath ? `${FAKES}:/usr/bin:/bin` : "/usr/bin:/bin",
+    PATH: withFakesOnPath ? `${FAKES}:${BUN_DIR}:/usr/bin:/bin` : "/usr/bin:/bin",
     NGROK_AUTHTOKEN: undefined,
     FAKE_TUNNEL_MODE: undefined,
     FAKE_TUNNEL_DIE_AFTER: undefined,
     FAKE_TUNNEL_DELAY: undefined,
     FAKE_TS_BUSY_PORTS: undefined,
+    FAKE_NGROK_SECOND: undefined,
+    FAKE_CF_NO_METRICS: undefined,
     ...extra,
   };
 }
@@ -66,4 +82,16 @@ export async function thrown(fn: () => Promise<unknown>): Promise<any> {
     return e;
   }
   throw new Error("expected a throw");
+}
+
+/** Tunnels a test started: each test file stops them in afterEach (nothing is process-wide). */
+const kept = new Set<{ stop(): Promise<void> }>();
+export function keep<T extends { stop(): Promise<void> }>(t: T): T {
+  kept.add(t);
+  return t;
+}
+export async function stopKept(): Promise<void> {
+  const all = [...kept];
+  kept.clear();
+  await Promise.all(all.map((t) => t.stop().catch(() => {})));
 }

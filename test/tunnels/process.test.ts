@@ -1,9 +1,19 @@
 import { afterEach, describe, expect, test } from "bun:test";
 import { join, resolve } from "node:path";
-import { LineSplitter, liveTunnelPids, startTunnelProcess, stopAllTunnels, type OutputParser } from "../../src/tunnels/process.ts";
-import { FAKES, fakeEnv, isAlive, readPids, tempDir, thrown, waitGone } from "./helpers.ts";
+import { existsSync, rmSync } from "node:fs";
+import { cloudflare } from "../../src/tunnels/cloudflare.ts";
+import { isSameProcess, processStart, renewLease } from "../../src/tunnels/lease.ts";
+import { LineSplitter, startTunnelProcess as startRaw, type OutputParser, type TunnelProcessOptions } from "../../src/tunnels/process.ts";
+import type { TunnelRecord } from "../../src/tunnels/provider.ts";
+import { FAKES, LOCAL, fakeEnv, isAlive, keep, readPids, stopKept, tempDir, thrown, waitGone } from "./helpers.ts";
 
-afterEach(() => stopAllTunnels());
+afterEach(stopKept);
+
+/** startTunnelProcess, flattened for these tests, and stopped after each test. */
+async function startTunnelProcess(o: TunnelProcessOptions) {
+  const { url, process } = await startRaw(o);
+  return keep({ ...process, publicUrl: url });
+}
 
 describe("LineSplitter", () => {
   test("a line split across chunks is one line; \\r\\n is handled", () => {
@@ -42,10 +52,10 @@ describe("startTunnelProcess", () => {
     expect(t.publicUrl).toBe("https://x.example");
     await Bun.sleep(100);
     expect(t.recentOutput()).toContain(`me ${t.pid}`);
-    expect(liveTunnelPids()).toContain(t.pid);
+    expect(t.pidStart).toBe(processStart(t.pid)!);
     await t.stop();
     expect(isAlive(t.pid)).toBe(false);
-    expect(liveTunnelPids()).not.toContain(t.pid);
+    expect(processStart(t.pid)).toBeNull();
   });
 
   test("a failure line rejects with it, and the process is gone", async () => {
@@ -67,7 +77,7 @@ describe("startTunnelProcess", () => {
     const e = await thrown(() =>
       startTunnelProcess({ provider: "cloudflare", displayName: "test", argv: sh("exit 7"), parser: simpleParser() }),
     );
-    expect(e.message).toBe("test exited with code 7 before printing a public URL.");
+    expect(e.message).toBe("test exited with code 7 before it was ready.");
   });
 
   test("a missing executable is an early exit, not a hang", async () => {
@@ -105,22 +115,95 @@ describe("startTunnelProcess", () => {
     expect(await waitGone(child, 2000)).toEqual([]);
   });
 
-  test("stopAllTunnels stops every live tunnel", async () => {
-    const argv = sh('echo "URL https://z.example"; exec sleep 30');
-    const a = await startTunnelProcess({ provider: "cloudflare", displayName: "a", argv, parser: simpleParser() });
-    const b = await startTunnelProcess({ provider: "cloudflare", displayName: "b", argv, parser: simpleParser() });
-    await stopAllTunnels();
-    expect(isAlive(a.pid)).toBe(false);
-    expect(isAlive(b.pid)).toBe(false);
-    expect(await a.exited).not.toBeNull();
+  test("needReady: the URL alone is not ready; a {ready} line or the probe is", async () => {
+    const parser = (): OutputParser => ({
+      line: (text) => (text.startsWith("URL ") ? { url: text.slice(4) } : text === "READY" ? { ready: true } : null),
+    });
+    const dir = tempDir();
+    const flag = join(dir, "ready");
+    // Ready by log line, one second after the URL.
+    const a = await startTunnelProcess({ provider: "cloudflare", displayName: "a", argv: sh('echo "URL https://a.example"; sleep 1; echo READY; exec sleep 30'), parser: parser(), needReady: true });
+    expect(a.recentOutput()).toContain("READY");
+    // Ready by probe only: a file the script creates after the URL.
+    const b = await startTunnelProcess({
+      provider: "cloudflare",
+      displayName: "b",
+      argv: sh(`echo "URL https://b.example"; sleep 1; : > ${flag}; exec sleep 30`),
+      parser: parser(),
+      needReady: true,
+      probe: async () => ({ ready: existsSync(flag) }),
+    });
+    expect(existsSync(flag)).toBe(true);
+    // Never ready: the timeout says the URL came but readiness did not.
+    const e = await thrown(() =>
+      startTunnelProcess({ provider: "cloudflare", displayName: "c", argv: sh('echo "URL https://c.example"; exec sleep 30'), parser: parser(), needReady: true, timeoutMs: 800 }),
+    );
+    expect(e.message).toBe("c printed its URL but did not become ready within 0.8 s.");
+    await Promise.all([a.stop(), b.stop()]);
+  });
+});
+
+describe("leases", () => {
+  test("renewed: keeps running past the grace; not renewed: gone after it (portable stat)", async () => {
+    const dir = tempDir();
+    const lease = join(dir, "lease");
+    renewLease(lease);
+    const t = await startTunnelProcess({
+      provider: "cloudflare",
+      displayName: "leased",
+      argv: sh('echo "URL https://l.example"; exec sleep 60'),
+      parser: simpleParser(),
+      lease: { file: lease, graceMs: 2000 },
+    });
+    expect(t.logBase).toStartWith(join(dir, "tunnel-"));
+    const timer = setInterval(() => renewLease(lease), 300);
+    try {
+      await Bun.sleep(4500); // more than twice the grace
+      expect(isAlive(t.pid)).toBe(true);
+    } finally {
+      clearInterval(timer);
+    }
+    t.detach(); // its owner lets go: only the lease keeps it now
+    expect(await waitGone([t.pid], 20_000)).toEqual([]);
+    expect(existsSync(`${t.logBase}.err`)).toBe(false); // the watchdog removed its log files
+  }, 40_000);
+
+  test("a removed lease file counts as not renewed", async () => {
+    const dir = tempDir();
+    const lease = join(dir, "lease");
+    renewLease(lease);
+    const t = await startTunnelProcess({ provider: "cloudflare", displayName: "x", argv: sh('echo "URL https://x.example"; exec sleep 60'), parser: simpleParser(), lease: { file: lease, graceMs: 1000 } });
+    rmSync(lease);
+    t.detach();
+    expect(await waitGone([t.pid], 20_000)).toEqual([]);
+  }, 30_000);
+
+  test("output under a lease is read from its log files, line by line", async () => {
+    const dir = tempDir();
+    const lease = join(dir, "lease");
+    renewLease(lease);
+    const lines: string[] = [];
+    const t = await startTunnelProcess({
+      provider: "cloudflare",
+      displayName: "x",
+      argv: sh('echo "URL https://x.example"; echo "to stderr" >&2; exec sleep 60'),
+      parser: simpleParser(),
+      lease: { file: lease, graceMs: 5000 },
+      onOutput: (l) => lines.push(l),
+    });
+    for (let i = 0; i < 50 && !lines.includes("to stderr"); i++) await Bun.sleep(50);
+    expect(lines).toEqual(["URL https://x.example", "to stderr"]);
+    await t.stop();
+    expect(isAlive(t.pid)).toBe(false);
+    expect(existsSync(`${t.logBase}.out`)).toBe(false);
   });
 });
 
 describe("no tunnel outlives panko", () => {
   const holder = resolve(import.meta.dir, "holder.ts");
 
-  async function runHolder(how: string, env: Record<string, string | undefined>, count = 1) {
-    const proc = Bun.spawn([process.execPath, holder, how, String(count)], {
+  async function runHolder(how: string, env: Record<string, string | undefined>, count = 1, lease?: string) {
+    const proc = Bun.spawn([process.execPath, holder, how, String(count), ...(lease ? [lease] : [])], {
       env,
       stdout: "pipe",
       stderr: "pipe",
@@ -134,8 +217,8 @@ describe("no tunnel outlives panko", () => {
     }
     reader.releaseLock();
     if (!text.includes("\n")) throw new Error(`holder said nothing: ${await new Response(proc.stderr).text()}`);
-    const { pids } = JSON.parse(text.split("\n")[0]!) as { pids: number[] };
-    return { proc, pids };
+    const { pids, records } = JSON.parse(text.split("\n")[0]!) as { pids: number[]; records: TunnelRecord[] };
+    return { proc, pids, records };
   }
 
   test("SIGKILL of the parent: the tunnels die within a few seconds", async () => {
@@ -163,12 +246,55 @@ describe("no tunnel outlives panko", () => {
     expect(Date.now() - killedAt).toBeGreaterThanOrEqual(900);
   });
 
-  test("SIGTERM of the parent: tunnels stopped, parent exits 143", async () => {
+  test("SIGTERM of the parent: tunnels stopped", async () => {
     const { proc, pids } = await runHolder("hang", fakeEnv());
     proc.kill("SIGTERM");
-    expect(await proc.exited).toBe(143);
+    await proc.exited;
     expect(await waitGone(pids, 5000)).toEqual([]);
   });
+
+  test("under a lease: the tunnel survives SIGKILL of its owner, a new owner adopts it, stop() works", async () => {
+    const dir = tempDir();
+    const lease = join(dir, "lease");
+    renewLease(lease);
+    const timer = setInterval(() => renewLease(lease), 300);
+    try {
+      const { proc, pids, records } = await runHolder("hang", fakeEnv(), 2, lease);
+      proc.kill("SIGKILL");
+      await proc.exited;
+      await Bun.sleep(3000); // past the 2 s lease grace: only renewal keeps them
+      expect(pids.every(isAlive)).toBe(true);
+      const env = fakeEnv();
+      const adopted = await Promise.all(records.map((r) => cloudflare.adopt(r, { config: {}, env })));
+      expect(adopted.every((t) => t !== null)).toBe(true);
+      const [a, b] = adopted.map((t) => keep(t!));
+      expect(a!.publicUrl).toBe(records[0]!.publicUrl);
+      expect(a!.pid).toBe(pids[0]!);
+      expect(await a!.ready()).toBe(true);
+      await a!.stop();
+      expect(await a!.exited).toBeNull(); // not our child: the code is unknown, but it resolves
+      expect(isAlive(pids[0]!)).toBe(false);
+      // A dead tunnel is not adopted; a reused pid (other start time) is not either.
+      expect(await cloudflare.adopt(records[0]!, { config: {}, env })).toBeNull();
+      expect(await cloudflare.adopt({ ...records[1]!, pidStart: "1" }, { config: {}, env })).toBeNull();
+      // The other one dies on its own: exited resolves by polling.
+      process.kill(pids[1]!, "SIGKILL");
+      expect(await b!.exited).toBeNull();
+    } finally {
+      clearInterval(timer);
+    }
+  }, 40_000);
+
+  test("under a lease: an owner that dies and is not replaced leaves nothing after the grace", async () => {
+    const dir = tempDir();
+    const lease = join(dir, "lease");
+    renewLease(lease);
+    const { proc, pids, records } = await runHolder("hang", fakeEnv(), 1, lease);
+    proc.kill("SIGKILL");
+    await proc.exited;
+    expect(await waitGone(pids, 20_000)).toEqual([]);
+    expect(isSameProcess(records[0]!.groupPid, records[0]!.groupStart)).toBe(false);
+  }, 30_000);
 
   test("process.exit of the parent: tunnels stopped", async () => {
     const { proc, pids } = await runHolder("exit", fakeEnv());
