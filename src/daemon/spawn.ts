@@ -9,9 +9,12 @@ import type { DaemonPaths } from "./paths.ts";
 
 type Env = Record<string, string | undefined>;
 
-/** True inside a `bun build --compile` executable (its modules live in the /$bunfs/ filesystem). */
+/**
+ * True inside a `bun build --compile` executable: its entry lives in the /$bunfs/ filesystem.
+ * (Bun.main, not import.meta.path: the bundler bakes a module's source path into import.meta.)
+ */
 export function isCompiled(): boolean {
-  return import.meta.path.includes("$bunfs") || import.meta.path.startsWith("B:\\~BUN");
+  return Bun.main.includes("$bunfs") || Bun.main.startsWith("B:\\~BUN");
 }
 
 /** The argv that runs `panko <args>` with this very executable. */
