@@ -44,7 +44,7 @@ export async function runFlow(deps: FlowDeps, io: PromptIo): Promise<number> {
     if (!sessions.length) ctx.ui.warn(NO_SESSIONS);
     if (!first) activeShares = (await deps.daemon.status().catch(() => ({ running: false, activeShares: undefined }))).activeShares;
     first = false;
-    const model = buildPicker(sessions, { now: deps.now(), home: deps.env.HOME, width: ctx.ui.columns - 6, activeShares });
+    const model = buildPicker(sessions, { now: deps.now(), home: deps.env.HOME, width: ctx.ui.columns - 10, activeShares });
     const picked = await pick(ctx.ui, model);
     if (picked === null) {
       ctx.ui.outro("Bye.");

@@ -22,7 +22,7 @@ import { parseSession } from "../sessions/parse.ts";
 import { installCloudflared } from "../tunnels/install.ts";
 import { providerStatus } from "../tunnels/registry.ts";
 import { VERSION } from "../version.ts";
-import { isLive } from "./actions/files.ts";
+import { isActive } from "./actions/files.ts";
 import type { FlowDeps, ShareEntry, SharesPort } from "./deps.ts";
 import type { Interrupts } from "./interrupts.ts";
 
@@ -76,7 +76,7 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
     daemon: {
       async status() {
         const st = await daemonStatus(env);
-        return { running: st.running, activeShares: st.shares?.filter((s) => isLive(s.status)).length };
+        return { running: st.running, activeShares: st.shares?.filter((s) => isActive(s.status)).length };
       },
       async connect(): Promise<SharesPort> {
         const client = await connectDaemon({ env });

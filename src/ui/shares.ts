@@ -12,11 +12,11 @@ import { formatElapsed, line, plural, safe, truncate } from "./text.ts";
 const STOP_ALL = "\u0000stop-all";
 const BACK = "\u0000back";
 
-/** "my session · cloudflare · active · 2h · expires in 22h · 3 views". */
+/** "my session  cloudflare · active · started 2h 0m ago · expires in 22h 0m · 3 views". */
 export function shareLabel(s: ShareEntry, now: number, width: number): string {
   const age = formatElapsed(now - Date.parse(s.startedAt));
   const expiry = s.expiresAt ? `expires in ${formatElapsed(Date.parse(s.expiresAt) - now)}` : "no expiry";
-  const parts = [s.provider, s.status, `up ${age}`, expiry, plural(s.views, "view")];
+  const parts = [s.provider, s.status, `started ${age} ago`, expiry, plural(s.views, "view")];
   const meta = parts.join(" · ");
   const name = line(s.sessionName) || s.id.slice(0, 8);
   return truncate(`${truncate(name, Math.max(12, width - meta.length - 3))}  ${meta}`, width);
@@ -44,7 +44,7 @@ async function sharesLoop(ctx: FlowCtx, shares: SharesPort): Promise<void> {
       ctx.ui.info("No active shares.");
       return;
     }
-    const width = ctx.ui.columns - 6;
+    const width = ctx.ui.columns - 10;
     const now = ctx.deps.now();
     const options: Choice<string>[] = [
       ...list.map((s) => ({ value: s.id, label: shareLabel(s, now, width), hint: s.lastError ? safe(line(s.lastError)) : undefined })),

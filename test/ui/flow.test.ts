@@ -176,7 +176,7 @@ describe("actions", () => {
     t.enter();
     const list = await t.waitFor("Stop all (1)");
     expect(list).toContain("Add dark mode");
-    expect(list).toContain("cloudflare · active · up 1m 0s · expires in 24h 0m · 0 views");
+    expect(list).toContain("cloudflare · active · started 1m 0s ago · expires in 24h 0m · 0 views");
     t.enter(); // the share
     await t.waitFor("Copy URL");
     t.down(3); // Stop sharing
@@ -435,8 +435,8 @@ describe("active shares", () => {
     rec.shares.push(share("one"), share("two", { provider: "ngrok", views: 1 }), share("old", { status: "stopped" }));
     await openShares(t);
     const list = await t.waitFor("Stop all (2)");
-    expect(list).toContain("session one  cloudflare · active · up 2h 0m · no expiry · 3 views");
-    expect(list).toContain("session two  ngrok · active · up 2h 0m · no expiry · 1 view");
+    expect(list).toContain("session one  cloudflare · active · started 2h 0m ago · no expiry · 3 views");
+    expect(list).toContain("session two  ngrok · active · started 2h 0m ago · no expiry · 1 view");
     expect(list).not.toContain("session old");
     t.enter();
     await t.waitFor("Copy URL");

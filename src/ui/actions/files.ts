@@ -57,7 +57,12 @@ export async function deleteAction(ctx: FlowCtx, summary: SessionSummary): Promi
   return true;
 }
 
-/** A share that still serves (or tries to). */
+/** A share that has not ended: it serves, tries to, or failed and waits to be stopped. */
 export function isLive(status: string): boolean {
   return status !== "stopped" && status !== "expired";
+}
+
+/** A share that serves or is on its way to (what "N active shares" counts). */
+export function isActive(status: string): boolean {
+  return status === "active" || status === "starting" || status === "restarting";
 }
