@@ -20,6 +20,7 @@ const suites: Record<string, string[][]> = {
   list: [...(existsSync(join(tree, "home")) ? [] : [[bench("gen-tree"), tree]]), [bench("list"), tree]],
   export: [[bench("export")]],
   view: [[bench("view")]],
+  picker: [...(existsSync(join(tree, "home")) ? [] : [[bench("gen-tree"), tree]]), [bench("picker"), tree]],
 };
 
 const wanted = process.argv.slice(2);

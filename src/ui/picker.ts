@@ -51,18 +51,28 @@ export function buildPicker(sessions: SessionSummary[], opts: { now: number; hom
   return { options, haystack, byPath };
 }
 
-/** The filter: every word of the search must appear in the option's search text. */
+/**
+ * The filter: every word of the search must appear in the option's search text. Typing on
+ * (a search that extends the previous one) only re-tests the options that matched before.
+ */
 export function pickerFilter(model: PickerModel): (search: string, option: Choice<PickerValue>) => boolean {
-  let last = "";
+  let last: string | undefined;
   let words: string[] = [];
+  let previous: Set<PickerValue> | undefined;
+  let current = new Set<PickerValue>();
   return (search, option) => {
     if (search !== last) {
+      const narrower = last !== undefined && search.startsWith(last) && !/\s$/.test(last);
+      previous = narrower ? current : undefined;
+      current = new Set();
       last = search;
       words = search.toLowerCase().split(/\s+/).filter(Boolean);
     }
+    if (previous && !previous.has(option.value)) return false;
     const hay = model.haystack.get(option.value);
     if (hay === undefined) return false;
     for (const w of words) if (!hay.includes(w)) return false;
+    current.add(option.value);
     return true;
   };
 }

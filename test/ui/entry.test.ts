@@ -82,3 +82,22 @@ describe("pieces", () => {
     expect(existsSync(other)).toBe(true);
   });
 });
+
+describe("the picker filter", () => {
+  test("typing on narrows the previous matches; every query agrees with a plain scan", async () => {
+    const { buildPicker, pickerFilter } = await import("../../src/ui/picker.ts");
+    const { summary } = await import("./fakes.ts");
+    const words = ["alpha", "beta", "gamma", "delta", "parser", "login", "theme"];
+    const sessions = Array.from({ length: 300 }, (_, i) =>
+      summary({ id: `id${i}`, title: `${words[i % 7]} ${words[(i * 3) % 7]} task ${i}`, project: `/p/${words[(i * 5) % 7]}`, firstPrompt: `prompt ${i}` }),
+    );
+    const model = buildPicker(sessions, { now: 0, width: 100 });
+    const filter = pickerFilter(model);
+    const plain = (q: string) =>
+      model.options.filter((o) => q.toLowerCase().split(/\s+/).filter(Boolean).every((w) => model.haystack.get(o.value)!.includes(w))).map((o) => o.value);
+    for (const q of ["p", "pa", "par", "pars", "parse", "parse ", "parse t", "parse ta", "pars", "", "Gam", "gamma p/be", "1", "12", "prompt 12", "settings"]) {
+      const got = model.options.filter((o) => filter(q, o)).map((o) => o.value);
+      expect(got).toEqual(plain(q));
+    }
+  });
+});
