@@ -30,7 +30,7 @@ const env: Record<string, string> = {
 };
 
 function sh(args: string[]): string {
-  const r = Bun.spawnSync(args, { env: { ...env, TMUX: undefined } as Record<string, string>, stdout: "pipe", stderr: "pipe" });
+  const r = Bun.spawnSync(args, { env, stdout: "pipe", stderr: "pipe" });
   if (r.exitCode !== 0) throw new Error(`${args.join(" ")} exited ${r.exitCode}: ${r.stderr.toString()}`);
   return r.stdout.toString();
 }
