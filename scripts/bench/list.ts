@@ -12,6 +12,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
+import { treeEnv } from "./child.ts";
 
 const { values, positionals } = parseArgs({
   args: Bun.argv.slice(2),
@@ -34,14 +35,7 @@ if (values["warm-child"]) {
 }
 
 const scratch = mkdtempSync(join(tmpdir(), "panko-bench-"));
-const env: Record<string, string> = {
-  HOME: join(tree, "home"),
-  CODEX_HOME: join(tree, "home", ".codex"),
-  XDG_CACHE_HOME: join(scratch, "cache"),
-  XDG_CONFIG_HOME: join(scratch, "config"),
-  XDG_DATA_HOME: join(scratch, "data"),
-  XDG_STATE_HOME: join(scratch, "state"),
-};
+const env = treeEnv(tree, scratch);
 Object.assign(process.env, env);
 delete process.env.CLAUDE_CONFIG_DIR;
 

@@ -15,7 +15,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PassThrough, Writable } from "node:stream";
-import { median } from "./child.ts";
+import { median, treeEnv } from "./child.ts";
 
 const root = join(import.meta.dir, "../..");
 const tree = process.argv[2] ? resolve(process.argv[2]) : undefined;
@@ -28,12 +28,7 @@ if (!(await Bun.file(panko).exists())) Bun.spawnSync([process.execPath, "run", "
 
 const scratch = mkdtempSync(join(tmpdir(), "panko-bench-picker-"));
 const env: Record<string, string> = {
-  HOME: join(tree, "home"),
-  CODEX_HOME: join(tree, "home", ".codex"),
-  XDG_CACHE_HOME: join(scratch, "cache"),
-  XDG_CONFIG_HOME: join(scratch, "config"),
-  XDG_DATA_HOME: join(scratch, "data"),
-  XDG_STATE_HOME: join(scratch, "state"),
+  ...treeEnv(tree, scratch),
   XDG_RUNTIME_DIR: join(scratch, "runtime"),
   PATH: "/usr/bin:/bin",
   TERM: "xterm-256color",
