@@ -134,7 +134,7 @@ export function fakeDeps(opts: FakeOptions = {}): { deps: FlowDeps; rec: Recorde
               startedAt: new Date(NOW - 60_000).toISOString(),
               expiresAt: req.ttlMs ? new Date(NOW + req.ttlMs).toISOString() : null,
               views: 0,
-              notes: [],
+              notes: req.provider === "ngrok" ? ["ngrok's free domains show visitors a warning page first."] : [],
             };
             rec.shares.push(s);
             return Promise.resolve(s);

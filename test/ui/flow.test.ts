@@ -218,7 +218,7 @@ describe("actions", () => {
     expect(rec.started.length).toBe(1);
   });
 
-  it("ngrok's caveat is shown with its URL", async () => {
+  it("the tunnel's caveats (ngrok's warning page) are shown with its URL", async () => {
     const { t, done } = start({ providers: [{ name: "ngrok", displayName: "ngrok", available: true, problem: null }] });
     await openDark(t);
     act(t, ACTION.share);
@@ -228,7 +228,7 @@ describe("actions", () => {
     t.enter();
     await t.waitFor("Stop sharing after");
     t.enter();
-    expect(await t.waitFor("What now?")).toContain("ngrok's warning page");
+    expect(await t.waitFor("What now?")).toContain("ngrok's free domains show visitors a warning page first.");
     t.escape();
     await t.waitFor("Pick a session");
     t.escape();

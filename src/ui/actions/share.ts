@@ -1,7 +1,8 @@
 /**
  * Share publicly: a provider (only the available ones; none: say why and offer to install
  * cloudflared), the redaction preview and a confirm, an expiry, a spinner while the daemon starts
- * the tunnel, then the URL with its QR code, copied to the clipboard, and the provider's caveats.
+ * the tunnel, then the URL with its QR code, copied to the clipboard, and the provider's caveats
+ * (the notes the daemon's tunnel reports).
  * Any failure is shown with its reason and the flow goes back to the actions.
  */
 import { formatDuration } from "../../config.ts";
@@ -18,13 +19,6 @@ const EXPIRIES: [string, number | undefined][] = [
   ["7 days", 7 * 86_400_000],
   ["no expiry", undefined],
 ];
-
-/** What a provider's visitors should know, beyond the URL. */
-export function providerCaveats(provider: string): string[] {
-  if (provider === "ngrok") return ["Visitors of a free ngrok URL first see ngrok's warning page and click Visit Site."];
-  if (provider === "tailscale") return ["A funnel name that is new can take a few minutes to resolve for visitors."];
-  return [];
-}
 
 /** Pick among the available providers, or offer cloudflared when there is none; null = back. */
 async function chooseProvider(ctx: FlowCtx, config: Config): Promise<ProviderChoice | null> {
@@ -108,8 +102,8 @@ export async function showShare(ctx: FlowCtx, share: ShareEntry, opts: { copy: b
     lines.push(copied.copied ? "copied to clipboard" : `not copied to the clipboard (${copied.reason})`);
   }
   if (share.expiresAt) lines.push(`expires ${new Date(share.expiresAt).toLocaleString()}`);
-  const caveats = [...new Set([...(share.notes ?? []), ...providerCaveats(share.provider)])];
-  if (caveats.length) lines.push("", ...caveats.map((c) => safe(c)));
+  // The provider's caveats (ngrok's warning page, a new funnel name's DNS delay), as its tunnel reports them.
+  if (share.notes?.length) lines.push("", ...share.notes.map((n) => safe(n)));
   ctx.ui.note(lines.join("\n"), `Shared through ${share.provider}`);
 }
 
