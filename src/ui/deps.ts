@@ -47,8 +47,11 @@ export interface SharesPort {
 }
 
 export interface DaemonPort {
-  /** Is a daemon running, and how many shares are active? Never starts one. */
-  status(): Promise<{ running: boolean; activeShares?: number }>;
+  /**
+   * Is a daemon running, and how many shares are active? Never starts one. `hasState`: a daemon
+   * ran here before (its shares come back when one starts again).
+   */
+  status(): Promise<{ running: boolean; activeShares?: number; hasState?: boolean }>;
   /** Connects, starting the daemon when none runs; throws a PankoError when it cannot be reached. */
   connect(): Promise<SharesPort>;
 }

@@ -76,7 +76,7 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
     daemon: {
       async status() {
         const st = await daemonStatus(env);
-        return { running: st.running, activeShares: st.shares?.filter((s) => isActive(s.status)).length };
+        return { running: st.running, activeShares: st.shares?.filter((s) => isActive(s.status)).length, hasState: existsSync(st.db) };
       },
       async connect(): Promise<SharesPort> {
         const client = await connectDaemon({ env });

@@ -23,10 +23,17 @@ export function shareLabel(s: ShareEntry, now: number, width: number): string {
 }
 
 export async function sharesMenu(ctx: FlowCtx): Promise<void> {
-  const status = await ctx.deps.daemon.status().catch(() => ({ running: false }));
+  const status = await ctx.deps.daemon.status().catch(() => ({ running: false, hasState: false }));
   if (!status.running) {
-    ctx.ui.info("No active shares (the panko daemon is not running).");
-    return;
+    if (!status.hasState) {
+      ctx.ui.info("No active shares (the panko daemon is not running).");
+      return;
+    }
+    const next = await ctx.ui.select("The panko daemon is not running; the shares it had come back when it starts.", [
+      { value: "start", label: "Start it and show the shares" },
+      { value: "back", label: "Back" },
+    ]);
+    if (next !== "start") return;
   }
   await withDaemon(ctx, (shares) => sharesLoop(ctx, shares));
 }

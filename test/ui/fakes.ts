@@ -55,6 +55,8 @@ export interface FakeOptions {
   sessions?: SessionSummary[];
   providers?: ProviderChoice[];
   daemonRunning?: boolean;
+  /** A daemon ran here before (its state db exists). */
+  daemonState?: boolean;
   /** connect() fails this many times before it works (Infinity: always). */
   connectFailures?: number;
   startError?: Error;
@@ -110,7 +112,11 @@ export function fakeDeps(opts: FakeOptions = {}): { deps: FlowDeps; rec: Recorde
       },
     },
     daemon: {
-      status: async () => ({ running, activeShares: running ? rec.shares.filter((s) => s.status === "active").length : undefined }),
+      status: async () => ({
+        running,
+        activeShares: running ? rec.shares.filter((s) => s.status === "active").length : undefined,
+        hasState: running || (opts.daemonState ?? false),
+      }),
       connect: async () => {
         rec.calls.push("connect");
         if (failures > 0) {

@@ -348,6 +348,17 @@ describe("actions", () => {
     expect(rec.removed).toEqual([]);
   });
 
+  it("Delete asks a stopped daemon (it would restore the share) before it deletes", async () => {
+    const { t, rec, done } = start({ daemonRunning: false, daemonState: true });
+    rec.shares.push({ id: "s1", sessionPath: DARK.path, sessionName: "Add dark mode", provider: "cloudflare", publicUrl: "https://y.trycloudflare.com/t/", status: "active", startedAt: new Date().toISOString(), expiresAt: null, views: 0 });
+    await openDark(t);
+    act(t, ACTION.delete);
+    await t.waitFor("This session is shared (https://y.trycloudflare.com/t/)");
+    await leave(t, done);
+    expect(rec.calls).toContain("connect");
+    expect(rec.removed).toEqual([]);
+  });
+
   it("Back returns to the picker", async () => {
     const { t, done } = start();
     await openDark(t);
@@ -466,6 +477,20 @@ describe("active shares", () => {
     expect(rec.opened).toEqual(["https://one.trycloudflare.com/t/"]);
     expect(rec.calls).toContain("stop one");
     expect(rec.calls).toContain("stop two");
+  });
+
+  it("a stopped daemon with shares: offers to start it, then lists them", async () => {
+    const { t, rec, done } = start({ daemonRunning: false, daemonState: true });
+    rec.shares.push(share("one"));
+    await openShares(t);
+    await t.waitFor("the shares it had come back when it starts");
+    t.enter();
+    await t.waitFor("Stop all (1)");
+    t.escape();
+    await t.waitFor("Pick a session");
+    t.escape();
+    expect(await done).toBe(0);
+    expect(rec.calls).toContain("connect");
   });
 
   it("no daemon running: no shares, and none is started", async () => {

@@ -33,8 +33,9 @@ export async function openFolderAction(ctx: FlowCtx, summary: SessionSummary): P
 
 /** Deletes the session (after a confirm), unless it is shared. True when it is gone. */
 export async function deleteAction(ctx: FlowCtx, summary: SessionSummary): Promise<boolean> {
-  const status = await ctx.deps.daemon.status().catch(() => ({ running: false }));
-  if (status.running) {
+  // A stopped daemon restores its shares when it starts again: ask one whenever one ran here.
+  const status = await ctx.deps.daemon.status().catch(() => ({ running: false, hasState: true }));
+  if (status.running || status.hasState) {
     const shared = await withDaemon(ctx, async (shares) => (await shares.list()).filter((s) => s.sessionPath === summary.path && isLive(s.status)));
     if (shared === null) {
       ctx.ui.warn("Not deleted: panko could not check whether the session is shared.");
