@@ -185,6 +185,7 @@ function topHelp(io: Io): string {
     `${c.bold("panko")} ${VERSION} — browse, read and share the sessions your AI coding agents left on disk`,
     "",
     `${c.bold("Usage:")} panko <command> [options]`,
+    "       panko              (alone, in a terminal: pick a session and act on it interactively)",
     "",
     c.bold("Commands:"),
     ...commands.map((x) => `  ${x.name.padEnd(width)}  ${x.summary}`),
