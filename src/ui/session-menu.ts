@@ -24,6 +24,16 @@ const ACTIONS: Choice<Action>[] = [
   { value: "back", label: "Back" },
 ];
 
+const RUN: Record<Exclude<Action, "back" | "delete">, (ctx: FlowCtx, s: SessionSummary) => Promise<void>> = {
+  view: viewAction,
+  share: shareAction,
+  "copy-path": copyPathAction,
+  "copy-context": copyContextAction,
+  export: exportAction,
+  download: downloadAction,
+  "open-folder": openFolderAction,
+};
+
 /** Sessions at most this big are parsed for the preview's token count. */
 export const TOKENS_MAX_BYTES = 8 * 1024 * 1024;
 
@@ -47,31 +57,8 @@ export async function sessionMenu(ctx: FlowCtx, summary: SessionSummary): Promis
     const action: Action | null = await ctx.ui.select("What now?", ACTIONS, last);
     if (action === null || action === "back") return;
     last = action;
-    switch (action) {
-      case "view":
-        await viewAction(ctx, summary);
-        break;
-      case "share":
-        await shareAction(ctx, summary);
-        break;
-      case "copy-path":
-        await copyPathAction(ctx, summary);
-        break;
-      case "copy-context":
-        await copyContextAction(ctx, summary);
-        break;
-      case "export":
-        await exportAction(ctx, summary);
-        break;
-      case "download":
-        await downloadAction(ctx, summary);
-        break;
-      case "open-folder":
-        await openFolderAction(ctx, summary);
-        break;
-      case "delete":
-        if (await deleteAction(ctx, summary)) return;
-        break;
-    }
+    if (action === "delete") {
+      if (await deleteAction(ctx, summary)) return;
+    } else await RUN[action](ctx, summary);
   }
 }

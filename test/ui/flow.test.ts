@@ -61,12 +61,28 @@ function act(t: FakeTerminal, n: number) {
   t.enter();
 }
 
-async function leave(t: FakeTerminal, done: Promise<number>) {
-  await t.waitFor("What now?");
+/** From the actions (already on screen): back to the picker, then out; the exit code is 0. */
+async function quit(t: FakeTerminal, done: Promise<number>) {
   t.escape();
   await t.waitFor("Pick a session");
   t.escape();
   expect(await done).toBe(0);
+}
+
+/** Waits for the actions to come back, then quits. */
+async function leave(t: FakeTerminal, done: Promise<number>) {
+  await t.waitFor("What now?");
+  await quit(t, done);
+}
+
+/** Provider, confirm and expiry, each the default answer. */
+async function shareWithDefaults(t: FakeTerminal) {
+  await t.waitFor("Share through");
+  t.enter();
+  await t.waitFor("Share it publicly?");
+  t.enter();
+  await t.waitFor("Stop sharing after");
+  t.enter();
 }
 
 describe("the picker, more", () => {
@@ -140,10 +156,7 @@ describe("actions", () => {
     rec.interrupt();
     await t.waitFor("What now?");
     expect(rec.calls).toContain("view stopped");
-    t.escape();
-    await t.waitFor("Pick a session");
-    t.escape();
-    expect(await done).toBe(0);
+    await quit(t, done);
   });
 
   it("Share publicly: provider, redaction preview, confirm, expiry, URL + QR + clipboard; then under Active shares", async () => {
@@ -207,12 +220,7 @@ describe("actions", () => {
     const { t, rec, done } = start({ startError: new PankoError("tunnel", "cloudflared exited with code 1 before it printed a URL") });
     await openDark(t);
     act(t, ACTION.share);
-    await t.waitFor("Share through");
-    t.enter();
-    await t.waitFor("Share it publicly?");
-    t.enter();
-    await t.waitFor("Stop sharing after");
-    t.enter();
+    await shareWithDefaults(t);
     await t.waitFor("The share did not start: cloudflared exited with code 1 before it printed a URL");
     await leave(t, done);
     expect(rec.started.length).toBe(1);
@@ -222,17 +230,9 @@ describe("actions", () => {
     const { t, done } = start({ providers: [{ name: "ngrok", displayName: "ngrok", available: true, problem: null }] });
     await openDark(t);
     act(t, ACTION.share);
-    await t.waitFor("Share through");
-    t.enter();
-    await t.waitFor("Share it publicly?");
-    t.enter();
-    await t.waitFor("Stop sharing after");
-    t.enter();
+    await shareWithDefaults(t);
     expect(await t.waitFor("What now?")).toContain("ngrok's free domains show visitors a warning page first.");
-    t.escape();
-    await t.waitFor("Pick a session");
-    t.escape();
-    expect(await done).toBe(0);
+    await quit(t, done);
   });
 
   it("with redact off the confirm warns and defaults to No", async () => {
@@ -395,10 +395,7 @@ describe("cancel goes back one step", () => {
     }
     expect(t.screen()).toContain("(cancelled)");
     expect(t.screen()).toContain("Share cancelled.");
-    t.escape();
-    await t.waitFor("Pick a session");
-    t.escape();
-    expect(await done).toBe(0);
+    await quit(t, done);
     expect(rec.started.length).toBe(1);
   });
 
@@ -486,10 +483,7 @@ describe("active shares", () => {
     await t.waitFor("the shares it had come back when it starts");
     t.enter();
     await t.waitFor("Stop all (1)");
-    t.escape();
-    await t.waitFor("Pick a session");
-    t.escape();
-    expect(await done).toBe(0);
+    await quit(t, done);
     expect(rec.calls).toContain("connect");
   });
 
@@ -514,10 +508,7 @@ describe("active shares", () => {
     await t.waitFor("Retry");
     t.enter();
     await t.waitFor("Stop all (1)");
-    t.escape();
-    await t.waitFor("Pick a session");
-    t.escape();
-    expect(await done).toBe(0);
+    await quit(t, done);
     expect(rec.calls.filter((c) => c === "connect").length).toBe(3);
   });
 
@@ -545,49 +536,27 @@ describe("settings", () => {
   it("provider, ngrok token (masked), sort, expiry (a bad one refused), redact", async () => {
     const { t, rec, done } = start();
     await openSettings(t);
-    t.enter(); // default provider
-    await t.waitFor("Share through which provider by default?");
-    t.down(2); // ngrok
-    t.enter();
-    await t.waitFor("Default provider: ngrok");
-    await t.waitFor("Settings");
-    t.down(1);
-    t.enter();
-    await t.waitFor("ngrok auth token");
-    t.type("2abcdefghijklmnopqrstuvwxyz_TOKEN");
-    t.enter();
-    const token = await t.waitFor("ngrok token: set (2abc…OKEN)");
-    expect(token).not.toContain("2abcdefghijklmnopqrstuvwxyz_TOKEN");
-    await t.waitFor("Settings");
-    t.down(1);
-    t.enter();
-    await t.waitFor("Order of the session list");
-    t.down(2); // messages
-    t.enter();
-    await t.waitFor("Default sort: messages");
-    await t.waitFor("Settings");
-    t.down(1);
-    t.enter();
-    await t.waitFor("How long a share lives by default");
-    t.type("soon");
-    t.enter();
-    await t.waitFor("invalid value for share_ttl: must be a duration like 30m, 24h or 7d");
-    await t.waitFor("How long a share lives by default");
-    t.type("\x7f".repeat(4) + "2h");
-    t.enter();
-    await t.waitFor("Default expiry: 2h");
-    await t.waitFor("Settings");
-    t.down(1);
-    t.enter();
-    await t.waitFor("Hide secrets before sharing or exporting?");
-    t.down(1);
-    t.enter();
-    await t.waitFor("Hide secrets (redact): off");
-    await t.waitFor("Settings");
-    t.escape();
-    await t.waitFor("Pick a session");
-    t.escape();
-    expect(await done).toBe(0);
+    // [moves down the settings list, the prompt, what to answer, what the flow then says]
+    const steps: [number, string, (() => void)[], string][] = [
+      [0, "Share through which provider by default?", [() => t.down(2), () => t.enter()], "Default provider: ngrok"],
+      [1, "ngrok auth token", [() => t.type("2abcdefghijklmnopqrstuvwxyz_TOKEN"), () => t.enter()], "ngrok token: set (2abc…OKEN)"],
+      [1, "Order of the session list", [() => t.down(2), () => t.enter()], "Default sort: messages"],
+      [1, "How long a share lives by default", [() => t.type("soon"), () => t.enter()], "invalid value for share_ttl: must be a duration like 30m, 24h or 7d"],
+      [-1, "How long a share lives by default", [() => t.type("\x7f".repeat(4) + "2h"), () => t.enter()], "Default expiry: 2h"],
+      [1, "Hide secrets before sharing or exporting?", [() => t.down(1), () => t.enter()], "Hide secrets (redact): off"],
+    ];
+    for (const [down, prompt, answer, said] of steps) {
+      if (down >= 0) {
+        t.down(down);
+        t.enter();
+      }
+      await t.waitFor(prompt);
+      for (const key of answer) key();
+      const shown = await t.waitFor(said);
+      expect(shown).not.toContain("2abcdefghijklmnopqrstuvwxyz_TOKEN");
+      if (!said.startsWith("invalid")) await t.waitFor("Settings"); // else the same prompt asks again
+    }
+    await quit(t, done);
     expect(rec.config).toMatchObject({ default_provider: "ngrok", ngrok_token: "2abcdefghijklmnopqrstuvwxyz_TOKEN", default_sort: "messages", share_ttl: 7_200_000, redact: false });
   });
 });
