@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryIo } from "../../src/cli/io.ts";
 import { runCli } from "../../src/cli/run.ts";
+import { hasBinary, runBinary } from "../helpers/cli.ts";
 import { downloadDirFromUserDirs, downloadsDir } from "../../src/platform/downloads.ts";
 import { canPrompt } from "../../src/ui/io.ts";
 import { freeName } from "../../src/ui/actions/files.ts";
@@ -25,6 +26,13 @@ describe("panko without a terminal never prompts", () => {
       for (const cmd of ["panko list", "panko share", "--help"]) expect(err).toContain(cmd);
     });
   }
+
+  test.skipIf(!hasBinary)("dist/panko alone with its output piped: the line, exit 2", async () => {
+    const r = await runBinary([]);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr).toContain("panko list");
+  });
 
   test("canPrompt needs both terminals and no CI", () => {
     expect(canPrompt({ isTTY: true, stdinIsTTY: true, env: {} })).toBe(true);
