@@ -34,7 +34,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { PankoError } from "../errors.ts";
 import { dataDir } from "../paths.ts";
-import { cleanTunnelEnv, tunnelHandle } from "./handle.ts";
+import { cleanTunnelEnv, requireExecutable, tunnelHandle } from "./handle.ts";
 import { locateExecutable, readVersion } from "./locate.ts";
 import { adoptTunnelProcess, startTunnelProcess, type OutputParser } from "./process.ts";
 import type { Env, StartOptions, Tunnel, TunnelProvider, TunnelRecord } from "./provider.ts";
@@ -71,76 +71,76 @@ export function createCloudflareParser(): OutputParser & { state: { bindFailed: 
   let lastError: string | null = null;
   let rateLimited = false;
   return {
-      state,
-      line(line) {
-        const { level, text } = message(line);
-        if (!text) return null;
-        if (RATE_LIMITED.test(text)) rateLimited = true;
-        if (BIND_FAILED.test(text)) {
-          state.bindFailed = true;
-          return { fail: `cloudflared could not open its metrics port: ${text}` };
-        }
-        if (level === "ERR" || level === "FTL" || (level === null && /^(failed|error) /i.test(text))) {
-          lastError = text;
-          if (FATAL.test(text)) {
-            if (rateLimited) return { fail: RATE_LIMIT_MESSAGE, details: [`cloudflared: ${text}`] };
-            return { fail: `Cloudflare could not create a quick tunnel: ${text}`, details: ["Check the network connection (api.trycloudflare.com must be reachable) and share again."] };
-          }
-          return null;
-        }
-        if (REGISTERED.test(text)) return { ready: true };
-        // The URL sits inside the box, between "|" borders.
-        if (text.includes("|")) {
-          const url = parseQuickTunnelUrl(text);
-          if (url) return { url };
+    state,
+    line(line) {
+      const { level, text } = message(line);
+      if (!text) return null;
+      if (RATE_LIMITED.test(text)) rateLimited = true;
+      if (BIND_FAILED.test(text)) {
+        state.bindFailed = true;
+        return { fail: `cloudflared could not open its metrics port: ${text}` };
+      }
+      if (level === "ERR" || level === "FTL" || (level === null && /^(failed|error) /i.test(text))) {
+        lastError = text;
+        if (FATAL.test(text)) {
+          if (rateLimited) return { fail: RATE_LIMIT_MESSAGE, details: [`cloudflared: ${text}`] };
+          return { fail: `Cloudflare could not create a quick tunnel: ${text}`, details: ["Check the network connection (api.trycloudflare.com must be reachable) and share again."] };
         }
         return null;
-      },
-      exit(code) {
-        if (rateLimited) return RATE_LIMIT_MESSAGE;
-        if (lastError) return `cloudflared exited${code === null ? "" : ` with code ${code}`}: ${lastError}`;
-        return undefined;
-      },
-      timeout(recent, seconds) {
-        if (recent.some((l) => /Failed to dial a quic connection|failed to dial to edge/i.test(l))) {
-          return {
-            message: `cloudflared got a URL but could not connect to Cloudflare within ${seconds}.`,
-            details: ["Outbound UDP 7844 (QUIC) may be blocked here; cloudflared falls back to TCP 7844 (http2) only if that port is open."],
-          };
-        }
-        return undefined;
-      },
-    };
-  }
-
-  /** panko's own cloudflared config: `{}` (an empty file logs an ERR line). */
-  function ownConfigFile(env: Env): string {
-    const dir = dataDir(env);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const file = join(dir, "cloudflared.yml");
-    writeFileSync(file, "{}\n", { mode: 0o600 });
-    return file;
-  }
-
-  async function metricsReady(healthUrl: string): Promise<boolean> {
-    const r = await probeHttp(healthUrl);
-    return r?.status === 200;
-  }
-
-  async function metricsHostname(metricsOrigin: string): Promise<string | null> {
-    const r = await probeHttp(`${metricsOrigin}/quicktunnel`);
-    if (r?.status !== 200) return null;
-    try {
-      const host = (JSON.parse(r.body) as { hostname?: unknown }).hostname;
-      return typeof host === "string" && host ? parseQuickTunnelUrl(`https://${host.replace(/^https:\/\//, "")}`) : null;
-    } catch {
+      }
+      if (REGISTERED.test(text)) return { ready: true };
+      // The URL sits inside the box, between "|" borders.
+      if (text.includes("|")) {
+        const url = parseQuickTunnelUrl(text);
+        if (url) return { url };
+      }
       return null;
-    }
-  }
+    },
+    exit(code) {
+      if (rateLimited) return RATE_LIMIT_MESSAGE;
+      if (lastError) return `cloudflared exited${code === null ? "" : ` with code ${code}`}: ${lastError}`;
+      return undefined;
+    },
+    timeout(recent, seconds) {
+      if (recent.some((l) => /Failed to dial a quic connection|failed to dial to edge/i.test(l))) {
+        return {
+          message: `cloudflared got a URL but could not connect to Cloudflare within ${seconds}.`,
+          details: ["Outbound UDP 7844 (QUIC) may be blocked here; cloudflared falls back to TCP 7844 (http2) only if that port is open."],
+        };
+      }
+      return undefined;
+    },
+  };
+}
 
-  export function createCloudflare(deps: { pickPort?: () => number } = {}): TunnelProvider {
-    const pickPort = deps.pickPort ?? pickFreePort;
-    return {
+/** panko's own cloudflared config: `{}` (an empty file logs an ERR line). */
+function ownConfigFile(env: Env): string {
+  const dir = dataDir(env);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, "cloudflared.yml");
+  writeFileSync(file, "{}\n", { mode: 0o600 });
+  return file;
+}
+
+async function metricsReady(healthUrl: string): Promise<boolean> {
+  const r = await probeHttp(healthUrl);
+  return r?.status === 200;
+}
+
+async function metricsHostname(metricsOrigin: string): Promise<string | null> {
+  const r = await probeHttp(`${metricsOrigin}/quicktunnel`);
+  if (r?.status !== 200) return null;
+  try {
+    const host = (JSON.parse(r.body) as { hostname?: unknown }).hostname;
+    return typeof host === "string" && host ? parseQuickTunnelUrl(`https://${host.replace(/^https:\/\//, "")}`) : null;
+  } catch {
+    return null;
+  }
+}
+
+export function createCloudflare(deps: { pickPort?: () => number } = {}): TunnelProvider {
+  const pickPort = deps.pickPort ?? pickFreePort;
+  return {
     name: "cloudflare",
     displayName: "Cloudflare Tunnel",
     binaryName: "cloudflared",
@@ -160,12 +160,7 @@ export function createCloudflareParser(): OutputParser & { state: { bindFailed: 
 
     async start(localUrl: string, opts: StartOptions): Promise<Tunnel> {
       const env = opts.env ?? process.env;
-      const bin = await this.locate(opts.config, env);
-      if (!bin) {
-        throw new PankoError("tunnel", "cloudflared is not installed.", {
-          details: ["Install it with: panko tunnel install cloudflared", "or set its path: panko config set cloudflared_path <path>"],
-        });
-      }
+      const bin = await requireExecutable(this, opts.config, env, ["Install it with: panko tunnel install cloudflared", "or set its path: panko config set cloudflared_path <path>"]);
       const origin = localOrigin(localUrl);
       const config = ownConfigFile(env);
       for (let attempt = 1; ; attempt++) {

@@ -4,9 +4,12 @@
  * Exported (stable):
  *   tunnelHandle(proc, info): Tunnel
  *   cleanTunnelEnv(env): Env     env without the TUNNEL_* variables (cloudflared reads them as flags)
+ *   requireExecutable(provider, config, env, howToGet): Promise<string>
+ *                                the executable's path, else PankoError("<binary> is not installed.")
  */
+import { PankoError } from "../errors.ts";
 import type { TunnelProcess } from "./process.ts";
-import type { Env, ProviderName, Tunnel, TunnelRecord } from "./provider.ts";
+import type { Env, ProviderName, Tunnel, TunnelConfig, TunnelProvider, TunnelRecord } from "./provider.ts";
 
 export interface HandleInfo {
   provider: ProviderName;
@@ -52,4 +55,10 @@ export function tunnelHandle(proc: TunnelProcess, info: HandleInfo): Tunnel {
 
 export function cleanTunnelEnv(env: Env): Env {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith("TUNNEL_")));
+}
+
+export async function requireExecutable(provider: TunnelProvider, config: TunnelConfig, env: Env, howToGet: string[]): Promise<string> {
+  const bin = await provider.locate(config, env);
+  if (!bin) throw new PankoError("tunnel", `${provider.binaryName} is not installed.`, { details: howToGet });
+  return bin;
 }

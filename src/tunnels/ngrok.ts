@@ -34,7 +34,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PankoError } from "../errors.ts";
 import { home } from "../paths.ts";
-import { tunnelHandle } from "./handle.ts";
+import { requireExecutable, tunnelHandle } from "./handle.ts";
 import { locateExecutable, readVersion } from "./locate.ts";
 import { adoptTunnelProcess, startTunnelProcess, type OutputParser, type TunnelProcess } from "./process.ts";
 import type { AdoptOptions, Env, StartOptions, Tunnel, TunnelConfig, TunnelProvider, TunnelRecord } from "./provider.ts";
@@ -264,8 +264,8 @@ export function createNgrok(): TunnelProvider {
         if (!agent.gone) {
           await fetch(`${agent.apiUrl}/api/tunnels/${encodeURIComponent(name)}`, { method: "DELETE", signal: AbortSignal.timeout(5000) }).catch(() => {});
         }
-        await release(agent, name, "stop");
         resolveRemoved();
+        await release(agent, name, "stop");
       },
       detach() {
         if (done) return;
@@ -308,12 +308,7 @@ export function createNgrok(): TunnelProvider {
 
     async start(localUrl: string, opts: StartOptions): Promise<Tunnel> {
       const env = opts.env ?? process.env;
-      const bin = await this.locate(opts.config, env);
-      if (!bin) {
-        throw new PankoError("tunnel", "ngrok is not installed.", {
-          details: ["Get it from https://ngrok.com/download, or set its path: panko config set ngrok_path <path>"],
-        });
-      }
+      const bin = await requireExecutable(this, opts.config, env, ["Get it from https://ngrok.com/download, or set its path: panko config set ngrok_path <path>"]);
       const token = findNgrokToken(opts.config, env);
       if (!token && !ngrokConfigHasToken(env)) {
         throw new PankoError("tunnel", "ngrok needs an auth token, and none is configured.", { details: TOKEN_HINTS });

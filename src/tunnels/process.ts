@@ -71,8 +71,11 @@ export interface TunnelProcessOptions {
   parser: OutputParser;
   /** Wait for a {ready} verdict or a ready probe, not just the URL. */
   needReady?: boolean;
-  /** The provider's health API, polled during the start: the URL once known, and whether ready. */
-  probe?: () => Promise<{ url?: string | null; ready: boolean }>;
+  /**
+   * The provider's health API, polled during the start (given the URL once the log showed it):
+   * the URL once known, and whether ready.
+   */
+  probe?: (url: string | null) => Promise<{ url?: string | null; ready: boolean }>;
   timeoutMs?: number;
   graceMs?: number;
   signal?: AbortSignal;
@@ -82,14 +85,18 @@ export interface TunnelProcessOptions {
   lease?: Lease;
 }
 
-/** A running tunnel process (ours or adopted). */
-export interface TunnelProcess {
+/** What names a watchdog + tunnel for good (pids with their start times) and where its output goes. */
+export interface ProcessIds {
   pid: number;
   pidStart: string;
   groupPid: number;
   groupStart: string;
   logBase?: string;
   leaseFile?: string;
+}
+
+/** A running tunnel process (ours or adopted). */
+export interface TunnelProcess extends ProcessIds {
   exited: Promise<number | null>;
   stop(): Promise<void>;
   detach(): void;
@@ -462,7 +469,7 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
       void (async () => {
         while (probing && !gone) {
           try {
-            const r = await probe();
+            const r = await probe(url);
             if (r.url) url ??= r.url;
             if (r.ready) ready = true;
             check();
@@ -507,10 +514,10 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
         exited: shExited,
         stop,
         detach() {
+          // Without a lease the pipe stays open: the tunnel still dies with this process.
           if (detached || gone) return;
           detached = true;
           endReaders();
-          closeStdin();
           proc.unref();
         },
         recentOutput: () => [...log.recent],
@@ -537,15 +544,6 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
       throw fail(message);
     }
   }
-}
-
-export interface ProcessIds {
-  pid: number;
-  pidStart: string;
-  groupPid: number;
-  groupStart: string;
-  logBase?: string;
-  leaseFile?: string;
 }
 
 /**

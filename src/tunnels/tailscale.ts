@@ -25,8 +25,8 @@
  *   sending serve config: updating config: listener already exists for port 443   (1.92+: busy)
  *   foreground already exists under this port                                   (older: busy)
  *
- * Ready: the URL is printed once tailscaled accepted the config; ready() asks
- * `tailscale funnel status --json` (the ServeConfig; a foreground Funnel sits under
+ * Ready: start() resolves once the URL is printed AND `tailscale funnel status --json` lists the
+ * Funnel; ready() asks the same (the ServeConfig; a foreground Funnel sits under
  * "Foreground": {session: {"AllowFunnel": {"host:port": true}}}). A new Funnel name can take
  * minutes to resolve publicly: Tunnel.notes says so.
  *
@@ -39,7 +39,7 @@
  * is the port's root, like the other providers, and the caller appends the viewer's token path.
  */
 import { PankoError } from "../errors.ts";
-import { tunnelHandle } from "./handle.ts";
+import { requireExecutable, tunnelHandle } from "./handle.ts";
 import { locateExecutable, readVersion } from "./locate.ts";
 import { adoptTunnelProcess, startTunnelProcess, type OutputParser } from "./process.ts";
 import type { Env, StartOptions, Tunnel, TunnelProvider, TunnelRecord } from "./provider.ts";
@@ -221,12 +221,7 @@ export function createTailscale(): TunnelProvider {
 
     async start(localUrl: string, opts: StartOptions): Promise<Tunnel> {
       const env = opts.env ?? process.env;
-      const bin = await this.locate(opts.config, env);
-      if (!bin) {
-        throw new PankoError("tunnel", "tailscale is not installed.", {
-          details: ["Get it from https://tailscale.com/download, or set its path: panko config set tailscale_path <path>"],
-        });
-      }
+      const bin = await requireExecutable(this, opts.config, env, ["Get it from https://tailscale.com/download, or set its path: panko config set tailscale_path <path>"]);
       const target = localOrigin(localUrl);
       const refused: string[] = [];
       let candidates: number[] = [...FUNNEL_PORTS];
@@ -244,6 +239,8 @@ export function createTailscale(): TunnelProvider {
             argv: [bin, "funnel", `--https=${port}`, target],
             env,
             parser,
+            needReady: true,
+            probe: async (url) => ({ ready: url !== null && (await readyCheck(bin, env, url, port)()) }),
             timeoutMs: opts.timeoutMs,
             graceMs: opts.graceMs,
             signal: opts.signal,

@@ -17,7 +17,7 @@ describe("panko tunnel", () => {
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/cloudflare\s+available/);
     expect(r.out).toMatch(/path\s+\S+test\/fakes\/cloudflared/);
-    expect(r.out).toMatch(/version\s+2025\./);
+    expect(r.out).toMatch(/version\s+2026\./);
     expect(r.out).toMatch(/ngrok\s+not available/);
     expect(r.out).toContain("panko config set ngrok_token");
   });

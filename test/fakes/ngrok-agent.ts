@@ -9,6 +9,7 @@
  * FAKE_NGROK_SECOND=stall, logs nothing more and hangs.
  * FAKE_TUNNEL_MODE: ok | fail (105 bad token) | crit | transient (eror i/o timeout lines, then ok)
  *   | slow | split | die (web port bind error) | ignore-term. No NGROK_AUTHTOKEN: ERR_NGROK_4018.
+ * FAKE_TUNNEL_DIE_AFTER=N: exit 1 N seconds after the session is established.
  */
 import { existsSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -52,6 +53,7 @@ await log({ lvl: "info", msg: "no configuration paths supplied", obj: "config" }
 await log({ lvl: "info", msg: "using configuration at default config path", obj: "config", path: cfg });
 await log({ err: "<nil>", lvl: "info", msg: "open config file", obj: "config", path: cfg });
 
+let counter = 0;
 const tunnels = new Map<string, { name: string; addr: string; public_url: string }>();
 let server: ReturnType<typeof Bun.serve> | null = null;
 const base = Number(process.env.FAKE_NGROK_WEB_PORT ?? 4040);
@@ -114,8 +116,8 @@ if (mode === "slow") await sleep(Number(process.env.FAKE_TUNNEL_DELAY ?? 5) * 10
 writeFileSync(sessionFile, String(process.pid));
 await log({ err: "<nil>", lvl: "info", msg: "client session established", obj: "tunnels.session" });
 await log({ lvl: "info", msg: "tunnel session started", obj: "tunnels.session" });
+if (process.env.FAKE_TUNNEL_DIE_AFTER) setTimeout(() => finish(1), Number(process.env.FAKE_TUNNEL_DIE_AFTER) * 1000);
 
-let counter = 0;
 async function api(req: Request): Promise<Response> {
   const path = new URL(req.url).pathname;
   if (path === "/api/tunnels" && req.method === "GET") {

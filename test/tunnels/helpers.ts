@@ -37,6 +37,7 @@ export function fakeEnv(extra: Record<string, string | undefined> = {}, withFake
     FAKE_TS_BUSY_PORTS: undefined,
     FAKE_NGROK_SECOND: undefined,
     FAKE_CF_NO_METRICS: undefined,
+    FAKE_TS_UNLISTED: undefined,
     ...extra,
   };
 }

@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { join } from "node:path";
-import { PROVIDERS, getProvider, pickProvider, providerStatus } from "../../src/tunnels/registry.ts";
+import { PROVIDERS, createProviders, getProvider, pickProvider, providerStatus } from "../../src/tunnels/registry.ts";
 import { FAKES, fakeEnv, tempDir, thrown } from "./helpers.ts";
 
 /** An env with no ngrok config file of the user's. */
@@ -20,15 +20,15 @@ describe("providerStatus", () => {
       binaryName: "cloudflared",
       available: true,
       path: join(FAKES, "cloudflared"),
-      version: "2025.8.1",
+      version: "2026.8.0",
       problem: null,
     });
     expect(ng!.available).toBe(false);
     expect(ng!.path).toBe(join(FAKES, "ngrok"));
-    expect(ng!.version).toBe("3.22.1");
+    expect(ng!.version).toBe("3.30.0");
     expect(ng!.problem).toContain("ngrok_token");
     expect(ts!.available).toBe(true);
-    expect(ts!.version).toBe("1.84.3");
+    expect(ts!.version).toBe("1.92.1");
   });
 
   test("nothing installed; a bad configured path is reported, not thrown", async () => {
@@ -94,4 +94,13 @@ describe("pickProvider", () => {
 test("getProvider / PROVIDERS", () => {
   expect(PROVIDERS.map((p) => p.binaryName)).toEqual(["cloudflared", "ngrok", "tailscale"]);
   expect(getProvider("ngrok").configKey).toBe("ngrok_path");
+});
+
+test("createProviders: a fresh set with its own ngrok agent and tailscale ports; pickProvider takes it", async () => {
+  const a = createProviders();
+  const b = createProviders();
+  expect(a.map((p) => p.name)).toEqual(["cloudflare", "ngrok", "tailscale"]);
+  expect(getProvider("ngrok", a)).not.toBe(getProvider("ngrok", b));
+  expect(getProvider("ngrok", a)).not.toBe(getProvider("ngrok"));
+  expect(await pickProvider("tailscale", {}, fakeEnv(), a)).toBe(a[2]!);
 });
