@@ -1,6 +1,7 @@
 /**
  * `bun run bench`: every speed and memory benchmark, one after another (never in parallel: they
- * measure this machine), each in its own process, printing its figures against its target.
+ * measure this machine), each in its own process, printing its figures against its target; each
+ * exits non-zero when it misses, and so does this runner.
  *
  *   bun run bench               all of them
  *   bun run bench parse list    only these
@@ -18,8 +19,16 @@ const suites: Record<string, string[][]> = {
   startup: [[bench("startup")]],
   parse: [[bench("parse")]],
   list: [...(existsSync(join(tree, "home")) ? [] : [[bench("gen-tree"), tree]]), [bench("list"), tree]],
+  highlight: [[bench("highlight")]],
   export: [[bench("export")]],
   view: [[bench("view")]],
+  privacy: [[bench("privacy")]],
+  "daemon-ping": [[bench("daemon"), "ping"]],
+  "daemon-start": [[bench("daemon"), "start"]],
+  "daemon-rss": [[bench("daemon"), "rss"]],
+  "daemon-rss-big": [[bench("daemon"), "rss-big"]],
+  "daemon-adopt": [[bench("daemon"), "adopt"]],
+  "daemon-loads": [[bench("daemon"), "loads"]],
   picker: [...(existsSync(join(tree, "home")) ? [] : [[bench("gen-tree"), tree]]), [bench("picker"), tree]],
 };
 

@@ -21,6 +21,8 @@ for (const target of targets) {
   const args = [
     "build",
     "src/main.ts",
+    // A Worker's entrypoint must be built in (sessions/parallel.ts starts it).
+    "src/sessions/summary/worker.ts",
     "--compile",
     "--minify",
     "--bytecode",

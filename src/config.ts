@@ -3,12 +3,13 @@
  * Bun.TOML. A flat table of known keys, each with a parser that says what is valid.
  *
  * Writes are line edits of the top-level `key = value` lines (comments and unknown content are
- * kept), written atomically (temp file + rename). A corrupt file is reported with its path and
- * line and never replaced.
+ * kept), written atomically (temp file + rename). Reading is tolerant: a bad value, an unknown key
+ * or a line that is not TOML is reported (with the path and line) and skipped, so one bad value
+ * breaks only what needs it, and `config set` / `config unset` of that key repairs the file.
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { PankoError } from "./errors.ts";
+import { PankoError, fsReason } from "./errors.ts";
 import { configFile } from "./paths.ts";
 
 export const PROVIDERS = ["cloudflare", "ngrok", "tailscale"] as const;
@@ -25,6 +26,10 @@ export interface Config {
   /** Share lifetime in milliseconds; undefined = no expiry. */
   share_ttl?: number;
   redact: boolean;
+  /** Extra patterns hidden in every share and export (like `--redact-pattern`). */
+  redact_patterns: string[];
+  /** Patterns whose matches are never hidden (like `--keep`): a user's false positives. */
+  redact_keep: string[];
   log_file?: string;
   cloudflared_path?: string;
   ngrok_path?: string;
@@ -36,9 +41,11 @@ export const DEFAULTS: Config = {
   default_sort: "newest",
   max_shares: 100,
   redact: true,
+  redact_patterns: [],
+  redact_keep: [],
 };
 
-type Raw = string | number | boolean;
+type Raw = string | number | boolean | Raw[];
 
 interface KeySpec {
   description: string;
@@ -49,6 +56,8 @@ interface KeySpec {
   /** How `config show` prints it. */
   show?(value: unknown): string;
   secret?: boolean;
+  /** A TOML array. */
+  list?: boolean;
 }
 
 function oneOf<T extends readonly string[]>(values: T) {
@@ -73,6 +82,24 @@ function boolean(v: Raw): boolean {
   if (["true", "yes", "on", "1"].includes(s)) return true;
   if (["false", "no", "off", "0"].includes(s)) return false;
   throw "must be true or false";
+}
+
+/**
+ * A list of regular expressions (a TOML array of strings; on the command line one value is a list
+ * of one). Each is checked here; the privacy pass parses them (`/source/flags` form included).
+ */
+function patternList(v: Raw): string[] {
+  const items = Array.isArray(v) ? v : String(v).trim() === "" ? [] : [v];
+  return items.map((item, i) => {
+    if (typeof item !== "string" || item === "") throw `item ${i + 1} must be a non-empty string (a regular expression)`;
+    const slashed = /^\/(.+)\/([a-z]*)$/s.exec(item);
+    try {
+      new RegExp(slashed ? slashed[1] : item, slashed ? slashed[2] : "");
+    } catch (e) {
+      throw `item ${i + 1} (${item}) is not a valid regular expression: ${(e as Error).message}`;
+    }
+    return item;
+  });
 }
 
 function text(v: Raw): string | undefined {
@@ -128,6 +155,20 @@ export const KEYS: Record<keyof Config, KeySpec> = {
     show: (v) => (typeof v === "number" ? formatDuration(v) : ""),
   },
   redact: { description: "Hide secrets before sharing or exporting", valid: "true | false", parse: boolean },
+  redact_patterns: {
+    description: "Also hide matches of these regular expressions in every share and export",
+    valid: 'a list of regular expressions, e.g. ["acme_[0-9a-f]{32}", "/internal-\\d+/i"]',
+    parse: patternList,
+    show: (v) => JSON.stringify(v ?? []),
+    list: true,
+  },
+  redact_keep: {
+    description: "Never hide matches of these regular expressions (false positives)",
+    valid: 'a list of regular expressions, e.g. ["sk-test-fixture-[a-z]+"]',
+    parse: patternList,
+    show: (v) => JSON.stringify(v ?? []),
+    list: true,
+  },
   log_file: { description: "Append debug logs to this file", valid: "a file path", parse: text },
   cloudflared_path: { description: "cloudflared executable to use instead of PATH", valid: "a file path", parse: text },
   ngrok_path: { description: "ngrok executable to use instead of PATH", valid: "a file path", parse: text },
@@ -177,39 +218,81 @@ export interface LoadedConfig {
   path: string;
   /** Whether the file exists. */
   exists: boolean;
-  /** Keys set in the file. */
+  /** Keys set in the file (with a valid value). */
   set: (keyof Config)[];
+  /**
+   * What is wrong with the file, one error per bad line or value (the rest of the file still
+   * counts: a bad value falls back to its default). `key`: the key the problem is about, if any.
+   */
+  problems: { key?: string; error: PankoError }[];
 }
 
+const REPAIR = "Fix it with `panko config set KEY VALUE` or `panko config unset KEY` (or edit the file).";
+
+/**
+ * Reads the config, tolerating what is wrong with it: an invalid value, an unknown key or a line
+ * that is not TOML is reported in `problems` and skipped (the key keeps its default); only an
+ * unreadable file throws. Commands decide what a problem means for them (see cli/settings.ts).
+ */
 export function loadConfig(path = configFile()): LoadedConfig {
   let source: string;
   try {
     source = readFileSync(path, "utf8");
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { config: { ...DEFAULTS }, path, exists: false, set: [] };
+    if ((e as NodeJS.ErrnoException).code === "ENOENT") return { config: { ...DEFAULTS }, path, exists: false, set: [], problems: [] };
     throw new PankoError("config", `cannot read config file ${path}: ${(e as Error).message}`);
   }
-  let table: Record<string, unknown>;
+  const problems: LoadedConfig["problems"] = [];
+  const entries: [string, unknown, string][] = [];
   try {
-    table = Bun.TOML.parse(source) as Record<string, unknown>;
+    const table = Bun.TOML.parse(source) as Record<string, unknown>;
+    for (const [key, value] of Object.entries(table)) entries.push([key, value, ` in ${path}`]);
   } catch (e) {
+    // Not TOML as a whole: read what each top-level `key = value` line says, and report the lines
+    // that do not parse (a value typed without quotes is the usual one).
     const reason = String((e as Error).message).replace(/^TOML Parse error:\s*/, "");
-    throw new PankoError("config", `config file ${path} is not valid TOML (line ${errorLine(source)}): ${reason}`, {
-      details: ["Fix the file by hand, or see `panko config --help`. panko did not change it."],
-    });
+    const lines = source.split("\n");
+    let bad = 0;
+    for (let i = 0; i < lines.length && !TABLE_LINE.test(lines[i]); i++) {
+      const key = KEY_LINE.exec(lines[i])?.[1];
+      if (key === undefined) continue;
+      const where = ` in ${path} (line ${i + 1})`;
+      try {
+        const one = Bun.TOML.parse(lines[i]) as Record<string, unknown>;
+        for (const [k, v] of Object.entries(one)) entries.push([k, v, where]);
+      } catch {
+        bad++;
+        problems.push({ key, error: new PankoError("config", `invalid value for ${key}${where}: not a TOML value (text needs quotes)`, { details: [isConfigKey(key) ? `Valid: ${KEYS[key].valid}` : REPAIR] }) });
+      }
+    }
+    if (bad === 0) {
+      problems.push({ error: new PankoError("config", `config file ${path} is not valid TOML (line ${errorLine(source)}): ${reason}`, { details: ["Fix the file by hand, or see `panko config --help`. panko did not change it."] }) });
+    }
   }
   const config: Config = { ...DEFAULTS };
   const set: (keyof Config)[] = [];
-  for (const [key, value] of Object.entries(table)) {
-    const where = ` in ${path}`;
-    if (typeof value === "object" && value !== null) {
-      throw new PankoError("config", `config key "${key}"${where} must be a plain value, not a table or array`);
+  for (const [key, value, where] of entries) {
+    try {
+      const isList = Array.isArray(value) && isConfigKey(key) && KEYS[key].list;
+      if (!isList && typeof value === "object" && value !== null) {
+        throw new PankoError("config", `config key "${key}"${where} must be a plain value, not a table or array`);
+      }
+      const parsed = parseValue(key, value as Raw, where);
+      (config as unknown as Record<string, unknown>)[key] = parsed;
+      set.push(key as keyof Config);
+    } catch (e) {
+      if (!(e instanceof PankoError)) throw e;
+      problems.push({ key, error: e });
     }
-    const parsed = parseValue(key, value as Raw, where);
-    (config as unknown as Record<string, unknown>)[key] = parsed;
-    set.push(key as keyof Config);
   }
-  return { config, path, exists: true, set };
+  return { config, path, exists: true, set, problems };
+}
+
+/** The config, or the first of its problems as an error (for callers that need every value right). */
+export function loadConfigStrict(path = configFile()): LoadedConfig {
+  const loaded = loadConfig(path);
+  if (loaded.problems.length) throw loaded.problems[0].error;
+  return loaded;
 }
 
 /** How a value is written in TOML. */
@@ -217,6 +300,7 @@ function tomlValue(key: keyof Config, value: unknown): string {
   if (typeof value === "number" || typeof value === "boolean") {
     return key === "share_ttl" ? JSON.stringify(formatDuration(value as number)) : String(value);
   }
+  if (Array.isArray(value)) return JSON.stringify(value.map(String));
   return JSON.stringify(String(value));
 }
 
@@ -225,7 +309,8 @@ const TABLE_LINE = /^\s*\[/;
 
 /** Sets (value !== undefined) or removes one key, keeping every other line; atomic write. */
 export function writeConfigKey(key: keyof Config, value: unknown, path = configFile()): void {
-  loadConfig(path); // refuses to edit a corrupt file
+  // A file with problems is still edited: setting or unsetting the bad key is how it is repaired
+  // (only the key's own line changes).
   let lines: string[] = [];
   try {
     lines = readFileSync(path, "utf8").split("\n");
@@ -245,10 +330,16 @@ export function writeConfigKey(key: keyof Config, value: unknown, path = configF
     lines.splice(topEnd, 0, line);
   }
   const body = lines.join("\n") + "\n";
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   const tmp = `${path}.${process.pid}.tmp`;
-  writeFileSync(tmp, body, { mode: 0o600 });
-  renameSync(tmp, path);
+  try {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    writeFileSync(tmp, body, { mode: 0o600 });
+    renameSync(tmp, path);
+  } catch (e) {
+    rmSync(tmp, { force: true });
+    // The reason without the temporary file's name: the user knows only the config file.
+    throw new PankoError("config", `cannot write config file ${path}: ${fsReason(e)}`);
+  }
 }
 
 /** A value as `config show` prints it (secrets masked). */

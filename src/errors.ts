@@ -47,3 +47,27 @@ export function describeError(e: unknown): string {
   if (e instanceof Error) return e.message;
   return String(e);
 }
+
+const FS_REASONS: Record<string, string> = {
+  EACCES: "permission denied",
+  EPERM: "permission denied",
+  ENOENT: "the folder does not exist",
+  ENOTDIR: "a part of the path is not a folder",
+  EISDIR: "it is a folder",
+  ENOSPC: "no space left on the device",
+  EDQUOT: "disk quota exceeded",
+  EROFS: "read-only file system",
+  EEXIST: "it exists already",
+  EMFILE: "too many open files",
+};
+
+/**
+ * Why a file operation failed, in words and without the paths Node puts in its messages (a
+ * temporary file's name means nothing to the user; the caller names the file they asked for).
+ */
+export function fsReason(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException)?.code;
+  if (code && FS_REASONS[code]) return FS_REASONS[code];
+  const message = describeError(e).replace(/,\s*(open|rename|write|unlink|mkdir|close)\s+'[^']*'(\s*->\s*'[^']*')?/g, "");
+  return code ? `${message.replace(new RegExp(`^${code}:\\s*`), "")} (${code})` : message;
+}

@@ -1,9 +1,11 @@
 import { describe, expect, test, beforeEach } from "bun:test";
 import { existsSync, readFileSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { DEFAULTS, formatDuration, loadConfig, parseDuration, parseValue, showValue, writeConfigKey } from "../src/config.ts";
+import { DEFAULTS, formatDuration, loadConfig, loadConfigStrict, parseDuration, parseValue, showValue, writeConfigKey } from "../src/config.ts";
 import { PankoError } from "../src/errors.ts";
 import { configFile } from "../src/paths.ts";
+import { memoryIo } from "../src/cli/io.ts";
+import { runCli } from "../src/cli/run.ts";
 
 const path = () => configFile();
 
@@ -52,33 +54,43 @@ describe("config file", () => {
     expect(set).toContain("share_ttl");
   });
 
-  test("a corrupt file is reported with path and line and left untouched", () => {
+  test("a line that is not TOML is reported with path and line; the other lines still count; set repairs it", () => {
     mkdirSync(dirname(path()), { recursive: true });
     const body = 'default_port = 4000\n# ok\nredact = = true\nmax_shares = 3\n';
     writeFileSync(path(), body);
-    expect(() => loadConfig()).toThrow(/config file .*config\.toml is not valid TOML \(line 3\)/);
-    expect(() => writeConfigKey("default_port", 5000)).toThrow(PankoError);
-    expect(readFileSync(path(), "utf8")).toBe(body);
+    const loaded = loadConfig();
+    expect(loaded.config).toMatchObject({ default_port: 4000, max_shares: 3, redact: true });
+    expect(loaded.problems.map((p) => p.key)).toEqual(["redact"]);
+    expect(loaded.problems[0].error.message).toMatch(/invalid value for redact in .*config\.toml \(line 3\)/);
+    expect(() => loadConfigStrict()).toThrow(PankoError);
+    // Another key can still be set (the bad line is kept as it is) ...
+    writeConfigKey("default_port", 5000);
+    expect(readFileSync(path(), "utf8")).toBe('default_port = 5000\n# ok\nredact = = true\nmax_shares = 3\n');
+    // ... and setting the bad key repairs the file.
+    writeConfigKey("redact", false);
+    expect(loadConfig().problems).toEqual([]);
+    expect(readFileSync(path(), "utf8")).toBe('default_port = 5000\n# ok\nredact = false\nmax_shares = 3\n');
   });
 
   test("a multi-line value error points at the line that breaks", () => {
     mkdirSync(dirname(path()), { recursive: true });
     writeFileSync(path(), 'default_port = 4000\nlog_file = "unterminated\nredact = true\n');
-    expect(() => loadConfig()).toThrow(/line 2/);
+    const { problems, config } = loadConfig();
+    expect(problems.map((p) => p.error.message).join("\n")).toMatch(/line 2/);
+    expect(config.default_port).toBe(4000);
   });
 
-  test("an invalid value in the file names the key, the file and what is valid", () => {
+  test("an invalid value in the file names the key, the file and what is valid, and falls back to the default", () => {
     mkdirSync(dirname(path()), { recursive: true });
-    writeFileSync(path(), 'default_provider = "carrier-pigeon"\n');
-    try {
-      loadConfig();
-      throw new Error("expected an error");
-    } catch (e) {
-      expect(e).toBeInstanceOf(PankoError);
-      expect((e as PankoError).message).toContain("default_provider");
-      expect((e as PankoError).message).toContain(path());
-      expect((e as PankoError).message).toContain("cloudflare, ngrok, tailscale");
-    }
+    writeFileSync(path(), 'default_provider = "carrier-pigeon"\ndefault_port = 4000\n');
+    const { problems, config } = loadConfig();
+    expect(config.default_provider).toBeUndefined();
+    expect(config.default_port).toBe(4000);
+    const e = problems[0].error;
+    expect(e).toBeInstanceOf(PankoError);
+    expect(e.message).toContain("default_provider");
+    expect(e.message).toContain(path());
+    expect(e.message).toContain("cloudflare, ngrok, tailscale");
   });
 
   test("an unknown key lists the valid ones", () => {
@@ -141,5 +153,52 @@ describe("values", () => {
   test("the ngrok token is masked when shown", () => {
     expect(showValue("ngrok_token", "2abcdefghijklmnopqrstuvwxyz")).toBe("2abc…wxyz");
     expect(showValue("ngrok_token", "short")).toBe("****");
+  });
+});
+
+describe("commands with a bad value in the file", () => {
+  const run = async (...argv: string[]) => {
+    const m = memoryIo();
+    const code = await runCli(argv, m.io);
+    return { code, out: m.stdout(), err: m.stderr() };
+  };
+  const bad = () => {
+    mkdirSync(dirname(path()), { recursive: true });
+    writeFileSync(path(), "default_port = abc\ndefault_sort = \"oldest\"\n");
+  };
+
+  test("a command that does not need the key warns and runs", async () => {
+    bad();
+    const r = await run("list", "--json");
+    expect(r.code).toBe(0);
+    expect(r.err).toContain("warning: invalid value for default_port");
+    expect(r.err).toContain("panko config set default_port VALUE");
+    expect(JSON.parse(r.out)).toBeArray();
+  });
+
+  test("config get prints one value, the default when not set, and refuses the bad one with the repair", async () => {
+    bad();
+    expect(await run("config", "get", "default_sort")).toMatchObject({ code: 0, out: "oldest\n" });
+    expect(await run("config", "get", "max_shares")).toMatchObject({ code: 0, out: "100\n" });
+    expect(await run("config", "get", "ngrok_token")).toMatchObject({ code: 1, out: "" });
+    const r = await run("config", "get", "default_port");
+    expect(r.code).not.toBe(0);
+    expect(r.err).toContain("default_port");
+    expect(r.err).toContain("panko config unset default_port");
+    expect((await run("config", "get", "colour")).err).toContain('unknown config key "colour"');
+  });
+
+  test("config set and config unset repair the file; show warns but shows", async () => {
+    bad();
+    const shown = await run("config", "show");
+    expect(shown.code).toBe(0);
+    expect(shown.err).toContain("default_port");
+    expect(shown.out).toContain("default_sort");
+    expect((await run("config", "set", "default_port", "4100")).code).toBe(0);
+    expect(await run("config", "get", "default_port")).toMatchObject({ code: 0, out: "4100\n" });
+    writeFileSync(path(), "default_port = abc\n");
+    expect((await run("config", "unset", "default_port")).code).toBe(0);
+    expect(loadConfig().problems).toEqual([]);
+    expect(await run("config", "get", "default_port")).toMatchObject({ code: 0, out: "3000\n" });
   });
 });

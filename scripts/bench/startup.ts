@@ -1,10 +1,11 @@
 /**
  * Startup benchmark: `dist/panko --version`, median of many runs (target under 30 ms), beside a
- * compiled hello-world for scale. Builds what is missing.
+ * compiled hello-world for scale. dist/panko is rebuilt first when older than the sources. Exits 1
+ * when it misses the target.
  */
 import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { median } from "./child.ts";
+import { ensureBinary, median, report } from "./child.ts";
 
 const root = join(import.meta.dir, "../..");
 
@@ -20,8 +21,7 @@ function timeRuns(cmd: string[], runs: number): number {
 }
 
 export async function benchStartup(runs = 40) {
-  const panko = join(root, "dist/panko");
-  if (!existsSync(panko)) Bun.spawnSync([process.execPath, "run", "build"], { cwd: root, stdout: "inherit", stderr: "inherit" });
+  const panko = ensureBinary();
   const dir = join(root, ".bench");
   const hello = join(dir, "hello");
   if (!existsSync(hello)) {
@@ -39,4 +39,4 @@ export async function benchStartup(runs = 40) {
   };
 }
 
-if (import.meta.main) for (const line of (await benchStartup()).lines) console.log(line);
+if (import.meta.main) report(await benchStartup());

@@ -1,10 +1,12 @@
 /** `panko check FILE...`: parse session files without a server and report what they hold. */
 import { resolve } from "node:path";
 import { describeError } from "../errors.ts";
-import { sessionCounts, type SessionCounts } from "../sessions/counts.ts";
+import { describeCounts, sessionCounts, type SessionCounts } from "../sessions/counts.ts";
+import { plural } from "../plural.ts";
 import type { Session, Source } from "../sessions/model.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { formatElapsed } from "./format.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import { defineCommand } from "./command.ts";
 
 export interface CheckResult {
@@ -60,22 +62,22 @@ export default defineCommand({
       results.push(result);
       if (values.json) continue;
       if (!result.ok) {
-        io.out(`${c.red("failed")}  ${file}\n        ${result.error}\n`);
+        io.out(`${c.red("failed")}  ${terminalSafe(file)}\n        ${terminalSafe(result.error ?? "")}\n`);
         continue;
       }
       if (values.quiet || !session || !result.counts) continue;
       const k = result.counts;
       const span = session.startedAt && session.endedAt ? formatElapsed(Date.parse(session.endedAt) - Date.parse(session.startedAt)) : "?";
-      const malformed = k.malformedLines ? c.yellow(`${k.malformedLines} malformed lines`) : "0 malformed lines";
+      const malformed = k.malformedLines ? c.yellow(plural(k.malformedLines, "malformed line")) : "0 malformed lines";
       io.out(
-        `${c.green("ok")}      ${file}\n` +
-          `        ${session.source} ${session.id} · ${session.turns.length} turns, ${blockCount(session)} blocks · lasted ${span} · ${malformed}` +
+        `${c.green("ok")}      ${terminalSafe(file)}\n` +
+          `        ${session.source} ${session.id} · ${plural(session.turns.length, "turn")}, ${plural(blockCount(session), "block")} · lasted ${span} · ${malformed}` +
           ` · read in ${Math.round(ms)} ms\n` +
-          `        ${k.prompts} prompts, ${k.toolCalls} tool calls (${k.toolResults} with results), ${k.thinking} thinking, ${k.images} images, ${k.subAgents} sub-agents` +
-          (k.unknownRecords ? `, ${k.unknownRecords} unknown records` : "") +
+          `        ${describeCounts(k)} · ${k.toolResults} with results, ${plural(k.thinking, "thinking block")}, ${plural(k.images, "image")}` +
+          (k.unknownRecords ? `, ${plural(k.unknownRecords, "unknown record")}` : "") +
           "\n",
       );
-      for (const m of session.stats.malformed.slice(0, 3)) io.out(c.dim(`        line ${m.line}: ${m.error}\n`));
+      for (const m of session.stats.malformed.slice(0, 3)) io.out(c.dim(`        line ${m.line}: ${terminalSafe(m.error)}\n`));
     }
     if (values.json) io.out(JSON.stringify(results, null, 2) + "\n");
     const failed = results.filter((r) => !r.ok).length;

@@ -1,7 +1,9 @@
-/** `panko config [show|set|unset|path]`: read and change ~/.config/panko/config.toml. */
+/** `panko config [show|get|set|unset|path]`: read and change ~/.config/panko/config.toml. */
 import { KEYS, KEY_NAMES, isConfigKey, loadConfig, parseValue, showValue, writeConfigKey, type Config } from "../config.ts";
 import { PankoError } from "../errors.ts";
+import { configFile } from "../paths.ts";
 import { defineCommand } from "./command.ts";
+import { commandConfig } from "./settings.ts";
 import type { Io } from "./io.ts";
 
 function keyError(key: string): PankoError {
@@ -11,7 +13,8 @@ function keyError(key: string): PankoError {
 }
 
 function show(io: Io, json: boolean): number {
-  const { config, path, exists, set } = loadConfig();
+  const { config, path, exists, set, problems } = loadConfig(configFile(io.env));
+  for (const p of problems) io.err(`${io.colors.yellow("warning:")} ${p.error.message}${p.key ? " (the default is shown)" : ""}\n`);
   if (json) {
     const shown = (k: keyof Config) => {
       const v = config[k];
@@ -41,6 +44,24 @@ const showCommand = defineCommand({
   run: ({ values, io }) => show(io, Boolean(values.json)),
 });
 
+const getCommand = defineCommand({
+  name: "get",
+  summary: "Print one value (the default when not set)",
+  usage: "panko config get KEY",
+  description: "Prints the value as it is, secrets included. Exits 1 when the key has no value.",
+  options: {},
+  positionals: { min: 1, max: 1 },
+  examples: ["panko config get default_port", "panko config get share_ttl"],
+  run({ positionals: [key], io }) {
+    if (!isConfigKey(key)) throw keyError(key);
+    // A problem with this key is the answer (with how to repair it); others are warnings.
+    const value = commandConfig(io, [key]).config[key];
+    if (value === undefined) return 1;
+    io.out(`${KEYS[key].show ? KEYS[key].show!(value) : String(value)}\n`);
+    return 0;
+  },
+});
+
 const setCommand = defineCommand({
   name: "set",
   summary: "Set a value",
@@ -51,7 +72,7 @@ const setCommand = defineCommand({
   run({ positionals: [key, value], io }) {
     if (!isConfigKey(key)) throw keyError(key);
     const parsed = parseValue(key, value);
-    writeConfigKey(key, parsed);
+    writeConfigKey(key, parsed, configFile(io.env));
     io.err(`${key} = ${showValue(key, parsed)}\n`);
   },
 });
@@ -64,7 +85,7 @@ const unsetCommand = defineCommand({
   positionals: { min: 1, max: 1 },
   run({ positionals: [key], io }) {
     if (!isConfigKey(key)) throw keyError(key);
-    writeConfigKey(key, undefined);
+    writeConfigKey(key, undefined, configFile(io.env));
     io.err(`${key} unset\n`);
   },
 });
@@ -75,14 +96,14 @@ const pathCommand = defineCommand({
   usage: "panko config path",
   options: {},
   run({ io }) {
-    io.out(loadConfig().path + "\n");
+    io.out(configFile(io.env) + "\n");
   },
 });
 
 export default defineCommand({
   name: "config",
   summary: "Show or change settings",
-  usage: "panko config [show|set|unset|path]",
+  usage: "panko config [show|get|set|unset|path]",
   description: [
     "Settings live in config.toml under $XDG_CONFIG_HOME/panko (default ~/.config/panko).",
     "",
@@ -90,6 +111,6 @@ export default defineCommand({
     ...KEY_NAMES.map((k: keyof Config) => `  ${k.padEnd(17)} ${KEYS[k].description} (${KEYS[k].valid})`),
   ].join("\n"),
   options: { json: { type: "boolean", description: "Print JSON (with show)" } },
-  subcommands: [showCommand, setCommand, unsetCommand, pathCommand],
+  subcommands: [showCommand, getCommand, setCommand, unsetCommand, pathCommand],
   run: ({ values, io }) => show(io, Boolean(values.json)),
 });

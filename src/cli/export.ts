@@ -5,14 +5,18 @@
  */
 import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { PankoError, describeError, usageError } from "../errors.ts";
-import { markdownTranscriptChunks } from "../render/markdown.ts";
+import { PankoError, fsReason, usageError } from "../errors.ts";
+import { cutLines, markdownTranscriptChunks } from "../render/markdown.ts";
 import { inlineImageSrc, renderPageChunks } from "../render/page.ts";
 import { formatBytes } from "../render/escape.ts";
-import type { Block, Session } from "../sessions/model.ts";
+import type { Block, Session, ToolBlock } from "../sessions/model.ts";
+import { sessionCounts } from "../sessions/counts.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
+import { formatRedactionSummary, redactSession } from "../privacy/redact.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import { defineCommand } from "./command.ts";
+import { REDACT_OPTIONS, redactSettings } from "./redact-flags.ts";
 
 export const FORMATS = ["html", "md", "json"] as const;
 export type ExportFormat = (typeof FORMATS)[number];
@@ -20,7 +24,8 @@ export type ExportFormat = (typeof FORMATS)[number];
 /** The session as JSON, a turn at a time (a big session never becomes one giant string). */
 export function* jsonChunks(session: Session): Generator<string> {
   const { turns, ...rest } = session;
-  const head = JSON.stringify(rest);
+  // The counts `list`, `check` and the page show, from the one definition (sessions/counts.ts).
+  const head = JSON.stringify({ ...rest, counts: sessionCounts(session) });
   yield `${head.slice(0, -1)}${head.length > 2 ? "," : ""}"turns":[`;
   for (let i = 0; i < turns.length; i++) yield (i ? "," : "") + JSON.stringify(turns[i]);
   yield "]}\n";
@@ -31,6 +36,22 @@ export function withoutThinking(session: Session): Session {
   const strip = (blocks: Block[]): Block[] =>
     blocks.filter((b) => b.kind !== "thinking").map((b) => (b.kind === "tool" && b.subAgent ? { ...b, subAgent: withoutThinking(b.subAgent) } : b));
   return { ...session, turns: session.turns.map((t) => ({ ...t, blocks: strip(t.blocks) })) };
+}
+
+/**
+ * A copy of the session with every tool output and command output cut to `max` lines (sub-agents
+ * included): what --max-output-lines does, the same for every format.
+ */
+export function withOutputsCut(session: Session, max: number): Session {
+  const cutBlock = (b: Block): Block => {
+    if (b.kind === "command" && b.output !== undefined) return { ...b, output: cutLines(b.output, max) };
+    if (b.kind !== "tool") return b;
+    const out: ToolBlock = { ...b };
+    if (b.result) out.result = { ...b.result, text: cutLines(b.result.text, max) };
+    if (b.subAgent) out.subAgent = withOutputsCut(b.subAgent, max);
+    return out;
+  };
+  return { ...session, turns: session.turns.map((t) => ({ ...t, blocks: t.blocks.map(cutBlock) })) };
 }
 
 /** Output between two garbage collections while exporting. */
@@ -59,32 +80,68 @@ export function exportChunks(session: Session, format: ExportFormat, opts: { max
   return collectingGarbage(jsonChunks(session));
 }
 
+/** Temp files being written: removed on exit, whatever ends the process (a second Ctrl+C exits at once). */
+const pendingTemps = new Set<string>();
+let cleanupInstalled = false;
+function trackTemp(tmp: string): void {
+  pendingTemps.add(tmp);
+  if (cleanupInstalled) return;
+  cleanupInstalled = true;
+  process.on("exit", () => {
+    for (const t of pendingTemps) {
+      try {
+        unlinkSync(t);
+      } catch {
+        // already gone
+      }
+    }
+  });
+}
+
+/** How much output between two returns to the event loop (where a Ctrl+C is noticed). */
+const YIELD_EVERY = 1024 * 1024;
+
+/** Ctrl+C (or SIGTERM) stopped the export: exit 130, nothing written. */
+export function interrupted(file?: string): PankoError {
+  return new PankoError("io", file ? `export interrupted; ${file} was not written` : "export interrupted", { exitCode: 130 });
+}
+
 /**
- * Writes chunks to `file` through a temp file in the same folder and a rename; returns the size.
- * No fsync: the rename already guarantees that a crash or Ctrl+C leaves the old file or none, never
- * half of the new one, and syncing 50 MB would double the time of a big export.
+ * Writes chunks to `file` through a temp file in the same folder and a rename; resolves to the
+ * size. It returns to the event loop every MB, so that a Ctrl+C (`signal`) stops it between
+ * chunks; an interrupted, failed or killed export leaves neither a half file nor the temp file.
+ * No fsync: the rename already guarantees that a crash leaves the old file or none, never half of
+ * the new one, and syncing 50 MB would double the time of a big export.
  */
-export function writeAtomically(file: string, chunks: Iterable<string>, signal?: AbortSignal): number {
+export async function writeAtomically(file: string, chunks: Iterable<string>, signal?: AbortSignal): Promise<number> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number;
   try {
     fd = openSync(tmp, "w", 0o644);
   } catch (e) {
-    throw new PankoError("io", `cannot write ${file}: ${describeError(e)}`, { cause: e });
+    throw new PankoError("io", `cannot write ${file}: ${fsReason(e)}`, { cause: e });
   }
+  trackTemp(tmp);
   let ok = false;
   try {
+    let since = 0;
     for (const chunk of chunks) {
-      if (signal?.aborted) throw new PankoError("io", `export interrupted; ${file} was not written`);
+      if (signal?.aborted) throw interrupted(file);
       writeSync(fd, chunk);
+      since += chunk.length;
+      if (since >= YIELD_EVERY) {
+        since = 0;
+        await new Promise<void>((r) => setImmediate(r));
+      }
     }
+    if (signal?.aborted) throw interrupted(file);
     closeSync(fd);
     fd = -1;
     renameSync(tmp, file);
     ok = true;
   } catch (e) {
     if (e instanceof PankoError) throw e;
-    throw new PankoError("io", `cannot write ${file}: ${describeError(e)}`, { cause: e });
+    throw new PankoError("io", `cannot write ${file}: ${fsReason(e)}`, { cause: e });
   } finally {
     if (fd! >= 0) closeSync(fd!);
     if (!ok) {
@@ -94,6 +151,7 @@ export function writeAtomically(file: string, chunks: Iterable<string>, signal?:
         // already gone
       }
     }
+    pendingTemps.delete(tmp);
   }
   return statSync(file).size;
 }
@@ -107,16 +165,18 @@ function parseMaxLines(value: string | undefined): number | undefined {
 export default defineCommand({
   name: "export",
   summary: "Write a session as a self-contained HTML page, Markdown or JSON",
-  usage: "panko export SESSION [--format html|md|json] [-o FILE] [--no-thinking] [--max-output-lines N]",
+  usage: "panko export SESSION [--format html|md|json] [-o FILE] [--no-thinking] [--max-output-lines N] [--no-redact]",
   description:
     "html: one file that reads offline (styles, script and images inside). md: a readable transcript,\n" +
     "handy as context for another agent. json: the parsed session model.\n" +
-    "Without -o the result goes to stdout; with -o the file is written atomically.",
+    "Without -o the result goes to stdout; with -o the file is written atomically.\n" +
+    "Secrets are hidden as in `panko share` (config redact, redact_patterns, redact_keep); the counts go to stderr.",
   options: {
     format: { type: "string", short: "f", description: "html (default), md or json", valueName: "FORMAT" },
     output: { type: "string", short: "o", description: "Write to FILE instead of stdout", valueName: "FILE" },
     "no-thinking": { type: "boolean", description: "Leave out the agent's thinking" },
-    "max-output-lines": { type: "string", description: "Cut each tool output to N lines (md)", valueName: "N" },
+    "max-output-lines": { type: "string", description: "Cut each tool and command output to N lines (every format)", valueName: "N" },
+    ...REDACT_OPTIONS,
   },
   positionals: { min: 1, max: 1 },
   examples: ["panko export latest -o session.html", "panko export 3f2a --format md --no-thinking --max-output-lines 40 > context.md", "panko export ./rollout.jsonl -f json | jq .title"],
@@ -132,18 +192,34 @@ export default defineCommand({
       throw usageError("not writing an HTML page to the terminal", ["Use -o FILE, or redirect: panko export SESSION > session.html"]);
     }
 
+    const { redact, options: redactOptions } = redactSettings(values);
     const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
     let session = await parseSession(path);
+    if (signal.aborted) throw interrupted(out);
+    if (redact) {
+      const result = redactSession(session, redactOptions);
+      session = result.session;
+      io.err(`${formatRedactionSummary(result.counts)}\n`);
+    } else {
+      io.err(`${io.colors.yellow("warning:")} secrets are NOT hidden (--no-redact or config redact = false)\n`);
+    }
     if (values["no-thinking"]) session = withoutThinking(session);
+    if (maxOutputLines !== undefined) session = withOutputsCut(session, maxOutputLines);
     // The parser's garbage goes before rendering adds its own: the peak stays the parser's.
     Bun.gc(true);
-    const chunks = exportChunks(session, format as ExportFormat, { maxOutputLines });
+    const chunks = exportChunks(session, format as ExportFormat);
 
     if (!out) {
       try {
+        let since = 0;
         for (const chunk of chunks) {
           if (signal.aborted) return 130;
           io.out(chunk);
+          since += chunk.length;
+          if (since >= YIELD_EVERY) {
+            since = 0;
+            await new Promise<void>((r) => setImmediate(r));
+          }
         }
       } catch (e) {
         // The reader went away (`| head`): not an error worth a message.
@@ -153,8 +229,8 @@ export default defineCommand({
       return 0;
     }
     const file = resolve(io.cwd, out);
-    const size = writeAtomically(file, chunks, signal);
-    io.err(`wrote ${out} (${formatBytes(size)})\n`);
+    const size = await writeAtomically(file, chunks, signal);
+    io.err(`wrote ${terminalSafe(out)} (${formatBytes(size)})\n`);
     return 0;
   },
 });

@@ -40,6 +40,16 @@ export function formatAgo(iso: string | undefined, now = Date.now()): string {
 
 /** Cuts to `width` display columns with an ellipsis. */
 export function truncate(text: string, width: number): string {
-  if (width <= 1) return text.slice(0, Math.max(0, width));
-  return text.length <= width ? text : text.slice(0, width - 1) + "…";
+  // Terminal columns, not UTF-16 units: wide characters (CJK, emoji) take two.
+  if (Bun.stringWidth(text) <= width) return text;
+  if (width <= 0) return "";
+  let out = "";
+  let used = 0;
+  for (const ch of text) {
+    const w = Bun.stringWidth(ch);
+    if (used + w > width - 1) break;
+    out += ch;
+    used += w;
+  }
+  return out + "…";
 }

@@ -7,6 +7,7 @@ import list from "./list.ts";
 import serveStatus from "./serve-status.ts";
 import serveStop from "./serve-stop.ts";
 import serve from "./serve.ts";
+import redact from "./redact.ts";
 import share from "./share.ts";
 import shares from "./shares.ts";
 import tunnel from "./tunnel.ts";
@@ -23,6 +24,7 @@ export const commands: Command<any>[] = [
   serve,
   serveStatus,
   serveStop,
+  redact,
   check,
   tunnel,
   config,

@@ -2,6 +2,7 @@
  * The top level: picks the command, parses its arguments with node:util parseArgs, runs it, and
  * turns every failure into a message and an exit code (the stack goes to the log, not the screen).
  */
+import { terminalSafe } from "../terminal-text.ts";
 import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { PankoError, describeError, isPankoError, usageError } from "../errors.ts";
@@ -74,7 +75,7 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
     const sub = findCommand(command.subcommands, argv[0]);
     if (sub) return runCommand(sub, argv.slice(1), io, signal, `${path} ${sub.name}`);
     if (command.positionals === undefined || command.positionals.max === 0) {
-      const names = command.subcommands.map((c) => c.name);
+      const names = command.subcommands.filter((c) => !c.hidden).map((c) => c.name);
       throw usageError(`unknown command "${path} ${argv[0]}"${hint(argv[0], names)}`, [`Run \`${path} --help\` to see its commands.`]);
     }
   }
@@ -90,7 +91,7 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
       strict: true,
     });
   } catch (e) {
-    throw translateParseError(e, specs, path);
+    throw translateParseError(e, specs, path, argv);
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.verbose) configureLog({ verbose: true });
@@ -105,7 +106,7 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
   }
   if (parsed.positionals.length > max) {
     const extra = parsed.positionals[max];
-    const subs = command.subcommands?.map((c) => c.name) ?? [];
+    const subs = command.subcommands?.filter((c) => !c.hidden).map((c) => c.name) ?? [];
     throw usageError(`${path}: unexpected argument "${extra}"${subs.length ? hint(extra, subs) : ""}`, [`Usage: ${command.usage}`]);
   }
   log.debug(`running ${path}`, argv);
@@ -123,7 +124,7 @@ function configureLogFile(): void {
   }
 }
 
-function translateParseError(e: unknown, specs: OptionSpecs, path: string): PankoError {
+function translateParseError(e: unknown, specs: OptionSpecs, path: string, argv: string[]): PankoError {
   const message = describeError(e);
   const code = (e as { code?: string }).code;
   const flags = Object.entries(specs).flatMap(([name, s]) => [`--${name}`, ...(s.short ? [`-${s.short}`] : [])]);
@@ -132,8 +133,12 @@ function translateParseError(e: unknown, specs: OptionSpecs, path: string): Pank
     return usageError(`unknown option ${flag} for ${path}${hint(flag.split("=")[0], flags)}`, [`Run \`${path} --help\` to see its options.`]);
   }
   if (code === "ERR_PARSE_ARGS_INVALID_OPTION_VALUE") {
-    const flag = /Option '(-\w, )?(--[\w-]+)/.exec(message)?.[2] ?? "";
-    const spec = specs[flag.replace(/^--/, "")];
+    const long = /Option '(-\w, )?(--[\w-]+)/.exec(message)?.[2] ?? "";
+    const spec = specs[long.replace(/^--/, "")];
+    // Name the flag as the user typed it (`-o` or `--output`): the last of the two forms in argv.
+    const short = spec?.short ? `-${spec.short}` : undefined;
+    const typed = [...argv].reverse().find((a) => a === long || a.startsWith(`${long}=`) || (short !== undefined && a === short));
+    const flag = typed === undefined ? long : typed.startsWith(long) ? long : typed;
     if (spec?.type === "string") return usageError(`${path}: ${flag} needs a value (${flag} ${spec.valueName ?? "VALUE"})`);
     return usageError(`${path}: ${flag} takes no value`);
   }
@@ -144,8 +149,8 @@ function reportError(e: unknown, io: Io): number {
   const c = io.colors;
   if (isPankoError(e)) {
     log.error(e.message, e);
-    io.err(`${c.red("error:")} ${e.message}\n`);
-    for (const line of e.details) io.err(`  ${line}\n`);
+    io.err(`${c.red("error:")} ${terminalSafe(e.message)}\n`);
+    for (const line of e.details) io.err(`  ${terminalSafe(line)}\n`);
     return e.exitCode;
   }
   log.error("unexpected error", e);
@@ -167,10 +172,11 @@ function commandHelp(command: Command<any>, path: string, io: Io): string {
   const c = io.colors;
   const lines = [`${c.bold("Usage:")} ${command.usage}`, "", command.summary];
   if (command.description) lines.push("", command.description);
-  if (command.subcommands?.length) {
+  const visible = command.subcommands?.filter((s) => !s.hidden) ?? [];
+  if (visible.length) {
     lines.push("", c.bold("Commands:"));
-    const width = Math.max(...command.subcommands.map((s) => s.name.length));
-    for (const s of command.subcommands) lines.push(`  ${s.name.padEnd(width)}  ${s.summary}`);
+    const width = Math.max(...visible.map((s) => s.name.length));
+    for (const s of visible) lines.push(`  ${s.name.padEnd(width)}  ${s.summary}`);
   }
   lines.push("", c.bold("Options:"), ...optionLines({ ...command.options, ...GLOBAL_OPTIONS }));
   if (command.examples?.length) lines.push("", c.bold("Examples:"), ...command.examples.map((x) => `  ${x}`));

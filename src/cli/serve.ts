@@ -10,6 +10,7 @@ import { autostartFile } from "../daemon/autostart.ts";
 import { connectDaemon, daemonStatus } from "../daemon/client.ts";
 import { AlreadyRunning, DEFAULT_LEASE_GRACE_MS, runDaemon } from "../daemon/daemon.ts";
 import { daemonPaths } from "../daemon/paths.ts";
+import { parseForParent } from "../daemon/parse-child.ts";
 import { selfCommand } from "../daemon/spawn.ts";
 import { defineCommand } from "./command.ts";
 
@@ -44,6 +45,21 @@ const uninstall = defineCommand({
   },
 });
 
+/** Internal: the daemon parses a big session in this child process (see daemon/parse-child.ts). */
+const parseSessionChild = defineCommand({
+  name: "parse-session",
+  summary: "Internal: parse and redact a session for the daemon",
+  usage: "panko serve parse-session FILE SETTINGS_JSON",
+  hidden: true,
+  options: {},
+  positionals: { min: 2, max: 2 },
+  async run({ positionals: [file, settings] }) {
+    await parseForParent(file!, settings!, async (bytes) => {
+      await Bun.write(Bun.stdout, bytes);
+    });
+  },
+});
+
 export default defineCommand({
   name: "serve",
   summary: "Start the background daemon that keeps shares running",
@@ -55,7 +71,7 @@ export default defineCommand({
   options: {
     foreground: { type: "boolean", description: "Run the daemon in this terminal (logs on stderr) until Ctrl+C" },
   },
-  subcommands: [install, uninstall],
+  subcommands: [install, uninstall, parseSessionChild],
   examples: ["panko serve", "panko serve --foreground", "panko serve install"],
   async run({ values, io, signal }) {
     if (values.foreground) {
@@ -70,8 +86,10 @@ export default defineCommand({
           echo: env.PANKO_DAEMON_SPAWNED ? undefined : (line) => io.err(line),
         });
       } catch (e) {
-        if (e instanceof AlreadyRunning && env.PANKO_DAEMON_SPAWNED) return 0; // lost a start race: the other one serves
-        throw e;
+        if (!(e instanceof AlreadyRunning)) throw e;
+        // Lost a start race, or a login service found one already started by `panko share`: the other one serves.
+        if (!env.PANKO_DAEMON_SPAWNED) io.err(`${e.message}; leaving it to serve.\n`);
+        return 0;
       }
       if (!env.PANKO_DAEMON_SPAWNED) io.err(`panko daemon ${process.pid} running; Ctrl+C stops it (shares stay for the next start).\n`);
       const onAbort = () => void daemon.shutdown(false);

@@ -7,18 +7,28 @@
 import { basename } from "node:path";
 import { renderUnicodeCompact } from "uqr";
 import { v7 as uuidv7 } from "uuid";
-import { formatDuration, loadConfig, parseDuration, type Config } from "../config.ts";
+import { formatDuration, parseDuration, type Config } from "../config.ts";
 import { PankoError, usageError } from "../errors.ts";
 import { log } from "../log.ts";
 import { copyToClipboard } from "../platform/clipboard.ts";
-import { formatRedactionSummary, parseExtraPattern } from "../privacy/redact.ts";
+import { findRedactions } from "../privacy/preview.ts";
+import type { RedactOptions } from "../privacy/redact.ts";
+import { formatRedactionSummary } from "../privacy/redact.ts";
+import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import { startShare } from "../share/share.ts";
 import { pickProvider } from "../tunnels/registry.ts";
 import { connectDaemon } from "../daemon/client.ts";
 import type { ShareInfo } from "../daemon/protocol.ts";
 import { defineCommand } from "./command.ts";
+import { shortIds } from "./shares.ts";
 import type { Io } from "./io.ts";
+import { commandConfig } from "./settings.ts";
+import { printRedactionReport } from "./redact.ts";
+import { REDACT_OPTIONS, redactSettings } from "./redact-flags.ts";
+
+const DOWNLOAD_NOTE = "the download holds the session's records: IDE context, reminders and instructions the page does not show";
 
 /** The QR code of `url`, drawn with half blocks for a dark terminal. */
 export function qrCode(url: string): string {
@@ -45,7 +55,7 @@ function expiryText(expiresAt: string | null, ttlMs: number | undefined): string
 export default defineCommand({
   name: "share",
   summary: "Share a session at a public URL through a tunnel",
-  usage: "panko share SESSION [--tunnel cloudflare|ngrok|tailscale] [--ttl DURATION] [--no-redact] [--foreground] [--json]",
+  usage: "panko share SESSION [--tunnel cloudflare|ngrok|tailscale] [--ttl DURATION] [--no-redact] [--keep REGEX] [--dry-run] [--allow-download] [--foreground] [--json]",
   description:
     "Serves the session (secrets hidden) under an unguessable path and publishes it through a tunnel:\n" +
     "cloudflared quick tunnel, ngrok or tailscale funnel. Prints the URL, copies it to the clipboard and\n" +
@@ -56,18 +66,28 @@ export default defineCommand({
     tunnel: { type: "string", valueName: "NAME", description: "cloudflare, ngrok or tailscale (default: config default_provider, else the first available)" },
     provider: { type: "string", valueName: "NAME", description: "Same as --tunnel" },
     ttl: { type: "string", valueName: "DURATION", description: "Stop sharing after this long: 30m, 24h, 7d (default: config share_ttl)" },
-    "no-redact": { type: "boolean", description: "Share secrets as they are (default: hide them)" },
-    "redact-pattern": { type: "string", multiple: true, valueName: "REGEX", description: "Also hide matches of REGEX" },
+    ...REDACT_OPTIONS,
+    "dry-run": { type: "boolean", description: "List what the share would hide (like `panko redact`) and share nothing" },
+    "allow-download": { type: "boolean", description: "Also offer the session's records as a download (redacted; they hold more than the page shows)" },
     foreground: { type: "boolean", description: "Run the share in this terminal until Ctrl+C instead of the daemon" },
     json: { type: "boolean", description: 'Print {"id","status","publicUrl","localUrl","provider","expiresAt","redactions"} and nothing else on stdout' },
   },
   positionals: { min: 1, max: 1 },
-  examples: ["panko share latest", "panko share 3f2a --tunnel ngrok --ttl 2h", "panko share latest --redact-pattern 'acme-[0-9]+'", "panko share latest --foreground"],
+  examples: ["panko share latest --dry-run", "panko share latest", "panko share 3f2a --tunnel ngrok --ttl 2h", "panko share latest --redact-pattern 'acme-[0-9]+'", "panko share latest --foreground"],
   async run({ values, positionals: [ref], io, signal }) {
     if (values.tunnel && values.provider && values.tunnel !== values.provider) {
       throw usageError("--tunnel and --provider name different providers; give one");
     }
-    const { config } = loadConfig();
+    const { config } = commandConfig(io, [
+      ...(values.ttl === undefined ? (["share_ttl"] as const) : []),
+      "redact",
+      "default_provider",
+      "ngrok_token",
+      "cloudflared_path",
+      "ngrok_path",
+      "tailscale_path",
+      "max_shares",
+    ]);
     let ttlMs = config.share_ttl;
     if (values.ttl !== undefined) {
       try {
@@ -76,13 +96,21 @@ export default defineCommand({
         throw usageError(`--ttl ${reason}`);
       }
     }
-    const patterns = values["redact-pattern"] ?? [];
-    const extraPatterns = patterns.map(parseExtraPattern);
-    const redact = !values["no-redact"] && config.redact;
+    // Checks every pattern (config and flags) with a clear error; the daemon gets them as text.
+    const { redact, options: redactOptions } = redactSettings(values);
+    const patterns = [...(config.redact_patterns ?? []), ...(values["redact-pattern"] ?? [])];
+    const keep = [...(config.redact_keep ?? []), ...(values.keep ?? [])];
+    const allowDownload = values["allow-download"] === true;
     const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
     const requested = values.tunnel ?? values.provider;
 
-    if (values.foreground) return foreground({ io, signal, config, path, requested, redact, extraPatterns, ttlMs, json: values.json });
+    if (values["dry-run"]) {
+      if (!redact) io.err(`${io.colors.yellow("warning:")} redaction is off (--no-redact or config redact = false): the share would hide nothing\n`);
+      const report = findRedactions(await parseSession(path), redactOptions);
+      printRedactionReport(redact ? report : { items: [], counts: {}, total: 0 }, io, values.json === true);
+      return 0;
+    }
+    if (values.foreground) return foreground({ io, signal, config, path, requested, redact, redactOptions, allowDownload, ttlMs, json: values.json });
 
     const c = io.colors;
     if (requested !== undefined && !["cloudflare", "ngrok", "tailscale"].includes(requested)) {
@@ -91,13 +119,16 @@ export default defineCommand({
     if (!values.json) io.err(`Sharing ${c.bold(basename(path))}…\n`);
     const client = await connectDaemon({ env: io.env });
     let share: ShareInfo;
+    let shortId: string;
     try {
       share = await client.startShare({
         sessionPath: path,
         provider: requested as "cloudflare" | "ngrok" | "tailscale" | undefined,
         ttlMs: values.ttl !== undefined ? (ttlMs ?? null) : undefined,
-        redaction: { redact, patterns, keep: [] },
+        redaction: { redact, patterns, keep },
+        allowDownload,
       });
+      shortId = shortIds((await client.listShares()).map((s) => s.id)).get(share.id) ?? share.id;
     } finally {
       client.close();
     }
@@ -108,9 +139,11 @@ export default defineCommand({
       return;
     }
     io.err(redact ? `${formatRedactionSummary(share.redactions)}\n` : `${c.yellow("warning:")} secrets are NOT hidden (--no-redact)\n`);
+    if (allowDownload) io.err(`${c.yellow("note:")} ${DOWNLOAD_NOTE}\n`);
     await announce(io, url);
-    for (const note of share.notes) io.err(`${c.yellow("note:")} ${note}\n`);
-    io.err(`${expiryText(share.expiresAt, undefined)}Shared by the panko daemon: see it with \`panko shares\`, stop it with \`panko unshare ${share.id.slice(0, 8)}\`.\n`);
+    for (const note of share.notes) io.err(`${c.yellow("note:")} ${terminalSafe(note)}\n`);
+    io.err(`${expiryText(share.expiresAt, undefined)}${c.bold(terminalSafe(share.sessionName))} is shared by the panko daemon, also after you close this terminal:\n`);
+    io.err(`see it with \`panko shares\`, stop it with \`panko unshare ${shortId}\`.\n`);
   },
 });
 
@@ -121,7 +154,8 @@ async function foreground(o: {
   path: string;
   requested?: string;
   redact: boolean;
-  extraPatterns: RegExp[];
+  redactOptions: RedactOptions;
+  allowDownload: boolean;
   ttlMs?: number;
   json?: boolean;
 }): Promise<void> {
@@ -134,12 +168,14 @@ async function foreground(o: {
     provider,
     config,
     redact,
-    extraPatterns: o.extraPatterns,
+    redactOptions: o.redactOptions,
+    allowDownload: o.allowDownload,
     ttlMs,
     env: io.env,
     signal,
     onPrepared: ({ redactions }) => {
       io.err(redact ? `${formatRedactionSummary(redactions)}\n` : `${c.yellow("warning:")} secrets are NOT hidden (--no-redact)\n`);
+      if (o.allowDownload) io.err(`${c.yellow("note:")} ${DOWNLOAD_NOTE} (secrets hidden${redact ? "" : " only with redaction on"})\n`);
     },
     onTunnelOutput: (line) => log.debug(`tunnel: ${line}`),
   });
@@ -154,19 +190,20 @@ async function foreground(o: {
       io.err(`${expiryText(share.expiresAt, ttlMs)}Press Ctrl+C to stop sharing.\n`);
     }
 
+    let clock: ReturnType<typeof setInterval> | undefined;
     const ending = await new Promise<Ending>((resolve) => {
       if (signal.aborted) return resolve({ why: "stopped" });
       signal.addEventListener("abort", () => resolve({ why: "stopped" }), { once: true });
       if (ttlMs !== undefined) {
         // Checked against the clock: a long TTL never overflows a timer.
         const end = Date.now() + ttlMs;
-        const timer = setInterval(() => {
+        clock = setInterval(() => {
           if (Date.now() >= end) resolve({ why: "expired" });
         }, Math.min(1000, ttlMs));
-        timer.unref?.();
       }
       void share.tunnel.exited.then((code) => resolve({ why: "tunnel-died", code }));
     });
+    clearInterval(clock);
     if (ending.why === "tunnel-died") {
       const last = share.tunnel.recentOutput().slice(-5);
       throw new PankoError("tunnel", `the ${provider.displayName} tunnel stopped (exit code ${ending.code ?? "unknown"}); the share is down`, {

@@ -1,11 +1,27 @@
 /** `panko shares`: every share the daemon knows, with its URL, status, age, expiry and views. */
 import { connectDaemon } from "../daemon/client.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import type { ShareInfo } from "../daemon/protocol.ts";
 import { defineCommand } from "./command.ts";
 import { formatAgo, formatElapsed, truncate } from "./format.ts";
 import type { Io } from "./io.ts";
 
 const LIVE = new Set(["starting", "active", "restarting"]);
+
+/**
+ * The shortest prefix of each id (8 characters at least) that no other id starts with. A uuid v7
+ * starts with its time, so shares made within a minute share their first 8 characters.
+ */
+export function shortIds(ids: string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const id of ids) {
+    let n = 8;
+    while (n < id.length && ids.some((o) => o !== id && o.startsWith(id.slice(0, n)))) n++;
+    if (id[n - 1] === "-") n++;
+    out.set(id, id.slice(0, n));
+  }
+  return out;
+}
 
 export function expiryLabel(expiresAt: string | null, now = Date.now()): string {
   if (!expiresAt) return "never";
@@ -16,14 +32,15 @@ export function expiryLabel(expiresAt: string | null, now = Date.now()): string 
 export function sharesTable(shares: ShareInfo[], io: Io, now = Date.now()): string {
   const c = io.colors;
   if (shares.length === 0) return "No shares. Start one with `panko share SESSION`.\n";
+  const short = shortIds(shares.map((s) => s.id));
   const rows = shares.map((s) => [
-    s.id.slice(0, 8),
+    short.get(s.id)!,
     s.status,
     s.provider,
     String(s.views),
     formatAgo(s.startedAt, now) || "?",
     LIVE.has(s.status) ? expiryLabel(s.expiresAt, now) : "-",
-    s.sessionName,
+    terminalSafe(s.sessionName),
     s.publicUrl ?? "",
   ]);
   const head = ["ID", "STATUS", "TUNNEL", "VIEWS", "STARTED", "EXPIRES", "SESSION", "URL"];
@@ -33,7 +50,8 @@ export function sharesTable(shares: ShareInfo[], io: Io, now = Date.now()): stri
   shares.forEach((s, k) => {
     const text = line(rows[k]!);
     out.push(LIVE.has(s.status) ? text : c.dim(text));
-    if (s.lastError && s.status !== "stopped") out.push(c.dim(`          ${s.status === "error" ? "error" : "last error"}: ${s.lastError}`));
+    if (s.lastError && s.status !== "stopped") out.push(c.dim(`          ${s.status === "error" ? "error" : "last error"}: ${terminalSafe(s.lastError)}`));
+    for (const note of LIVE.has(s.status) ? s.notes : []) out.push(c.dim(`          note: ${terminalSafe(note)}`));
   });
   return out.join("\n") + "\n";
 }

@@ -1,5 +1,5 @@
 /** `panko tunnel status|install`: which tunnel providers can publish a share, and getting cloudflared. */
-import { loadConfig } from "../config.ts";
+import { commandConfig } from "./settings.ts";
 import { usageError } from "../errors.ts";
 import { installCloudflared } from "../tunnels/install.ts";
 import { providerStatus } from "../tunnels/registry.ts";
@@ -11,7 +11,7 @@ const status = defineCommand({
   usage: "panko tunnel status [--json]",
   options: { json: { type: "boolean", description: "Print JSON" } },
   async run({ values, io }) {
-    const { config } = loadConfig();
+    const { config } = commandConfig(io, ["default_provider", "ngrok_token", "cloudflared_path", "ngrok_path", "tailscale_path"]);
     const statuses = await providerStatus(config, io.env);
     if (values.json) {
       io.out(JSON.stringify(statuses, null, 2) + "\n");

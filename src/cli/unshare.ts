@@ -1,6 +1,7 @@
 /** `panko unshare ID|PREFIX|--all`: stop shares. */
 import { usageError } from "../errors.ts";
 import { connectDaemon, daemonStatus } from "../daemon/client.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import { defineCommand } from "./command.ts";
 
 const LIVE = new Set(["starting", "active", "restarting"]);
@@ -33,7 +34,7 @@ export default defineCommand({
         stopped.push(info);
         if (!values.json) {
           const was = before && !LIVE.has(before.status) ? ` (it was already ${before.status})` : "";
-          io.err(`Stopped ${info.id.slice(0, 8)} ${info.sessionName}${was}\n`);
+          io.err(`Stopped ${info.id} ${terminalSafe(info.sessionName)}${was}\n`);
         }
       }
       if (values.all && ids.length === 0 && !values.json) io.err("No shares are running.\n");

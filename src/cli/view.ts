@@ -1,13 +1,14 @@
 /** `panko view SESSION`: read one session as a web page, served in the foreground until Ctrl+C. */
-import { loadConfig } from "../config.ts";
-import { describeError, usageError } from "../errors.ts";
+import { PankoError, describeError, usageError } from "../errors.ts";
 import { log } from "../log.ts";
-import { configFile } from "../paths.ts";
 import { openBrowser } from "../platform/open.ts";
 import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
 import { startViewer } from "../viewer/server.ts";
+import { terminalSafe } from "../terminal-text.ts";
 import { defineCommand } from "./command.ts";
+import { commandConfig } from "./settings.ts";
+import { plural } from "../plural.ts";
 import type { Io } from "./io.ts";
 
 const FALLBACK_PORT = 3000;
@@ -24,12 +25,24 @@ function parsePort(value: string): number {
 function wantedPort(flag: string | undefined, io: Io): number {
   if (flag !== undefined) return parsePort(flag);
   try {
-    return loadConfig(configFile(io.env)).config.default_port ?? FALLBACK_PORT;
+    return commandConfig(io, ["default_port"]).config.default_port ?? FALLBACK_PORT;
   } catch (e) {
     // A broken config file is worth a warning, not a refusal to show a session.
     io.err(`${io.colors.yellow("warning:")} ${describeError(e)}; using port ${FALLBACK_PORT}\n`);
     return FALLBACK_PORT;
   }
+}
+
+/**
+ * A --host the system cannot listen on (not an address, or a name that does not resolve) is the
+ * user's to change: a usage error, not a crash. undefined for any other failure.
+ */
+export function hostError(e: unknown, host: string): PankoError | undefined {
+  const code = (e as { code?: string })?.code;
+  if (code !== "EINVAL" && code !== "ENOTFOUND" && code !== "EAI_NONAME" && code !== "EAI_AGAIN" && !/getaddrinfo|invalid argument, listen/i.test(String((e as Error)?.message))) return undefined;
+  return usageError(`--host ${host}: not an address this machine can listen on`, [
+    "Give an IP address of this machine (127.0.0.1, 0.0.0.0 for every interface, ::1) or a name that resolves to one (localhost).",
+  ]);
 }
 
 const isLoopback = (host: string) => host === "localhost" || host === "::1" || /^127\./.test(host);
@@ -60,14 +73,16 @@ export default defineCommand({
     const port = wantedPort(values.port, io);
     const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
 
-    const viewer = await startViewer({ path, load: () => parseSession(path), host, port, portRange: 100 });
+    const viewer = await startViewer({ path, load: () => parseSession(path), host, port, portRange: 100 }).catch((e) => {
+      throw hostError(e, host) ?? e;
+    });
     try {
       const session = viewer.session();
       if (port !== 0 && viewer.port !== port) io.err(`${c.yellow("note:")} port ${port} is in use; using ${viewer.port} instead\n`);
       if (!isLoopback(host)) {
         io.err(`${c.yellow("warning:")} listening on ${host}: anyone who can reach this machine on port ${viewer.port} can read this session\n`);
       }
-      io.err(`${c.bold(session.title || "(untitled session)")} ${c.dim(`— ${session.turns.length} turns`)}\n`);
+      io.err(`${c.bold(terminalSafe(session.title) || "(untitled session)")} ${c.dim(`— ${plural(session.turns.length, "turn")}`)}\n`);
       io.out(`${viewer.url}\n`);
       io.err(c.dim("Press Ctrl+C to stop.\n"));
 

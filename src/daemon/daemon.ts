@@ -7,10 +7,11 @@
  * tunnels under the lease, like an upgrade does: the next daemon adopts them or, after a reboot,
  * starts them again. `Shutdown {stopShares: true}` (`panko serve-stop`) stops every share.
  */
-import { closeSync, existsSync, openSync, unlinkSync, utimesSync } from "node:fs";
+import { existsSync, unlinkSync } from "node:fs";
 import { loadConfig } from "../config.ts";
 import { PankoError, describeError } from "../errors.ts";
-import { getProvider, pickProvider } from "../tunnels/registry.ts";
+import { renewLease } from "../tunnels/lease.ts";
+import { createProviders, getProvider, pickProvider } from "../tunnels/registry.ts";
 import type { Env, Lease } from "../tunnels/provider.ts";
 import { VERSION } from "../version.ts";
 import { StateDb } from "./db.ts";
@@ -23,6 +24,8 @@ import { Supervisor } from "./supervisor.ts";
 
 export const DEFAULT_LEASE_GRACE_MS = 60_000;
 const LEASE_RENEW_MS = 2_000;
+/** Ended shares stay listed (`panko shares`) this long. */
+const KEEP_ENDED_MS = 7 * 86_400_000;
 
 export interface DaemonOptions {
   env?: Env;
@@ -85,15 +88,6 @@ async function acquire(paths: DaemonPaths, waitMs: number): Promise<DaemonLock> 
   }
 }
 
-function renewLease(file: string): void {
-  const now = new Date();
-  try {
-    utimesSync(file, now, now);
-  } catch {
-    closeSync(openSync(file, "a", 0o600));
-  }
-}
-
 export async function runDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon> {
   const env = opts.env ?? process.env;
   const version = opts.version ?? VERSION;
@@ -114,18 +108,20 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon
       log.info("removed a stale socket");
     }
     db = new StateDb(paths.db);
+    db.prune(new Date(Date.now() - KEEP_ENDED_MS).toISOString());
     const lease: Lease = { file: paths.lease, graceMs: opts.leaseGraceMs ?? DEFAULT_LEASE_GRACE_MS };
     renewLease(lease.file);
     leaseTimer = setInterval(() => renewLease(lease.file), LEASE_RENEW_MS);
 
     const startedAt = Date.now();
+    const providers = createProviders(); // one set for the daemon's life (one ngrok agent)
     const supervisor = new Supervisor({
       db,
       log,
       env,
       config: () => loadConfig().config,
-      pickProvider: (requested, config, e) => pickProvider(requested, config, e),
-      provider: (name) => getProvider(name),
+      pickProvider: (requested, config, e) => pickProvider(requested, config, e, providers),
+      provider: (name) => getProvider(name, providers),
       lease,
     });
 
@@ -169,6 +165,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon
       }
     };
 
+    supervisor.markRestoring();
     ipc = listenIpc(paths.socket, handler, (m, e) => log.error(m, e));
     log.info(`daemon ${process.pid} (panko ${version}) listening on ${paths.socket}`);
     await supervisor.restore();

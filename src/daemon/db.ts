@@ -36,6 +36,7 @@ export const MIGRATIONS: string[] = [
      updated_at TEXT NOT NULL
    );
    CREATE INDEX shares_status ON shares (status);`,
+  `ALTER TABLE shares ADD COLUMN allow_download INTEGER NOT NULL DEFAULT 0;`,
 ];
 
 export interface ShareRow {
@@ -66,9 +67,10 @@ export interface ShareRow {
   notes: string;
   ended_at: string | null;
   updated_at: string;
+  allow_download: number;
 }
 
-export type NewShare = Pick<ShareRow, "id" | "session_path" | "session_name" | "provider_name" | "started_at" | "token" | "expires_at"> & {
+export type NewShare = Pick<ShareRow, "id" | "session_path" | "session_name" | "provider_name" | "started_at" | "token" | "expires_at" | "allow_download"> & {
   redaction: RedactionSettings;
 };
 
@@ -97,8 +99,8 @@ export class StateDb {
   insert(s: NewShare, now: string): ShareRow {
     this.db
       .query(
-        `INSERT INTO shares (id, session_path, session_name, provider_name, started_at, status, token, expires_at, redaction, updated_at)
-         VALUES ($id, $session_path, $session_name, $provider_name, $started_at, 'starting', $token, $expires_at, $redaction, $now)`,
+        `INSERT INTO shares (id, session_path, session_name, provider_name, started_at, status, token, expires_at, redaction, allow_download, updated_at)
+         VALUES ($id, $session_path, $session_name, $provider_name, $started_at, 'starting', $token, $expires_at, $redaction, $allow_download, $now)`,
       )
       .run({ ...s, redaction: JSON.stringify(s.redaction), now });
     return this.get(s.id)!;

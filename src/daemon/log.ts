@@ -3,6 +3,9 @@
  * whole: every known token (and anything shaped like one after a URL's host) is masked.
  */
 import { appendFileSync, chmodSync, existsSync, renameSync, statSync } from "node:fs";
+import { maskToken, maskTokens } from "../log.ts";
+
+export { maskToken };
 
 export const ROTATE_BYTES = 10 * 1024 * 1024;
 
@@ -12,14 +15,6 @@ export interface DaemonLog {
   /** Tokens to mask from now on. */
   addSecret(token: string): void;
 }
-
-/** `AbCd…` : the first four characters of a token. */
-export function maskToken(token: string): string {
-  return token.length <= 4 ? "…" : `${token.slice(0, 4)}…`;
-}
-
-// A 128-bit base64url token is 22 characters; mask such a path segment right after a host.
-const TOKEN_IN_URL = /(https?:\/\/[^/\s]+\/)([A-Za-z0-9_-]{20,})(?=\/|\s|$)/g;
 
 export function createDaemonLog(path: string, opts: { echo?: (line: string) => void; rotateBytes?: number; now?: () => Date } = {}): DaemonLog {
   const secrets = new Set<string>();
@@ -31,7 +26,7 @@ export function createDaemonLog(path: string, opts: { echo?: (line: string) => v
   const mask = (text: string) => {
     let out = text;
     for (const s of secrets) if (out.includes(s)) out = out.split(s).join(maskToken(s));
-    return out.replace(TOKEN_IN_URL, (_m, pre: string, tok: string) => pre + maskToken(tok));
+    return maskTokens(out);
   };
 
   const write = (level: string, message: string) => {

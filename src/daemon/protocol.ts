@@ -32,13 +32,15 @@ export const RedactionSettings = z.object({
 export type RedactionSettings = z.infer<typeof RedactionSettings>;
 
 export const StartShareParams = z.object({
-  /** Absolute path of the session file. */
-  sessionPath: z.string().min(1).max(4096),
+  /** Absolute path of the session file (the daemon's working directory is not the caller's). */
+  sessionPath: z.string().min(1).max(4096).refine((p) => p.startsWith("/"), "must be an absolute path"),
   /** Tunnel provider; default: config default_provider, else the first available. */
   provider: ProviderName.optional(),
   /** Lifetime in ms; omitted = config share_ttl; null = no expiry. */
   ttlMs: z.number().int().positive().max(10 * 365 * 86_400_000).nullable().optional(),
   redaction: RedactionSettings.optional(),
+  /** Offer the session's records (redacted) as a download (`--allow-download`). */
+  allowDownload: z.boolean().optional(),
 });
 export type StartShareParams = z.input<typeof StartShareParams>;
 
@@ -61,6 +63,7 @@ export const ShareInfo = z.object({
   /** Secrets hidden, by kind. */
   redactions: z.record(z.string(), z.number()),
   redact: z.boolean(),
+  allowDownload: z.boolean(),
   /** Things the user should know (e.g. "the session file is gone", ngrok's interstitial page). */
   notes: z.array(z.string()),
 });

@@ -10,11 +10,11 @@ import type { DaemonPaths } from "./paths.ts";
 type Env = Record<string, string | undefined>;
 
 /**
- * True inside a `bun build --compile` executable: its entry lives in the /$bunfs/ filesystem.
- * (Bun.main, not import.meta.path: the bundler bakes a module's source path into import.meta.)
+ * True inside a `bun build --compile` executable: its entry lives in the embedded /$bunfs/
+ * filesystem (import.meta.path keeps the build machine's source path, so it cannot tell).
  */
 export function isCompiled(): boolean {
-  return Bun.main.includes("$bunfs") || Bun.main.startsWith("B:\\~BUN");
+  return Bun.main.startsWith("/$bunfs/") || /^[A-Z]:[\\/]~BUN[\\/]/.test(Bun.main);
 }
 
 /** The argv that runs `panko <args>` with this very executable. */

@@ -73,13 +73,14 @@ interface Running {
 export class Supervisor {
   private running = new Map<string, Running>();
   private starting = 0;
-  private pool = new SourcePool();
+  private pool: SourcePool;
   private timers: ReturnType<typeof setInterval>[] = [];
   private now: () => number;
   private closed = false;
 
   constructor(private deps: SupervisorDeps) {
     this.now = deps.now ?? Date.now;
+    this.pool = new SourcePool({ env: deps.env });
   }
 
   private iso(ms = this.now()): string {
@@ -116,6 +117,7 @@ export class Supervisor {
       restarts: row.restarts,
       redactions: safeJson<Record<string, number>>(row.redactions, {}),
       redact: safeJson<{ redact?: boolean }>(row.redaction, {}).redact ?? true,
+      allowDownload: row.allow_download === 1,
       notes,
     };
   }
@@ -153,17 +155,22 @@ export class Supervisor {
       // reported below
     }
     if (!isFile) throw new PankoError("not-found", `no session file at ${path}`);
-    const settings = RedactionSettings.parse(params.redaction ?? { redact: config.redact });
-    for (const p of settings.patterns) parseExtraPattern(p); // a bad pattern is a clear error before anything starts
+    const settings = RedactionSettings.parse(
+      params.redaction ?? { redact: config.redact, patterns: config.redact_patterns ?? [], keep: config.redact_keep ?? [] },
+    );
+    // A bad pattern is a clear error before anything starts.
+    for (const p of settings.patterns) parseExtraPattern(p);
+    for (const p of settings.keep) parseExtraPattern(p, "--keep");
     const ttlMs = params.ttlMs === undefined ? config.share_ttl : (params.ttlMs ?? undefined);
 
     this.starting++;
     try {
+        const picking = this.now();
       const provider = await this.deps.pickProvider(params.provider, config, this.deps.env);
       const id = uuidv7();
       const token = newShareToken();
       this.deps.log.addSecret(token);
-      const startedAt = this.now();
+      const startedAt = picking;
       const row = this.deps.db.insert(
         {
           id,
@@ -174,10 +181,11 @@ export class Supervisor {
           token,
           expires_at: ttlMs === undefined ? null : this.iso(startedAt + ttlMs),
           redaction: settings,
+          allow_download: params.allowDownload ? 1 : 0,
         },
         this.iso(),
       );
-      this.deps.log.info(`share ${id}: starting ${path} through ${provider.name}`);
+      this.deps.log.info(`share ${id}: starting ${path} through ${provider.name} (picked in ${this.now() - startedAt} ms)`);
       try {
         await this.launch(row, provider, {});
       } catch (e) {
@@ -185,6 +193,7 @@ export class Supervisor {
         this.deps.log.error(`share ${id}: start failed`, describeError(e));
         throw e;
       }
+      this.deps.log.info(`share ${id}: ready in ${this.now() - startedAt} ms`);
       return this.info(this.deps.db.get(id)!);
     } finally {
       this.starting--;
@@ -205,6 +214,7 @@ export class Supervisor {
         config,
         source,
         token: row.token,
+        allowDownload: row.allow_download === 1,
         port: opts.port,
         lease: this.deps.lease,
         env: this.deps.env,
@@ -224,6 +234,12 @@ export class Supervisor {
     } catch (e) {
       release();
       throw e;
+    }
+    if (this.deps.db.get(row.id)?.status === "stopped" || this.closed) {
+      // Stopped (unshare, serve-stop) while it was starting: it does not come up after all.
+      await share.stop();
+      release();
+      throw new PankoError("daemon", "the share was stopped while it was starting");
     }
     const r: Running = {
       id: row.id,
@@ -430,6 +446,13 @@ export class Supervisor {
   }
 
   // ---- restore after a daemon restart ------------------------------------------------------
+
+  /** Before the socket answers: every share to restore says `restarting` until it is back. */
+  markRestoring(): void {
+    for (const row of this.deps.db.live()) {
+      if (row.status !== "restarting") this.deps.db.update(row.id, { status: "restarting" }, this.iso());
+    }
+  }
 
   async restore(): Promise<void> {
     const rows = this.deps.db.live();

@@ -11,7 +11,7 @@
  *
  * | kind              | what                                                                   |
  * |-------------------|------------------------------------------------------------------------|
- * | private-key       | `-----BEGIN ... PRIVATE KEY-----` through `-----END ... PRIVATE KEY-----` (or to the end of the base64 body when the END line is missing) |
+ * | private-key       | `-----BEGIN ... PRIVATE KEY-----` through `-----END ... PRIVATE KEY-----` (or to the end of the base64 body when the END line is missing, or the header alone on its line); a patch section adding a key file (key-files.ts) |
  * | jwt               | three base64url segments whose header (`eyJ...`) decodes to a JSON object |
  * | aws-access-key    | AWS access key ids: `AKIA` / `ASIA` + 16 upper-case letters or digits   |
  * | github-token      | `ghp_` `gho_` `ghu_` `ghs_` `ghr_` + 36+ chars; fine-grained `github_pat_...` |
@@ -23,7 +23,12 @@
  * | url-password      | `scheme://user:PASSWORD@host`: the password is hidden, user and host kept |
  * | bearer-token      | `Bearer <token>` (also after `Authorization:`) with a token-ish value  |
  * | secret-assignment | `NAME=value`, `NAME: value`, `"name": "value"` where NAME names a secret |
- * | custom            | a user's `--redact-pattern` (see redact.ts)                             |
+ * | aws-secret-key    | `aws_secret_access_key = <40 chars>` in any spacing or quoting           |
+ * | (vendor tokens)   | npm, PyPI, Hugging Face, GitLab, Docker Hub, SendGrid, Slack app, Stripe test / webhook, Groq, Linear, Notion, Shopify, Grafana, 1Password, Vault, Vercel, Databricks, Figma (token-rules.ts) |
+ * | slack-webhook     | `https://hooks.slack.com/services/...`                                  |
+ * | azure-key         | `AccountKey=...`, `SharedAccessKey=...`, `sig=...`                       |
+ * | credential, netrc-password, basic-auth, docker-auth, cli-password | credential files and commands (credential-rules.ts) |
+ * | custom            | a user's `--redact-pattern` (see user-patterns.ts)                      |
  *
  * Assignments (`secret-assignment`), the rule most exposed to false positives, are decided so:
  * - NAME qualifies when one of its words (split on `_`, `-` and camelCase) is or ends with
@@ -54,6 +59,10 @@
  *   `const token = getToken()` is therefore untouched, and so is `password=` with nothing after it.
  */
 
+import { CREDENTIAL_RULES } from "./credential-rules.ts";
+import { isKeyFilePath } from "./key-files.ts";
+import { TOKEN_KINDS, TOKEN_RULES } from "./token-rules.ts";
+
 export interface SecretRule {
   /** Short kebab-case name used in the marker `[REDACTED:<kind>]` and in the counts. */
   kind: string;
@@ -73,6 +82,14 @@ export interface SecretRule {
    * (a variable name) linear and cheap.
    */
   anchor?: RegExp;
+  /**
+   * A rule keyed on a rare literal (a vendor prefix, a PEM header): it runs only on texts that the
+   * rare pre-check (`RARE_PRECHECK`, the union of these rules' hints) matches, so the many texts
+   * that pass the global pre-check only for a common word (`token`, `key =`) skip its hint test.
+   */
+  rare?: boolean;
+  /** For a rule that covers several kinds (prefixed tokens): the kind of this match. */
+  kindOf?: (match: RegExpExecArray) => string;
 }
 
 export const REDACTED_PREFIX = "[REDACTED:";
@@ -261,60 +278,86 @@ const E = String.raw`(?![A-Za-z0-9_-])`; // none after
 
 export const DEFAULT_RULES: readonly SecretRule[] = [
   {
+    // The header, then through the END line, or to the end of the base64 body when the END line is
+    // missing, or the header alone on its line (a key cut by an edit still says what follows it is a key).
     kind: "private-key",
+    rare: true,
     pattern:
-      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<body>[\s\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?:[A-Za-z0-9+/=:,\- \t\r\n]|\\[nrt]){40,})/g,
-    validator: (s) => (s.match(/[A-Za-z0-9+/]/g)?.length ?? 0) >= 64,
+      /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----(?<body>[\s\S]{0,20000}?-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|(?=[\r\n]|\\[nr]|$)(?:[A-Za-z0-9+/=:,\- \t\r\n]|\\[nrt])*)/g,
     hint: /PRIVATE KEY/,
   },
   {
+    // A patch (Codex apply_patch) that adds or updates a key file: every line of that file's section.
+    kind: "private-key",
+    rare: true,
+    pattern: /^\*\*\* (?:Add|Update) File: (?<path>[^\n]+)\n(?<secret>(?:(?!\*\*\* )[^\n]*(?:\n|$))+)/dgm,
+    validator: (_s, m) => isKeyFilePath(m.groups?.path),
+    hint: /\*\*\* (?:Add|Update) File: /,
+  },
+  {
     kind: "jwt",
+    rare: true,
     pattern: new RegExp(`${B}eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]*${E}`, "g"),
     validator: isJwt,
     hint: /eyJ/,
   },
   {
     kind: "aws-access-key",
-    pattern: /(?<![A-Za-z0-9])(?:AKIA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
-    hint: /AKIA|ASIA/,
+    rare: true,
+    pattern: /(?<![A-Za-z0-9])(?:A3T[A-Z0-9]|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA)[A-Z0-9]{16}(?![A-Za-z0-9])/g,
+    hint: /A3T|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA/,
   },
   {
+    // `aws_secret_access_key = wJalr...` in any spacing or quoting (secretlint's AWS rule).
+    kind: "aws-secret-key",
+    pattern: /(?<q>["']?)(?:aws_?)?secret_?access_?key\k<q>[ \t]*(?::|=>|=)[ \t]*["']?(?<secret>[A-Za-z0-9\/+=]{40})(?![A-Za-z0-9\/+=])/dgi,
+    hint: /secret_?access_?key/i,
+  },
+  ...TOKEN_RULES,
+  {
     kind: "github-token",
+    rare: true,
     pattern: new RegExp(`${B}(?:gh[pousr]_[A-Za-z0-9]{36,255}|github_pat_[A-Za-z0-9_]{22,255})${E}`, "g"),
     hint: /gh[pousr]_|github_pat_/,
   },
   {
     kind: "anthropic-key",
+    rare: true,
     pattern: new RegExp(`${B}sk-ant-[A-Za-z0-9_-]{20,}${E}`, "g"),
     hint: /sk-ant-/,
   },
   {
     kind: "openai-key",
+    rare: true,
     pattern: new RegExp(`${B}sk-(?!ant-)(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,}${E}`, "g"),
     validator: (s) => hasDigit(s) && hasLetter(s.slice(3)) && !isPlaceholder(s.slice(3)),
     hint: /sk-/,
   },
   {
     kind: "slack-token",
+    rare: true,
     pattern: new RegExp(`${B}xox[baprs]-[A-Za-z0-9-]{10,}${E}`, "g"),
     validator: (s) => hasDigit(s),
     hint: /xox[baprs]-/,
   },
   {
     kind: "stripe-key",
+    rare: true,
     pattern: new RegExp(`${B}[sr]k_live_[A-Za-z0-9]{10,}${E}`, "g"),
     hint: /k_live_/,
   },
   {
     kind: "google-api-key",
+    rare: true,
     pattern: new RegExp(`${B}AIza[A-Za-z0-9_-]{35}${E}`, "g"),
     hint: /AIza/,
   },
   {
     kind: "url-password",
-    pattern: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:@\/?#"'<>`]*:(?<secret>[^\s@\/?#"'<>`]+)@(?=[A-Za-z0-9\[])/dg,
+    // not inside a scheme (`mongodb+srv`), but a patch's `+` before a line is fine
+    pattern: /(?<![A-Za-z0-9.-]|[A-Za-z0-9.-]\+)[A-Za-z][A-Za-z0-9+.-]{0,30}:\/\/[^\s:@\/?#"'<>`]*:(?<secret>[^\s@\/?#"'<>`]+)@(?=[A-Za-z0-9\[])/dg,
     validator: (s) => s.length >= 3 && !isPlaceholder(s) && !/^(?:pass|pwd|passw(?:or)?d|secret)$/i.test(s),
-    hint: /:\/\//,
+    hint: /:\/\/[^\s\/?#"'<>`@]{1,256}@/,
   },
   {
     kind: "bearer-token",
@@ -330,14 +373,36 @@ export const DEFAULT_RULES: readonly SecretRule[] = [
     hint: /[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi.?[Kk]ey|API.?KEY/,
     anchor: /[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi[_-]?[Kk]ey|API[_-]?KEY/g,
   },
+  ...CREDENTIAL_RULES,
 ];
 
 /** The kinds the default rules can report, plus `custom`. */
-export const SECRET_KINDS: readonly string[] = [...DEFAULT_RULES.map((r) => r.kind), "custom"];
+export const SECRET_KINDS: readonly string[] = [...new Set([...DEFAULT_RULES.flatMap((r) => (r.kindOf ? TOKEN_KINDS : [r.kind])), "custom"])];
 
 /**
  * A cheap pre-check over the union of all default hints: a text it does not match cannot hold a
  * default-rule secret and is returned as is.
  */
-export const DEFAULT_PRECHECK =
-  /PRIVATE KEY|eyJ|AKIA|ASIA|gh[pousr]_|github_pat_|sk-|xox[baprs]-|k_live_|AIza|:\/\/|[Bb]earer|BEARER|[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi.?[Kk]ey|API.?KEY/;
+export const DEFAULT_PRECHECK = new RegExp(
+  [
+    // rare literals: PEM headers, patches of key files, vendor prefixes (a hint of each rule, with
+    // the ones another alternative covers left out: `secret_` and `secret_access_key` by `secret`,
+    // `AccountKey=` by the credential alternative, `password ` by `passw`)
+    String.raw`PRIVATE KEY|\*\*\* (?:Add|Update) File: |eyJ|A3T|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA|AIza`,
+    String.raw`gh[pousr]_|github_pat_|sk-|xox[a-z]-|xapp-|k_live_|k_test_|whsec_|npm_|pypi-|hf_|gl[a-z]+[-_]|dckr_pat_|SG\.|gsk_|lin_|ntn_|shp|ops_ey|hv[sbr]\.|vc[pirak]_|dapi|fig[dhu]_`,
+    String.raw`hooks\.slack\.com|SharedAccess|sig=|mysql|mariadb`,
+    // common shapes: a password in a URL, auth headers, names that name a secret, command-line flags
+    String.raw`:\/\/[^\s\/?#"'<>\x60@]{1,256}@|[Bb]earer|BEARER|[Bb]asic[ \t]|[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi.?[Kk]ey|API.?KEY`,
+    String.raw`[=:](?<=(?:[Pp]ass|PASS|[Pp]wd|PWD|[Pp][Ww]|[Aa]uth|AUTH|[Kk]ey|KEY|[Cc]redentials?|CREDENTIALS?|[Cc]reds|CREDS)["']?[ \t]*[=:])|[ \t](?:-u|--user|--proxy-user)[ \t=]`,
+  ].join("|"),
+);
+
+/** The union of the rare rules' hints (see `SecretRule.rare`). */
+export const RARE_PRECHECK = new RegExp(
+  DEFAULT_RULES.filter((r) => r.rare)
+    .map((r) => {
+      if (!r.hint || r.hint.flags.includes("i")) throw new Error(`rare rule ${r.kind} needs a case-sensitive hint`);
+      return r.hint.source;
+    })
+    .join("|"),
+);

@@ -11,9 +11,14 @@ export interface Asset {
   type: string;
 }
 
+/** The favicon: a panko crumb on the accent colour. */
+export const FAVICON_SVG =
+  `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 32 32"><rect width="32" height="32" rx="7" fill="#b4540a"/><path d="M9 22l4-12 4 8 3-5 3 9z" fill="#fff5e8"/></svg>`;
+
 export const ASSETS: Record<string, Asset> = {
   "panko.css": { body: css, type: "text/css; charset=utf-8" },
   "panko.js": { body: js, type: "text/javascript; charset=utf-8" },
+  "favicon.svg": { body: FAVICON_SVG, type: "image/svg+xml" },
 };
 
 const hashes = new Map<string, string>();

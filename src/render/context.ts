@@ -11,8 +11,25 @@ export interface RenderOptions {
   imageSrc(img: ImageBlock): string;
   /** SSE endpoint for live updates (served mode). */
   eventsUrl?: string;
+  /** The polling fallback for live updates (`updates?g=G` answers JSON), for proxies that buffer event streams. */
+  updatesUrl?: string;
+  /** Served pages: where collapsed content left out of the page is fetched (`parts?g=G&p=T.K,...`). */
+  partsUrl?: string;
+  /**
+   * Self-contained pages: receives each turn's parts (see parts.ts), which the page then carries
+   * compressed instead of inline. Set by renderPage for inline pages unless `packParts` is false.
+   */
+  collectParts?(turn: number, parts: string[]): void;
+  /** Inline pages: carry collapsed content compressed (default true); false keeps it all as HTML. */
+  packParts?: boolean;
+  /** Served pages: the server-side search of the whole session (`search?q=`), for parts not yet fetched. */
+  searchUrl?: string;
+  /** The generation of the session this page shows (what a live page polls from). */
+  generation?: number;
   /** Where the reader can download the session file (JSONL, as served: redacted for shares). */
   downloadUrl?: string;
+  /** What the download holds, as its tooltip (default "Download the session (JSONL)"). */
+  downloadLabel?: string;
 }
 
 export interface Ctx {
@@ -20,6 +37,8 @@ export interface Ctx {
   /** The top-level session (sub-agents render with the same ctx and a greater depth). */
   session: Session;
   depth: number;
+  /** Rendering the session's last turn (where a tool without a result may still be running). */
+  lastTurn?: boolean;
 }
 
 /** imageSrc for self-contained pages: embedded images as data: URIs, remote ones not loaded. */

@@ -1,8 +1,9 @@
 /**
  * File edits as unified line diffs: one box per file with its path, change kind and +/- counts,
  * hunks with old/new line numbers when the position is known, lines coloured by op and
- * highlighted in the file's language. The op character is real text, so copy gives a patch.
+ * highlighted in the file's language. "Copy diff" copies a unified diff (unifiedDiff).
  */
+import { part } from "./parts.ts";
 import type { FileEdit } from "../sessions/model.ts";
 import { esc } from "./escape.ts";
 import { highlight, langFromPath } from "./highlight.ts";
@@ -54,10 +55,28 @@ export function fileEditHtml(edit: FileEdit, opts: { header?: boolean } = {}): s
   const head = opts.header === false ? "" : `<div class="fh"><code class="path">${path}</code>${change}${countsHtml(edit.added, edit.removed)}</div>`;
   if (rows.length === 0) return `<div class="file">${head}<div class="empty">(no line changes)</div></div>`;
   const lined = rows.length > DIFF_OVER;
+  // What "Copy diff" copies: a unified diff with its ---/+++ header (the shown rows are not `.raw`).
+  // When the diff is collapsed it travels with the rest, so a served page fetches it when copied.
+  const patch = `<template class="raw">${esc(unifiedDiff(edit))}</template>`;
   const body = lined
-    ? `<pre class="diff raw"><code>${rows.slice(0, DIFF_HEAD).join("")}</code></pre><details class="more"><summary data-more="${rows.length - DIFF_HEAD}">show all ${rows.length} lines</summary><pre class="diff raw"><code>${rows.slice(DIFF_HEAD).join("")}</code></pre></details>`
-    : `<pre class="diff raw"><code>${rows.join("")}</code></pre>`;
+    ? `<pre class="diff"><code>${rows.slice(0, DIFF_HEAD).join("")}</code></pre><details class="more"><summary data-more="${rows.length - DIFF_HEAD}">show all ${rows.length} lines</summary>${part(`<pre class="diff"><code>${rows.slice(DIFF_HEAD).join("")}</code></pre>${patch}`)}</details>`
+    : `<pre class="diff"><code>${rows.join("")}</code></pre>${patch}`;
   return `<div class="file out cpy${lined ? " long" : ""}${head ? "" : " bare"}">${head}${copyButton("Copy diff")}${body}</div>`;
+}
+
+/**
+ * The edit as a unified diff (`git apply` reads it): `--- a/PATH` / `+++ b/PATH` (`/dev/null` for a
+ * created or deleted file), then each hunk with its `@@` header (line numbers when known).
+ */
+export function unifiedDiff(edit: FileEdit): string {
+  const from = edit.change === "create" ? "/dev/null" : `a/${edit.path}`;
+  const to = edit.change === "delete" ? "/dev/null" : `b/${edit.movePath ?? edit.path}`;
+  let out = `--- ${from}\n+++ ${to}\n`;
+  for (const h of edit.hunks) {
+    out += h.oldStart > 0 || h.newStart > 0 ? `@@ -${h.oldStart},${h.oldLines} +${h.newStart},${h.newLines} @@\n` : "@@\n";
+    for (const l of h.lines) out += `${l.op}${l.text}\n`;
+  }
+  return out;
 }
 
 /** The change badge of an edit (new / deleted / moved), for a header that stands in for the file's. */

@@ -86,17 +86,21 @@ const SPECS: Record<string, Spec> = {
     lit: words("true false null"),
   },
   yaml: {
-    re: new RegExp(`((?:^|(?<=\\s))#[^\\n]*)|((?<=^[ \\t]*(?:- )?)[\\w.\\/"'-]+(?=:(?:\\s|$)))|(${DQ}|${SQ})|(${NUM})|(${WORD})`, "gm"),
+    // The key's lookbehind is bounded: unbounded, it rescanned the indentation at every position.
+    re: new RegExp(`((?:^|(?<=\\s))#[^\\n]*)|((?<=^[ \\t]{0,64}(?:- )?)[\\w.\\/"'-]+(?=:(?:\\s|$)))|(${DQ}|${SQ})|(${NUM})|(${WORD})`, "gm"),
     groups: ["c", "a", "s", "n", "w"],
     lit: words("true false null yes no on off"),
   },
   html: {
-    re: /(<!--[\s\S]*?(?:-->|$))|(<\/?[A-Za-z][\w:.-]*|\/?>)|("[^"\n]*"|'[^'\n]*')|([\w:-]+(?==))/g,
-    groups: ["c", "t", "s", "a"],
+    // The last group eats the rest of a word whose attribute lookahead failed, so that the scan
+    // goes on after it instead of retrying the word from each of its characters (quadratic).
+    re: /(<!--[\s\S]*?(?:-->|$))|(<\/?[A-Za-z][\w:.-]*|\/?>)|("[^"\n]*"|'[^'\n]*')|([\w:-]+(?==))|([\w:-]+)/g,
+    groups: ["c", "t", "s", "a", "w"],
   },
   css: {
-    re: new RegExp(`(${BLOCK})|(${DQ}|${SQ})|(#[\\da-fA-F]{3,8}\\b|-?\\d*\\.?\\d+(?:px|em|rem|vh|vw|%|s|ms|fr|ch|deg)?\\b)|([\\w-]+(?=\\s*:[^:]))|(@[\\w-]+|!important)`, "g"),
-    groups: ["c", "s", "n", "a", "k"],
+    // As for html: the last group eats a word that is no property, keeping the scan linear.
+    re: new RegExp(`(${BLOCK})|(${DQ}|${SQ})|(#[\\da-fA-F]{3,8}\\b|-?\\d*\\.?\\d+(?:px|em|rem|vh|vw|%|s|ms|fr|ch|deg)?\\b)|([\\w-]+(?=\\s*:[^:]))|(@[\\w-]+|!important)|([\\w-]+)`, "g"),
+    groups: ["c", "s", "n", "a", "k", "w"],
   },
   sql: {
     re: new RegExp(`(--[^\\n]*|${BLOCK})|(${SQ}|${DQ})|(${NUM})|(${WORD})`, "g"),
@@ -108,7 +112,8 @@ const SPECS: Record<string, Spec> = {
     ci: true,
   },
   md: {
-    re: /(^#{1,6} [^\n]*)|(\x60\x60\x60[^\n]*|\x60[^\x60\n]+\x60)|(\*\*[^*\n]+\*\*)|(^\s*(?:[-*+]|\d+\.) )|(\[[^\]\n]*\]\([^)\n]*\))/gm,
+    // A link's text and target stop at the next bracket / parenthesis: a line of many `[` is linear.
+    re: /(^#{1,6} [^\n]*)|(\x60\x60\x60[^\n]*|\x60[^\x60\n]+\x60)|(\*\*[^*\n]+\*\*)|(^\s*(?:[-*+]|\d+\.) )|(\[[^[\]\n]*\]\([^()\n]*\))/gm,
     groups: ["k", "s", "b", "n", "a"],
   },
   ruby: cLike(

@@ -7,6 +7,8 @@
 import type { Block, FileEdit, Session, ToolBlock, Turn } from "../sessions/model.ts";
 import { stripAnsi } from "./ansi.ts";
 import { formatCount, formatDuration } from "./escape.ts";
+import { plural } from "../plural.ts";
+import { NO_CONTENT } from "../sessions/claude/prompt.ts";
 import { commandOf } from "./tools/bash.ts";
 import { isObj, splitReminders, str } from "./tools/frame.ts";
 import { parseMcpName } from "./tools/mcp.ts";
@@ -32,6 +34,8 @@ export interface MarkdownOptions {
   subAgents?: boolean;
 }
 
+const WEB_TOOLS = new Set(["WebSearch", "WebFetch", "web_search"]);
+
 const SOURCE_NAME = { claude: "Claude Code", codex: "Codex" } as const;
 
 /** A code fence longer than any backtick run inside the text. */
@@ -42,7 +46,8 @@ function fence(text: string, lang = ""): string {
   return `${f}${lang}\n${text.replace(/\n$/, "")}\n${f}\n`;
 }
 
-function cut(text: string, max: number | undefined): string {
+/** The first `max` lines of `text`, then a line saying how many were cut (text as it is when shorter). */
+export function cutLines(text: string, max: number | undefined): string {
   if (max === undefined || max < 0) return text;
   let i = -1;
   for (let k = 0; k < max; k++) {
@@ -52,7 +57,7 @@ function cut(text: string, max: number | undefined): string {
   const rest = text.slice(i + 1);
   if (!rest.trim()) return text;
   const more = rest.split("\n").length;
-  return `${text.slice(0, i)}\n… (${more} more line${more === 1 ? "" : "s"} cut)`;
+  return `${text.slice(0, i)}\n… (${plural(more, "more line", "more lines")} cut)`;
 }
 
 const inline = (s: string) => "`" + s.replace(/`/g, "ˋ").replace(/\n/g, " ") + "`";
@@ -109,11 +114,42 @@ function toolMd(b: ToolBlock, o: MarkdownOptions, depth: number): string {
   if (r && !editOk && b.name !== "TodoWrite") {
     let text = stripAnsi(splitReminders(r.text).text).trimEnd();
     if (b.name === "Read") text = splitNumbered(text)?.code ?? text;
+    // Claude Code joins a web answer's parts with "(no content)" where a part was empty.
+    if (WEB_TOOLS.has(b.name)) text = text.replaceAll(NO_CONTENT, "\n\n").replace(/\n{3,}/g, "\n\n");
     if (b.subAgent && o.subAgents !== false && lastText(b.subAgent) === text.trim()) text = "";
-    if (text) out += b.name === "Task" || b.name === "Agent" ? `${cut(text, o.maxOutputLines)}\n\n` : `Output:\n\n${fence(cut(text, o.maxOutputLines))}\n`;
+    if (text) out += b.name === "Task" || b.name === "Agent" ? `${cutLines(text, o.maxOutputLines)}\n\n` : `Output:\n\n${fence(cutLines(text, o.maxOutputLines))}\n`;
     for (const img of r.images) out += `[image: ${img.mediaType}]\n\n`;
   }
   return out;
+}
+
+/** Text as a Markdown blockquote. */
+function quote(text: string): string {
+  return text.split("\n").map((l) => (l ? `> ${l}` : ">")).join("\n") + "\n\n";
+}
+
+/**
+ * A prompt as Markdown: verbatim, except that lines outside code fences that would make a heading
+ * (`# ...`, or a setext underline) are escaped, so a prompt's headings never read as the
+ * transcript's own (`## Turn N`).
+ */
+export function promptMd(text: string): string {
+  let fenceMark: string | undefined;
+  return text
+    .trim()
+    .split("\n")
+    .map((line) => {
+      const f = /^ {0,3}(`{3,}|~{3,})/.exec(line);
+      if (f) {
+        if (fenceMark === undefined) fenceMark = f[1];
+        else if (f[1][0] === fenceMark[0] && f[1].length >= fenceMark.length) fenceMark = undefined;
+        return line;
+      }
+      if (fenceMark !== undefined) return line;
+      if (/^ {0,3}#{1,6}(\s|$)/.test(line) || /^ {0,3}(=+|-+)\s*$/.test(line)) return line.replace(/^( {0,3})/, "$1\\");
+      return line;
+    })
+    .join("\n");
 }
 
 type Role = "user" | "assistant" | undefined;
@@ -130,9 +166,9 @@ function blockMd(b: Block, o: MarkdownOptions, depth: number, prev: Role): strin
   const speaker = prev === "assistant" ? "" : "**Assistant**\n\n";
   switch (b.kind) {
     case "prompt":
-      return `**User**\n\n${b.text.trim()}\n\n`;
+      return `${prev === "user" ? "" : "**User**\n\n"}${b.context ? quote("_IDE context:_\n" + promptMd(b.context)) : ""}${promptMd(b.text)}\n\n`;
     case "text":
-      return `${speaker}${b.text.trim()}\n\n`;
+      return `${speaker}${b.phase === "commentary" ? "_Commentary:_ " : ""}${b.text.trim()}\n\n`;
     case "thinking":
       if (o.thinking === false || !b.text.trim()) return "";
       return `${speaker}> _Thinking:_\n${b.text.trim().split("\n").map((l) => `> ${l}`).join("\n")}\n\n`;
@@ -144,8 +180,11 @@ function blockMd(b: Block, o: MarkdownOptions, depth: number, prev: Role): strin
       return `> **Conversation compacted**${b.trigger ? ` (${b.trigger})` : ""}\n${(b.summary ?? "").trim().split("\n").map((l) => `> ${l}`).join("\n")}\n\n`;
     case "notice":
       return `_${b.subtype}: ${b.text.split("\n", 1)[0]}_\n\n`;
-    case "command":
-      return `\`${b.name}${b.args ? ` ${b.args}` : ""}\`\n\n${b.output ? fence(cut(stripAnsi(b.output), o.maxOutputLines)) + "\n" : ""}`;
+    case "command": {
+      const line = b.name === "!" ? `$ ${b.args ?? ""}` : `${b.name}${b.args ? ` ${b.args}` : ""}`;
+      const head = b.name ? `${prev === "user" ? "" : "**User**\n\n"}Command: ${inline(line)}\n\n` : "";
+      return `${head}${b.output ? fence(cutLines(stripAnsi(b.output), o.maxOutputLines)) + "\n" : ""}`;
+    }
     case "unknown":
       return "";
   }

@@ -6,6 +6,7 @@
  * Every function here takes HTML that is already escaped and whose spans never cross a newline
  * (what esc / highlight / ansiToHtml return), so it can be cut at any newline.
  */
+import { part } from "./parts.ts";
 
 /** Outputs longer than this many lines are collapsed... */
 export const COLLAPSE_OVER = 30;
@@ -65,7 +66,7 @@ export function pre(html: string, o: PreOptions = {}): string {
   return (
     `<div class="${cls} long">${btn}<pre class="raw"><code>${html.slice(0, cut)}</code></pre>` +
     `<details class="more"><summary data-more="${rest}">show all ${lines} ${o.noun ?? "lines"}</summary>` +
-    `<pre class="raw"><code>${html.slice(cut)}</code></pre></details></div>`
+    `${part(`<pre class="raw"><code>${html.slice(cut)}</code></pre>`)}</details></div>`
   );
 }
 

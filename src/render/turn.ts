@@ -1,8 +1,10 @@
 /** One turn: a <section id="turn-N"> with a permalink, its time and its blocks; rewound turns collapsed. */
+import { part, partSink, withParts } from "./parts.ts";
 import type { NoticeBlock, Session, Turn } from "../sessions/model.ts";
 import { NOTICE_RUN_MIN, noticeRun, renderBlock } from "./blocks.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, timeTag } from "./escape.ts";
+import { log } from "../log.ts";
 
 const LABEL_MAX = 80;
 
@@ -25,7 +27,32 @@ export function turnLabel(turn: Turn): string {
   return one.length > LABEL_MAX ? one.slice(0, LABEL_MAX - 1) + "…" : one || "(empty prompt)";
 }
 
-export function turnHtml(turn: Turn, ctx: Ctx): string {
+export function turnHtml(turn: Turn, outer: Ctx): string {
+  if (outer.depth !== 0) return turnBody(turn, outer);
+  const ctx: Ctx = { ...outer, lastTurn: turn.index === outer.session.turns.length - 1 };
+  // Served pages leave collapsed content out, self-contained ones carry it packed (see parts.ts).
+  const collect = outer.opts.collectParts;
+  if (collect) {
+    const parts: string[] = [];
+    const html = withParts(partSink(turn.index, parts), () => turnBody(turn, ctx));
+    if (parts.length) collect(turn.index, parts);
+    return html;
+  }
+  return withParts(outer.opts.partsUrl ? partSink(turn.index) : undefined, () => turnBody(turn, ctx));
+}
+
+/**
+ * The parts of a turn that its served page leaves out, by number (what `parts?p=T.K` answers).
+ * Rendering the turn again numbers them the same way.
+ */
+export function renderTurnParts(turn: Turn, session: Session, opts: RenderOptions): string[] {
+  const parts: string[] = [];
+  const ctx: Ctx = { opts, session, depth: 0, lastTurn: turn.index === session.turns.length - 1 };
+  withParts(partSink(turn.index, parts), () => turnBody(turn, ctx));
+  return parts;
+}
+
+function turnBody(turn: Turn, ctx: Ctx): string {
   let body = "";
   const blocks = turn.blocks;
   for (let i = 0; i < blocks.length; i++) {
@@ -51,12 +78,27 @@ export function turnHtml(turn: Turn, ctx: Ctx): string {
   }</div>`;
   const label = esc(turnLabel(turn));
   if (turn.abandoned) {
-    return `<section class="turn abandoned" id="turn-${n}" data-label="${label}">${head}<details class="rewound"><summary>A branch the user rewound away from <span class="muted">${turn.blocks.length} block${turn.blocks.length === 1 ? "" : "s"}</span></summary>${body}</details></section>\n`;
+    return `<section class="turn abandoned" id="turn-${n}" data-label="${label}">${head}<details class="rewound"><summary>A branch the user rewound away from <span class="muted">${turn.blocks.length} block${turn.blocks.length === 1 ? "" : "s"}</span></summary>${part(body)}</details></section>\n`;
   }
   return `<section class="turn" id="turn-${n}" data-label="${label}">${head}${body}</section>\n`;
 }
 
+/**
+ * A turn that cannot be rendered is logged and replaced by a notice in its place, so the rest of
+ * the page (and the connection) carry on.
+ */
+export function safeTurnHtml(turn: Turn, ctx: Ctx): string {
+  try {
+    return turnHtml(turn, ctx);
+  } catch (e) {
+    log.error(`render: turn ${turn.index + 1} of ${ctx.session.id} failed`, e);
+    const why = e instanceof Error ? e.message : String(e);
+    const n = turn.index;
+    return `<section class="turn render-error" id="turn-${n}" data-label="(could not be shown)"><div class="turn-h"><a class="pl" href="#turn-${n}" title="Link to this turn">#${n + 1}</a></div><div class="blk notice lv-error" role="alert"><span class="nst">render error</span> This turn could not be shown: ${esc(why)}</div></section>\n`;
+  }
+}
+
 /** One turn's element, as the viewer pushes it in a live `turn` event. */
 export function renderTurnHtml(turn: Turn, session: Session, opts: RenderOptions): string {
-  return turnHtml(turn, { opts, session, depth: 0 });
+  return safeTurnHtml(turn, { opts, session, depth: 0 });
 }

@@ -1,19 +1,31 @@
 /**
- * What a session holds, counted once: for the header of a rendered page, for `panko export` and
- * for checking that the privacy stage kept everything. `walkBlocks` is the one traversal every
- * stage can share: it reaches tool result images and sub-agent blocks too.
+ * What a session holds, counted once: for the header of a rendered page, `panko check`, the JSON
+ * export, and checking that the privacy stage kept everything. `walkBlocks` is the one traversal
+ * every stage can share: it reaches tool result images and sub-agent blocks too.
+ *
+ * The counts a user compares (prompts, messages, tool calls) are the session's own: the
+ * conversation of its main file. A sub-agent's work (a sub-agent file, or the inline sidechain
+ * of older transcripts: both are ToolBlock.subAgent) is counted apart (`subAgents`,
+ * `subAgentToolCalls`), never mixed in. `panko list` reads the same definitions from its cheap
+ * summaries (sessions/summary/*: sidechain lines left out, tool calls by tool_use id, assistant
+ * messages by message id), so list, check, the page and the export agree.
  */
+import { plural } from "../plural.ts";
 import type { Block, ImageBlock, Session, ToolBlock, Turn } from "./model.ts";
 
 export interface SessionCounts {
   /** Real prompts of the top-level session (sub-agent prompts are the spawning call's input). */
   prompts: number;
+  /** Assistant messages of the top-level session (Session.assistantMessages, as the parser counted them). */
+  messages: number;
   /** Non-empty thinking blocks, everywhere. */
   thinking: number;
-  /** Distinct tool_use ids, in the session and all its sub-agents. */
+  /** Distinct tool_use ids of the top-level session's own calls (placeholders not counted). */
   toolCalls: number;
-  /** Distinct tool_use ids that have a result attached. */
+  /** Of those, the calls that have a result attached. */
   toolResults: number;
+  /** Distinct tool_use ids inside its sub-agents (recursively). */
+  subAgentToolCalls: number;
   /** Every image: prompt images, tool result images, inside sub-agents. */
   images: number;
   /** Linked sub-agent transcripts, recursively. */
@@ -69,6 +81,8 @@ export function allSessions(session: Session): Session[] {
 export function sessionCounts(session: Session): SessionCounts {
   const calls = new Set<string>();
   const answered = new Set<string>();
+  const subCalls = new Set<string>();
+  let texts = 0;
   const thinking = new Set<Block>();
   const images = new Set<ImageBlock>();
   let prompts = 0;
@@ -84,9 +98,16 @@ export function sessionCounts(session: Session): SessionCounts {
       case "image":
         images.add(block);
         break;
+      case "text":
+        if (ctx.depth === 0) texts++;
+        break;
       case "tool":
-        calls.add(block.toolUseId);
-        if (block.result) answered.add(block.toolUseId);
+        if (block.placeholder) break;
+        if (ctx.depth > 0) subCalls.add(block.toolUseId);
+        else {
+          calls.add(block.toolUseId);
+          if (block.result) answered.add(block.toolUseId);
+        }
         break;
     }
   });
@@ -100,12 +121,22 @@ export function sessionCounts(session: Session): SessionCounts {
   }
   return {
     prompts,
+    // A session built by hand (tests, tools) may not say: its assistant texts stand in.
+    messages: session.assistantMessages ?? texts,
     thinking: thinking.size,
     toolCalls: calls.size,
     toolResults: answered.size,
+    subAgentToolCalls: subCalls.size,
     images: images.size,
     subAgents: sessions.length - 1,
     malformedLines,
     unknownRecords,
   };
+}
+
+/** The counts a user compares, in words: "2 prompts · 5 messages · 7 tool calls (+5 in 2 sub-agents)". */
+export function describeCounts(c: SessionCounts): string {
+  let tools = plural(c.toolCalls, "tool call");
+  if (c.subAgents > 0) tools += ` (+${c.subAgentToolCalls} in ${plural(c.subAgents, "sub-agent")})`;
+  return `${plural(c.prompts, "prompt")} · ${plural(c.messages, "message")} · ${tools}`;
 }

@@ -18,6 +18,7 @@ import { dirname } from "node:path";
 import { indexDb } from "../paths.ts";
 import { discoverSessionFiles, type SessionFile } from "./discover.ts";
 import type { SessionSummary, Source } from "./model.ts";
+import { summarizeFiles } from "./parallel.ts";
 import { summarizeFile, type SummaryOptions } from "./summary/index.ts";
 
 type Env = Record<string, string | undefined>;
@@ -110,7 +111,28 @@ interface Row {
   summary: string | null;
 }
 
-function refresh(db: Database | undefined, files: SessionFile[], read: (f: SessionFile) => SessionSummary | null, source?: Source): SessionSummary[] {
+/**
+ * listSessions for `panko list`: the same, but a cold (or largely stale) index is filled on two
+ * cores (sessions/parallel.ts). An injected readSummary reads on this thread.
+ */
+export async function listSessionsParallel(opts: ListOptions = {}): Promise<SessionSummary[]> {
+  if (opts.readSummary) return listSessions(opts);
+  const env = opts.env ?? process.env;
+  const files = opts.files ?? discoverSessionFiles(env, { source: opts.source });
+  const index = openIndex(opts.dbPath ?? indexDb(env));
+  try {
+    const cached = cachedRows(index);
+    const stale = files.filter((f) => cachedSummary(cached.get(f.path), f) === undefined);
+    const read = await summarizeFiles(stale, { options: opts.summaryOptions });
+    const got = new Map(stale.map((f, i) => [f.path, read[i]]));
+    const summaries = refresh(index, files, (f) => (got.has(f.path) ? got.get(f.path)! : summarizeFile(f.path, f.source, { size: f.size, mtimeMs: f.mtimeMs }, opts.summaryOptions)), opts.source, cached);
+    return select(summaries, opts);
+  } finally {
+    index?.close();
+  }
+}
+
+function cachedRows(db: Database | undefined): Map<string, Row> {
   const cached = new Map<string, Row>();
   if (db) {
     try {
@@ -119,21 +141,36 @@ function refresh(db: Database | undefined, files: SessionFile[], read: (f: Sessi
       cached.clear();
     }
   }
+  return cached;
+}
+
+/** The cached summary of a file when its row is still valid (null: a known non-session); undefined: re-read it. */
+function cachedSummary(row: Row | undefined, file: SessionFile): SessionSummary | null | undefined {
+  if (!row || row.size !== file.size || row.mtime_ms !== file.mtimeMs || row.source !== file.source) return undefined;
+  if (!row.summary) return null;
+  try {
+    return JSON.parse(row.summary) as SessionSummary;
+  } catch {
+    return undefined; // unreadable row: re-read the file
+  }
+}
+
+function refresh(
+  db: Database | undefined,
+  files: SessionFile[],
+  read: (f: SessionFile) => SessionSummary | null,
+  source?: Source,
+  cached: Map<string, Row> = cachedRows(db),
+): SessionSummary[] {
   const out: SessionSummary[] = [];
   const fresh: { file: SessionFile; summary: SessionSummary | null }[] = [];
   const present = new Set<string>();
   for (const file of files) {
     present.add(file.path);
-    const row = cached.get(file.path);
-    if (row && row.size === file.size && row.mtime_ms === file.mtimeMs && row.source === file.source) {
-      if (row.summary) {
-        try {
-          out.push(JSON.parse(row.summary) as SessionSummary);
-          continue;
-        } catch {
-          // unreadable row: fall through and re-read the file
-        }
-      } else continue; // known non-session
+    const known = cachedSummary(cached.get(file.path), file);
+    if (known !== undefined) {
+      if (known) out.push(known);
+      continue; // null: a known non-session
     }
     let summary: SessionSummary | null = null;
     try {

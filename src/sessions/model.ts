@@ -39,6 +39,11 @@ export interface Session {
   path: string;
   /** custom-title, else ai-title, else summary, else the first real prompt (cut to ~100 chars). */
   title: string;
+  /**
+   * The whole text the title was cut from, when it was cut. The privacy pass redacts this whole
+   * value and cuts it again, so a secret split by the cut is still found.
+   */
+  titleSource?: string;
   /** The working directory the agent ran in (real cwd, not the encoded folder name). */
   project?: string;
   gitBranch?: string;
@@ -52,6 +57,12 @@ export interface Session {
   /** Usage per model id. */
   usage: Record<string, Usage>;
   turns: Turn[];
+  /**
+   * Assistant messages of this session, counted as the listing counts them (Claude: distinct
+   * message ids, a streamed message's lines being one; Codex: agent messages, each copy once).
+   * Set by the parsers; see sessions/counts.ts.
+   */
+  assistantMessages?: number;
   stats: ParseStats;
   /** For a sub-agent transcript: its agent id (Claude `agentId`), when known. */
   agentId?: string;
@@ -81,7 +92,13 @@ interface BlockBase {
 /** A real user prompt (not isMeta, not a command wrapper). */
 export interface PromptBlock extends BlockBase {
   kind: "prompt";
+  /** What the user typed (harness and IDE wrappers removed). */
   text: string;
+  /**
+   * Context the IDE put before the request (Codex "# Context from my IDE setup: ..." preamble),
+   * kept whole to show collapsed; not part of `text`.
+   */
+  context?: string;
 }
 
 /** A slash command the user ran (`<command-name>` wrappers), shown quietly. */
@@ -99,6 +116,11 @@ export interface TextBlock extends BlockBase {
   /** Markdown as written by the assistant. */
   text: string;
   model?: string;
+  /**
+   * Codex `phase` of an assistant message: "commentary" (progress notes while working) or
+   * "final" (the turn's answer). Absent when the agent does not say (Claude, older Codex).
+   */
+  phase?: "commentary" | "final";
 }
 
 export interface ThinkingBlock extends BlockBase {
@@ -172,6 +194,11 @@ export interface ToolBlock extends BlockBase {
   edits?: FileEdit[];
   /** The sub-agent this call spawned (Task / Agent), parsed as a nested session. */
   subAgent?: Session;
+  /**
+   * Not a call the agent recorded: a stand-in the parser made to show something at its place (a
+   * result whose call is missing; an inline sub-agent no call claims). Not counted as a tool call.
+   */
+  placeholder?: true;
 }
 
 /** A compaction boundary; `summary` is the text the conversation continued from. */
@@ -215,6 +242,8 @@ export type BlockKind = Block["kind"];
 /** A cheap description of a session for listings; built from the head and tail of the file. */
 export interface SessionSummary {
   id: string;
+  /** The session id recorded inside the file, when it is not `id` (a Claude file renamed or copied). */
+  sessionId?: string;
   source: Source;
   path: string;
   project?: string;

@@ -60,8 +60,11 @@ export function resolveSessionRef(ref: string, opts: ResolveOptions = {}): Resol
 
   const needle = trimmed.toLowerCase();
   const all = list();
-  const exact = all.filter((s) => s.id.toLowerCase() === needle);
-  const matches = exact.length ? exact : all.filter((s) => s.id.toLowerCase().startsWith(needle));
+  // The file's name, else the session id recorded inside it (a renamed or copied file).
+  const ids = (s: SessionSummary) => (s.sessionId ? [s.id.toLowerCase(), s.sessionId.toLowerCase()] : [s.id.toLowerCase()]);
+  let matches = all.filter((s) => s.id.toLowerCase() === needle);
+  if (!matches.length) matches = all.filter((s) => ids(s).includes(needle));
+  if (!matches.length) matches = all.filter((s) => ids(s).some((id) => id.startsWith(needle)));
   if (matches.length === 1) return { path: matches[0].path, summary: matches[0] };
   if (matches.length > 1) {
     throw new PankoError("ambiguous", `"${ref}" matches ${matches.length} sessions`, {
@@ -105,4 +108,36 @@ function safeRealpath(p: string): string {
   } catch {
     return p;
   }
+}
+
+/**
+ * For each summary, the shortest prefix of its id (at least `min` characters) that names it alone
+ * among `all` (their ids and the session ids recorded inside files, as resolveSessionRef matches
+ * them): usable as a SESSION argument. The whole id when no prefix is unique (two files with one id).
+ */
+export function uniqueIdPrefixes(all: SessionSummary[], min = 8): Map<SessionSummary, string> {
+  const names: { name: string; owner: SessionSummary }[] = [];
+  for (const s of all) {
+    names.push({ name: s.id.toLowerCase(), owner: s });
+    if (s.sessionId) names.push({ name: s.sessionId.toLowerCase(), owner: s });
+  }
+  names.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const common = (a: string, b: string) => {
+    let i = 0;
+    while (i < a.length && i < b.length && a[i] === b[i]) i++;
+    return i;
+  };
+  const need = new Map<SessionSummary, number>();
+  for (let i = 0; i < names.length; i++) {
+    const { name, owner } = names[i];
+    if (name !== owner.id.toLowerCase()) continue;
+    let n = min;
+    // The nearest names of other sessions on each side share the longest prefixes with this one.
+    for (let j = i - 1; j >= 0; j--) if (names[j].owner !== owner) { n = Math.max(n, common(name, names[j].name) + 1); break; }
+    for (let j = i + 1; j < names.length; j++) if (names[j].owner !== owner) { n = Math.max(n, common(name, names[j].name) + 1); break; }
+    need.set(owner, Math.max(n, need.get(owner) ?? 0));
+  }
+  const out = new Map<SessionSummary, string>();
+  for (const s of all) out.set(s, s.id.slice(0, need.get(s) ?? min));
+  return out;
 }

@@ -12,8 +12,10 @@ import type { Config } from "../config.ts";
 import { PankoError } from "../errors.ts";
 import { parseSession } from "../sessions/parse.ts";
 import type { Session } from "../sessions/model.ts";
-import { redactLine, redactSession, type RedactionCounts } from "../privacy/redact.ts";
+import { downloadLine } from "../privacy/download.ts";
+import { redactSessionAsync, type RedactOptions, type RedactionCounts } from "../privacy/redact.ts";
 import type { Env, Lease, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
+import type { LiveSession } from "../viewer/live.ts";
 import { startViewer, type Viewer } from "../viewer/server.ts";
 
 /** Where a share's session comes from: parsed and redacted on each load. */
@@ -21,19 +23,24 @@ export interface ShareSource {
   load(): Promise<{ session: Session; counts: RedactionCounts }>;
   /** Transform of each raw JSONL line for /download. */
   rawLine?(line: string): string;
+  /**
+   * The session held and kept current for several viewers at once (the daemon's shares of one file
+   * with the same redaction): the viewer subscribes to it instead of holding its own copy.
+   */
+  live?(): Promise<LiveSession>;
 }
 
-/** A source that parses `path` and, when `redact`, hides secrets (with extra patterns). */
-export function shareSource(path: string, opts: { redact: boolean; extraPatterns?: RegExp[] }): ShareSource {
-  const extraPatterns = opts.extraPatterns ?? [];
+/** A source that parses `path` and, when `redact`, hides secrets (redaction in slices, off the event loop's back). */
+export function shareSource(path: string, opts: { redact: boolean; options?: RedactOptions }): ShareSource {
+  const options = opts.options ?? {};
   return {
     async load() {
       const session = await parseSession(path);
       if (!opts.redact) return { session, counts: {} };
-      const result = redactSession(session, { extraPatterns });
+      const result = await redactSessionAsync(session, options);
       return { session: result.session, counts: result.counts };
     },
-    rawLine: opts.redact ? (line) => redactLine(line, { extraPatterns }).line : undefined,
+    rawLine: opts.redact ? (line) => downloadLine(line, options) : undefined,
   };
 }
 
@@ -44,10 +51,16 @@ export interface ShareOptions {
   config: Config;
   /** Hide secrets (default true). Ignored when `source` is given. */
   redact?: boolean;
-  /** `--redact-pattern` patterns, already parsed. Ignored when `source` is given. */
-  extraPatterns?: RegExp[];
-  /** Where the session comes from (default: shareSource(path, {redact, extraPatterns})). */
+  /** The pass's options (patterns, keep), from `redactOptionsFromConfig`. Ignored when `source` is given. */
+  redactOptions?: RedactOptions;
+  /** Where the session comes from (default: shareSource(path, {redact, options: redactOptions})). */
   source?: ShareSource;
+  /**
+   * Offer the session's records as a download (`--allow-download`; default false). The page shows
+   * less than the records hold (IDE context, reminders, instructions); a share offers them only
+   * when asked, redacted (see privacy/download.ts).
+   */
+  allowDownload?: boolean;
   /** Lifetime in ms; undefined = no expiry. */
   ttlMs?: number;
   /** The URL's token (default: a new one). */
@@ -103,7 +116,7 @@ export function freePort(hostname = "127.0.0.1"): number {
 export async function startShare(opts: ShareOptions): Promise<Share> {
   const now = opts.now ?? Date.now;
   const token = opts.token ?? newShareToken();
-  const source = opts.source ?? shareSource(opts.path, { redact: opts.redact ?? true, extraPatterns: opts.extraPatterns });
+  const source = opts.source ?? shareSource(opts.path, { redact: opts.redact ?? true, options: opts.redactOptions });
   const port = opts.port ?? freePort();
   const origin = `http://127.0.0.1:${port}`;
   let firstCounts: RedactionCounts | undefined;
@@ -124,19 +137,28 @@ export async function startShare(opts: ShareOptions): Promise<Share> {
         lease: opts.lease,
       }));
 
-  const viewerP = startViewer({
-    path: opts.path,
-    token,
-    host: "127.0.0.1",
-    port,
-    portRange: 0,
-    onPageView: opts.onPageView,
-    async load() {
-      const { session, counts } = await source.load();
-      firstCounts ??= counts;
-      return session;
-    },
-    rawLine: source.rawLine ? (line) => source.rawLine!(line) : undefined,
+  const held = source.live?.();
+  const viewerP = (held ?? Promise.resolve(undefined)).then(async (live) => {
+    if (live) firstCounts = (await source.load()).counts; // the held copy's: no parse of its own
+    return startViewer({
+      source: live,
+      path: opts.path,
+      token,
+      host: "127.0.0.1",
+      port,
+      portRange: 0,
+      onPageView: opts.onPageView,
+      async load() {
+        const { session, counts } = await source.load();
+        firstCounts ??= counts;
+        return session;
+      },
+      download: opts.allowDownload === true,
+      downloadLabel: source.rawLine
+        ? "Download the session's records (JSONL): secrets hidden, whole files before edits left out; holds IDE context, reminders and instructions this page does not show"
+        : "Download the session's records (JSONL), as they are: secrets NOT hidden",
+      rawLine: source.rawLine ? (line) => source.rawLine!(line) : undefined,
+    });
   }).then((viewer) => {
     opts.onPrepared?.({ redactions: firstCounts ?? {}, localUrl: viewer.url });
     return viewer;

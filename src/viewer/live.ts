@@ -15,7 +15,15 @@ export interface Update {
   /** Indexes (in `session.turns`) of turns that are new or differ from the previous parse. */
   changed: number[];
   generation: number;
+  /** The file shrank, was replaced, or lost turns: a page must start over, not patch what it holds. */
+  reset: boolean;
 }
+
+/** What changed since a generation: turn indexes to re-send, or "reset" when only a fresh page is correct. */
+export type Changes = number[] | "reset";
+
+/** How many past updates a LiveSession remembers for `changesSince`. */
+const HISTORY = 64;
 
 export interface LiveOptions {
   path: string;
@@ -61,6 +69,8 @@ export class LiveSession {
   #lastEnd = 0;
   #again = false;
   #stopped = false;
+  #history: { generation: number; changed: number[]; reset: boolean }[] = [];
+  #gone = false;
 
   private constructor(opts: LiveOptions, session: Session, state: FileState | undefined) {
     this.#opts = opts;
@@ -79,6 +89,11 @@ export class LiveSession {
     live.#lastEnd = performance.now();
     live.#lastLoadMs = live.#lastEnd - started;
     return live;
+  }
+
+  /** The session file this holds. */
+  get path(): string {
+    return this.#opts.path;
   }
 
   get session(): Session {
@@ -124,7 +139,16 @@ export class LiveSession {
 
   async #reloadIfChanged(): Promise<boolean> {
     const state = await fileState(this.#opts.path);
-    if (state === undefined || sameState(state, this.#state)) return false;
+    if (state === undefined) {
+      // The file went away: keep the last state, and say so once (pages show it; a share keeps serving).
+      if (this.#gone || this.#stopped) return false;
+      this.#gone = true;
+      this.#announce(this.#session, []);
+      return true;
+    }
+    const cameBack = this.#gone;
+    if (sameState(state, this.#state) && !cameBack) return false;
+    this.#gone = false;
     let session: Session;
     const started = performance.now();
     try {
@@ -139,6 +163,7 @@ export class LiveSession {
     }
     if (this.#stopped) return false;
     const previous = this.#session;
+    const before = this.#state;
     const fingerprints = session.turns.map(turnFingerprint);
     const changed: number[] = [];
     for (let i = 0; i < fingerprints.length; i++) {
@@ -150,9 +175,19 @@ export class LiveSession {
     this.#fingerprints = fingerprints;
     const metaChanged =
       previous.turns.length !== session.turns.length || previous.title !== session.title || previous.endedAt !== session.endedAt;
-    if (changed.length === 0 && !metaChanged) return false;
+    // A shorter file, another inode or fewer turns: the file was rewritten, not appended to.
+    const reset =
+      before !== undefined && (state.size < before.size || state.ino !== before.ino || session.turns.length < previous.turns.length);
+    if (changed.length === 0 && !metaChanged && !reset && !cameBack) return false;
+    this.#announce(previous, changed, reset);
+    return true;
+  }
+
+  #announce(previous: Session, changed: number[], reset = false): void {
     this.#generation++;
-    const update: Update = { previous, session, changed, generation: this.#generation };
+    this.#history.push({ generation: this.#generation, changed, reset });
+    if (this.#history.length > HISTORY) this.#history.shift();
+    const update: Update = { previous, session: this.#session, changed, generation: this.#generation, reset };
     for (const listener of this.#listeners) {
       try {
         listener(update);
@@ -160,7 +195,31 @@ export class LiveSession {
         log.error("viewer: live listener failed", e);
       }
     }
-    return true;
+  }
+
+  /** The session file is gone (the session as last read is kept). */
+  get gone(): boolean {
+    return this.#gone;
+  }
+
+  /**
+   * The turns that changed after generation `g` (sorted), or "reset" when a page at `g` cannot be
+   * patched: the file was rewritten since, `g` is older than the remembered history, or `g` comes
+   * from another process (a restarted viewer counts from 0 again).
+   */
+  changesSince(g: number): Changes {
+    if (!Number.isInteger(g) || g > this.#generation) return "reset";
+    if (g === this.#generation) return [];
+    const first = this.#history[0];
+    if (!first || first.generation > g + 1) return "reset";
+    const out = new Set<number>();
+    for (const h of this.#history) {
+      if (h.generation <= g) continue;
+      if (h.reset) return "reset";
+      for (const i of h.changed) out.add(i);
+    }
+    const n = this.#session.turns.length;
+    return [...out].filter((i) => i < n).sort((a, b) => a - b);
   }
 
   /** Listens for updates; the file is watched while at least one listener is subscribed. */

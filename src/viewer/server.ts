@@ -3,38 +3,56 @@
  * one per share, by the daemon (with a token prefix and a redacting loader).
  *
  * Routes, all under the prefix (`/` or `/<token>/`):
- *   ``                  the page, streamed from the in-memory Session
- *   `assets/<name>`     embedded CSS/JS (also `assets/<hash>/<name>`, which the page uses), cached for a year
+ *   ``                  the page, rendered once per session state and shared by its visitors
+ *                       (collapsed content left out: see render/parts.ts)
+ *   `assets/<name>`     embedded CSS/JS/favicon (also `assets/<hash>/<name>`, which the page uses), cached for a year
  *   `images/<key>`      decoded image bytes, so the page never inlines base64
  *   `download`          the session file as JSONL, each line through `rawLine` when given
- *   `events`            server-sent events: `turn` {index, html} and `meta` {turns, title, endedAt}
+ *   `events`            server-sent events (feed.ts): `hello` at once, `turn`, `meta`, `reset`, `end`
+ *   `updates?g=G`       the polling fallback: the same updates as JSON, since generation G
+ *   `parts?g=G&p=T.K`   collapsed content left out of the page, by part id
+ *   `search?q=`         the turns that hold a text (find on the page asks before searching itself)
  *   `health`            {ok, turns, updatedAt}
+ * Everything comes from the held session, which `load()` returned (redacted, for shares).
  * With a token, every other path is a neutral 404.
  *
  * The session is parsed before the server listens and kept in memory, so the first byte of the
- * page goes out at once even for a very large session.
+ * page goes out at once even for a very large session. Several viewers may share one held session
+ * (`source`: a LiveSession opened once per file and redaction settings).
  */
 import type { Server } from "bun";
 import { timingSafeEqual } from "node:crypto";
 import { PankoError } from "../errors.ts";
 import { log } from "../log.ts";
 import { ASSETS } from "../render/assets.ts";
-import { renderPage, renderTurnHtml, type RenderOptions } from "../render/page.ts";
+import { renderPage, renderTurnHtml, renderTurnParts, type RenderOptions } from "../render/page.ts";
 import type { Session, Turn } from "../sessions/model.ts";
 import { downloadName, downloadStream } from "./download.ts";
 import { IMMUTABLE, NO_STORE, PRIVATE_CACHE, headers, methodNotAllowed, notFound } from "./headers.ts";
 import { imageBytes, indexImages, safeImageType, type ImageIndex } from "./images.ts";
 import { listenOnFreePort } from "./listen.ts";
-import { LiveSession, type Update } from "./live.ts";
-import { sseComment, sseEvent, sseRetry } from "./sse.ts";
+import { LiveFeed } from "./feed.ts";
+import { RenderedPage } from "./rendered.ts";
+import { searchTurns } from "./search.ts";
+import { LiveSession } from "./live.ts";
 
 export interface ViewerOptions {
-  /** The session file (for /download and for watching). */
-  path: string;
+  /**
+   * A session already held (parsed, redacted) by its owner: several viewers of one file with the
+   * same redaction settings share it (`LiveSession.open({path, load})`, once). The viewer
+   * subscribes to it but never stops it; its owner does. Without it, `path` and `load` are needed.
+   */
+  source?: LiveSession;
+  /** The session file (for /download and for watching); defaults to the source's path. */
+  path?: string;
   /** Parses the session (and redacts it, for shares). Called once before listening, and on each change when live. */
-  load(): Promise<Session>;
+  load?(): Promise<Session>;
   /** Transform of each JSONL line for /download (e.g. redaction). Without it the file is served as it is. */
   rawLine?(line: string): string;
+  /** Offer /download at all (default true). A share offers none unless the user asks (`--allow-download`). */
+  download?: boolean;
+  /** What the download holds, for the page (the button's tooltip). */
+  downloadLabel?: string;
   /** Address to bind; default 127.0.0.1. */
   host?: string;
   /** Port to bind; 0 (the default) = any free port. */
@@ -68,10 +86,12 @@ export interface Viewer {
 export interface PageRenderer {
   renderPage(session: Session, opts: RenderOptions): ReadableStream<Uint8Array>;
   renderTurnHtml(turn: Turn, session: Session, opts: RenderOptions): string;
+  /** The parts of a turn a served page leaves out (see render/parts.ts); without it pages hold everything. */
+  renderTurnParts?(turn: Turn, session: Session, opts: RenderOptions): string[];
   assets: Record<string, { body: string; type: string }>;
 }
 
-const defaultRenderer: PageRenderer = { renderPage, renderTurnHtml, assets: ASSETS };
+const defaultRenderer: PageRenderer = { renderPage, renderTurnHtml, renderTurnParts, assets: ASSETS };
 
 const TOKEN = /^[A-Za-z0-9_-]{1,256}$/;
 
@@ -89,7 +109,10 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
   const assetBase = `${prefix}assets/${assetVersion}/`;
 
   // Parse first: the page is then only a matter of streaming from memory.
-  const held = await LiveSession.open({ path: opts.path, load: opts.load, debounceMs: timing.debounceMs, pollMs: timing.pollMs });
+  const shared = opts.source;
+  if (!shared && (!opts.path || !opts.load)) throw new PankoError("internal", "startViewer needs a source, or a path and a load()");
+  const path = opts.path ?? shared!.path;
+  const held = shared ?? (await LiveSession.open({ path, load: opts.load!, debounceMs: timing.debounceMs, pollMs: timing.pollMs }));
 
   let images: ImageIndex = indexImages(held.session);
   let imagesFor: Session = held.session;
@@ -101,113 +124,34 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     return images;
   };
 
-  const renderOptions = (eventsQuery?: string): RenderOptions => {
+  const renderOptions = (generation?: number): RenderOptions => {
     const index = currentImages();
     return {
       assets: { mode: "served", base: assetBase },
       // Only embedded images are served (a remote or file URL is never loaded: the renderer shows a placeholder).
       imageSrc: (img) => (img.data ? `${prefix}images/${encodeURIComponent(index.keyOf(img))}` : ""),
-      eventsUrl: live ? `${prefix}events${eventsQuery ?? ""}` : undefined,
-      downloadUrl: `${prefix}download`,
+      eventsUrl: live ? `${prefix}events${generation === undefined ? "" : `?g=${generation}`}` : undefined,
+      updatesUrl: live ? `${prefix}updates` : undefined,
+      partsUrl: renderer.renderTurnParts ? `${prefix}parts` : undefined,
+      searchUrl: renderer.renderTurnParts ? `${prefix}search` : undefined,
+      generation,
+      downloadUrl: opts.download === false ? undefined : `${prefix}download`,
+      downloadLabel: opts.downloadLabel,
     };
   };
 
-  // ---- live event streams -------------------------------------------------------------------
-  const clients = new Set<ReadableStreamDefaultController<Uint8Array>>();
-  let unsubscribe: (() => void) | undefined;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-
-  const send = (client: ReadableStreamDefaultController<Uint8Array>, chunk: Uint8Array) => {
-    try {
-      // A client that stopped reading (more than 32 MB queued) is dropped rather than buffered forever.
-      if ((client.desiredSize ?? 0) < -32 * 1024 * 1024) throw new Error("event stream client is not reading");
-      client.enqueue(chunk);
-    } catch {
-      dropClient(client, true);
-    }
-  };
-
-  const metaEvent = (s: Session, generation: number) =>
-    sseEvent("meta", { turns: s.turns.length, title: s.title, endedAt: s.endedAt }, `${generation}:${s.turns.length}`);
-
-  const turnEvents = (s: Session, indexes: Iterable<number>): Uint8Array[] => {
-    const o = renderOptions();
-    const out: Uint8Array[] = [];
-    for (const i of indexes) {
-      const turn = s.turns[i];
-      if (!turn) continue;
-      let html: string;
-      try {
-        html = renderer.renderTurnHtml(turn, s, o);
-      } catch (e) {
-        log.error(`viewer: rendering turn ${i} failed`, e);
-        continue;
-      }
-      out.push(sseEvent("turn", { index: i, html }));
-    }
-    return out;
-  };
-
-  const onUpdate = (u: Update) => {
-    const chunks = [...turnEvents(u.session, u.changed), metaEvent(u.session, u.generation)];
-    for (const client of [...clients]) for (const chunk of chunks) send(client, chunk);
-  };
-
-  const addClient = (client: ReadableStreamDefaultController<Uint8Array>) => {
-    clients.add(client);
-    unsubscribe ??= held.subscribe(onUpdate);
-    heartbeat ??= setInterval(() => {
-      const ping = sseComment("keep-alive");
-      for (const c of [...clients]) send(c, ping);
-    }, timing.heartbeatMs ?? 15000);
-  };
-
-  function dropClient(client: ReadableStreamDefaultController<Uint8Array>, close: boolean) {
-    if (!clients.delete(client)) return;
-    if (close) {
-      try {
-        client.close();
-      } catch {
-        // already closed or errored
-      }
-    }
-    if (clients.size === 0) {
-      unsubscribe?.();
-      unsubscribe = undefined;
-      if (heartbeat) clearInterval(heartbeat);
-      heartbeat = undefined;
-    }
-  }
+  // ---- live updates: event streams and the polling fallback ---------------------------------
+  const feed = new LiveFeed(held, (s, i) => renderer.renderTurnHtml(s.turns[i]!, s, renderOptions()), { heartbeatMs: timing.heartbeatMs });
 
   const events = (req: Request, server: Server<undefined>): Response => {
     server.timeout(req, 0); // a quiet stream is not an idle connection
-    // Where the page that connects stands: `g:n` (generation:turns) from the last meta event id, or
-    // the g/n query the page was rendered with. When it is behind, catch it up from its last turn on.
+    // Where the page that connects stands: the generation of the last meta event id (`g:n`), or the
+    // g query the page was rendered with. When it is behind, it is caught up.
     const url = new URL(req.url);
     const lastId = req.headers.get("last-event-id") ?? "";
-    const [g, n] = /^\d+:\d+$/.test(lastId) ? lastId.split(":").map(Number) : [Number(url.searchParams.get("g")), Number(url.searchParams.get("n"))];
-    let controller!: ReadableStreamDefaultController<Uint8Array>;
-    const body = new ReadableStream<Uint8Array>({
-      start(c) {
-        controller = c;
-        c.enqueue(sseRetry(2000));
-        c.enqueue(sseComment("panko live"));
-        addClient(c);
-        void held.refresh(); // pick up anything written since the page was rendered
-        const s = held.session;
-        if (Number.isInteger(g) && Number.isInteger(n) && g !== held.generation) {
-          const from = Math.max(0, Math.min(n, s.turns.length) - 1);
-          const indexes = Array.from({ length: s.turns.length - from }, (_, k) => from + k);
-          for (const chunk of turnEvents(s, indexes)) c.enqueue(chunk);
-          c.enqueue(metaEvent(s, held.generation));
-        }
-      },
-      cancel() {
-        dropClient(controller, false);
-      },
-    });
-    req.signal.addEventListener("abort", () => dropClient(controller, true), { once: true });
-    return new Response(body, {
+    const q = url.searchParams.get("g");
+    const g = /^\d+:\d+$/.test(lastId) ? Number(lastId.split(":")[0]) : q !== null && /^\d+$/.test(q) ? Number(q) : undefined;
+    return new Response(feed.open(g, req.signal), {
       headers: headers({
         "Content-Type": "text/event-stream; charset=utf-8",
         "Cache-Control": NO_STORE,
@@ -216,7 +160,73 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     });
   };
 
+  const updates = async (req: Request): Promise<Response> => {
+    const q = new URL(req.url).searchParams;
+    const int = (name: string): number | undefined => {
+      const v = q.get(name);
+      return v !== null && /^-?\d{1,15}$/.test(v) ? Number(v) : undefined;
+    };
+    const g = int("g");
+    if (g === undefined) return new Response(JSON.stringify({ error: "g (a generation) is required" }), { status: 400, headers: headers({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": NO_STORE }) });
+    const answer = await feed.poll(g, int("after") ?? -1, int("at"));
+    return new Response(JSON.stringify(answer), { headers: headers({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": NO_STORE }) });
+  };
+
   // ---- routes -------------------------------------------------------------------------------
+  // ---- parts left out of the page, and find over the whole session ---------------------------
+  const json = (data: unknown, status = 200): Response =>
+    new Response(JSON.stringify(data), { status, headers: headers({ "Content-Type": "application/json; charset=utf-8", "Cache-Control": NO_STORE }) });
+  // The last few turns whose parts were asked for (opening one part of a turn is often followed by another).
+  const partsCache = new Map<number, string[]>();
+  let partsFor: Session | undefined;
+  const turnParts = (s: Session, i: number): string[] => {
+    if (partsFor !== s) {
+      partsCache.clear();
+      partsFor = s;
+    }
+    let got = partsCache.get(i);
+    if (!got) {
+      got = renderer.renderTurnParts!(s.turns[i]!, s, renderOptions());
+      if (partsCache.size >= 8) partsCache.delete(partsCache.keys().next().value!);
+      partsCache.set(i, got);
+    }
+    return got;
+  };
+
+  /** `parts?g=G&p=T.K,T.K`: {parts: {"T.K": html}, turns: {T: html}} (a turn changed since G comes whole). */
+  const parts = (req: Request): Response => {
+    if (!renderer.renderTurnParts) return notFound();
+    const q = new URL(req.url).searchParams;
+    const g = Number(q.get("g"));
+    const ids = (q.get("p") ?? "").split(",").filter((x) => /^\d{1,9}\.\d{1,9}$/.test(x)).slice(0, 200);
+    if (!ids.length || !Number.isInteger(g)) return json({ error: "p (parts T.K, comma-separated) and g are required" }, 400);
+    const s = held.session;
+    const changes = held.changesSince(g);
+    const stale = (t: number) => changes === "reset" || changes.includes(t);
+    const out: { parts: Record<string, string>; turns: Record<string, string> } = { parts: {}, turns: {} };
+    for (const id of ids) {
+      const [t, k] = id.split(".").map(Number) as [number, number];
+      if (!s.turns[t]) continue;
+      if (stale(t)) {
+        out.turns[t] ??= renderer.renderTurnHtml(s.turns[t], s, renderOptions());
+        continue;
+      }
+      const html = turnParts(s, t)[k];
+      if (html !== undefined) out.parts[id] = html;
+    }
+    return json(out);
+  };
+
+  /** `search?q=`: {turns: [indexes], capped} of the turns that hold the text. */
+  const search = (req: Request): Response => {
+    const q = new URL(req.url).searchParams.get("q") ?? "";
+    if (!q || q.length > 500) return json({ error: "q (1-500 characters) is required" }, 400);
+    return json(searchTurns(held.session, q));
+  };
+
+  // The page is rendered once per session change and shared (see rendered.ts): visitors arriving
+  // together wait for one render, later visitors of the same state are sent its bytes.
+  let rendered: RenderedPage | undefined;
   const page = async (): Promise<Response> => {
     try {
       opts.onPageView?.();
@@ -225,14 +235,15 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     }
     if (live) await held.refresh(); // a stat; re-parses only when the file changed since the last parse
     const s = held.session;
-    let body: ReadableStream<Uint8Array>;
-    try {
-      body = renderer.renderPage(s, renderOptions(`?g=${held.generation}&n=${s.turns.length}`));
-    } catch (e) {
-      log.error("viewer: rendering the page failed", e);
-      return new Response("Internal Server Error", { status: 500, headers: headers({ "Content-Type": "text/plain; charset=utf-8", "Cache-Control": NO_STORE }) });
+    if (!rendered || rendered.session !== s || rendered.failed) {
+      try {
+        rendered = new RenderedPage(s, renderer.renderPage(s, renderOptions(held.generation)));
+      } catch (e) {
+        log.error("viewer: rendering the page failed", e);
+        return new Response("Internal Server Error", { status: 500, headers: headers({ "Content-Type": "text/plain; charset=utf-8", "Cache-Control": NO_STORE }) });
+      }
     }
-    return new Response(body, { headers: headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": NO_STORE }) });
+    return new Response(rendered.stream(), { headers: headers({ "Content-Type": "text/html; charset=utf-8", "Cache-Control": NO_STORE }) });
   };
 
   const asset = (rest: string): Response => {
@@ -262,12 +273,12 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
   };
 
   const download = async (): Promise<Response> => {
-    if (!(await Bun.file(opts.path).exists())) return notFound(); // the file went away while being viewed
-    const body = downloadStream(opts.path, opts.rawLine ? (line) => opts.rawLine!(line) : undefined);
+    if (!(await Bun.file(path).exists())) return notFound(); // the file went away while being viewed
+    const body = downloadStream(path, opts.rawLine ? (line) => opts.rawLine!(line) : undefined);
     return new Response(body, {
       headers: headers({
         "Content-Type": "application/x-ndjson; charset=utf-8",
-        "Content-Disposition": `attachment; filename="${downloadName(opts.path)}"`,
+        "Content-Disposition": `attachment; filename="${downloadName(path)}"`,
         "Cache-Control": NO_STORE,
       }),
     });
@@ -290,8 +301,11 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
     const rest = path.slice(prefix.length);
     if (rest === "") return page();
     if (rest === "health") return health();
-    if (rest === "download") return download();
+    if (rest === "download") return opts.download === false ? notFound() : download();
     if (rest === "events") return live ? events(req, server) : notFound();
+    if (rest === "updates") return live ? updates(req) : notFound();
+    if (rest === "parts") return parts(req);
+    if (rest === "search") return search(req);
     if (rest.startsWith("assets/")) return asset(rest.slice("assets/".length));
     if (rest.startsWith("images/") && !rest.slice(7).includes("/")) return image(rest.slice("images/".length));
     return notFound();
@@ -312,23 +326,25 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
       }),
     );
   } catch (e) {
-    held.stop();
+    if (!shared) held.stop();
     throw e;
   }
   const port = server.port!;
   const url = `http://${displayHost(hostname)}:${port}${prefix}`;
-  log.debug(`viewer: serving ${opts.path} at ${url}`);
+  log.debug(`viewer: serving ${path} at ${url}`);
 
   let stopped: Promise<void> | undefined;
   return {
     url,
     port,
     session: () => held.session,
-    clients: () => clients.size,
+    clients: () => feed.size,
     stop() {
       stopped ??= (async () => {
-        for (const c of [...clients]) dropClient(c, true);
-        held.stop();
+        feed.close();
+        if (!shared) held.stop();
+        // Let the closed streams flush their last event (pages then show "ended"), then force.
+        await Promise.race([server.stop(false), Bun.sleep(500)]);
         await server.stop(true);
       })();
       return stopped;

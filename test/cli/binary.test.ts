@@ -83,7 +83,7 @@ describe.skipIf(!hasBinary)("dist/panko", () => {
     expect(out).toHaveLength(3);
     for (const o of out) expect(Object.keys(o).sort()).toEqual(["counts", "error", "file", "ok", "sessionId", "source"]);
     expect(out[0]).toMatchObject({ ok: true, source: "claude", sessionId: "aaaa1111-0000-4000-8000-000000000001", error: null });
-    expect(out[0].counts).toEqual({ prompts: 1, thinking: 0, toolCalls: 1, toolResults: 1, images: 0, subAgents: 0, malformedLines: 0, unknownRecords: 0 });
+    expect(out[0].counts).toEqual({ prompts: 1, messages: 1, thinking: 0, toolCalls: 1, toolResults: 1, subAgentToolCalls: 0, images: 0, subAgents: 0, malformedLines: 0, unknownRecords: 0 });
     expect(out[1]).toMatchObject({ ok: true, source: "codex", sessionId: "bbbb3333-0000-4000-8000-000000000003" });
     expect(out[1].counts.toolCalls).toBe(1);
     expect(out[2]).toMatchObject({ ok: false, error: `not a Claude Code or Codex session: ${notSession}` });
@@ -113,5 +113,25 @@ describe.skipIf(!hasBinary)("dist/panko", () => {
   test("NO_COLOR and a pipe mean no escape codes", async () => {
     const r = await runBinary(["list"], { env: { ...env, FORCE_COLOR: undefined } });
     expect(r.stdout).not.toContain("\x1b[");
+  });
+  test("redact, share --dry-run and export from the binary: what is hidden is listed and not written", async () => {
+    const { writePlantedSessions } = await import("../privacy/planted-sessions.ts");
+    const { leaks } = await import("../privacy/planted.ts");
+    const fixture = writePlantedSessions(join(home, ".claude/projects/-work-planted"));
+    const r = await runBinary(["redact", fixture.claude, "--json"], { env });
+    expect(r.code).toBe(0);
+    const report = JSON.parse(r.stdout);
+    expect(report.total).toBeGreaterThan(40);
+    expect(leaks(r.stdout, fixture.planted)).toEqual([]);
+    const dry = await runBinary(["share", fixture.claude, "--dry-run"], { env });
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toContain("turn 1 · block 1 · prompt");
+    expect(dry.stderr).toMatch(/^hid \d+ secrets: /m);
+    expect(leaks(dry.stdout, fixture.planted)).toEqual([]);
+    const out = join(home, "planted.html");
+    const e = await runBinary(["export", fixture.claude, "-o", out], { env });
+    expect(e.code).toBe(0);
+    expect(e.stderr).toMatch(/^hid \d+ secrets: /);
+    expect(leaks(readFileSync(out, "utf8"), fixture.planted)).toEqual([]);
   });
 });

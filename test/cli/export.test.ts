@@ -1,3 +1,4 @@
+import { sessionCounts } from "../../src/sessions/counts.ts";
 import { beforeAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
@@ -76,6 +77,16 @@ describe("panko export", () => {
     expect(r.out).not.toContain("secret pondering");
   });
 
+  test("--max-output-lines works for html and json too", async () => {
+    const html = await run(file, "--max-output-lines", "3");
+    expect(html.code).toBe(0);
+    expect(html.out).not.toContain("show all 50 lines");
+    expect(html.out).toContain("… (47 more lines cut)");
+    const json = JSON.parse((await run(file, "-f", "json", "--max-output-lines", "3")).out);
+    const tool = json.turns[0].blocks.find((b: { kind: string }) => b.kind === "tool");
+    expect(tool.result.text).toBe("1\n2\n3\n… (47 more lines cut)");
+  });
+
   test("json: the session model", async () => {
     const r = await run(file, "-f", "json");
     expect(r.code).toBe(0);
@@ -91,27 +102,54 @@ describe("panko export", () => {
     const r = await run(file, "-o", "out.html");
     expect(r.code).toBe(0);
     expect(r.out).toBe("");
-    expect(r.err).toMatch(/^wrote out\.html \(\d+(\.\d)? KB\)\n$/);
+    expect(r.err).toMatch(/^no secrets found\nwrote out\.html \(\d+(\.\d)? KB\)\n$/);
     expect(readFileSync(join(dir, "out.html"), "utf8")).toStartWith("<!doctype html>");
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
-  test("a failing write leaves neither a half file nor a temp file", () => {
+  test("a failing write leaves neither a half file nor a temp file", async () => {
     const target = join(dir, "half.md");
     function* failing() {
       yield "# start\n";
       throw new Error("disk on fire");
     }
-    expect(() => writeAtomically(target, failing())).toThrow(PankoError);
+    expect(writeAtomically(target, failing())).rejects.toThrow(PankoError);
+    await writeAtomically(target, failing()).catch(() => {});
     expect(existsSync(target)).toBe(false);
     expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
     writeFileSync(target, "old");
-    expect(() => writeAtomically(target, failing())).toThrow("disk on fire");
+    expect(writeAtomically(target, failing())).rejects.toThrow("disk on fire");
+    await writeAtomically(target, failing()).catch(() => {});
     expect(readFileSync(target, "utf8")).toBe("old"); // the previous file is untouched
     const ac = new AbortController();
     ac.abort();
-    expect(() => writeAtomically(target, ["x"], ac.signal)).toThrow("interrupted");
+    expect(writeAtomically(target, ["x"], ac.signal)).rejects.toThrow("interrupted");
     expect(readFileSync(target, "utf8")).toBe("old");
+  });
+
+  test("no temporary file name in a write error", async () => {
+    const err = await writeAtomically(join(dir, "no-such-folder", "x.md"), ["x"]).then(() => new PankoError("internal", "no error"), (e) => e as PankoError);
+    expect(err.message).toBe(`cannot write ${join(dir, "no-such-folder", "x.md")}: the folder does not exist`);
+    expect(err.message).not.toContain(".tmp");
+  });
+
+  test("an abort while chunks are being written stops between them: nothing written, no temp file", async () => {
+    const target = join(dir, "stopped.html");
+    const ac = new AbortController();
+    let made = 0;
+    function* many() {
+      for (;;) {
+        made++;
+        if (made === 3) setImmediate(() => ac.abort()); // what a Ctrl+C does, while the writer is busy
+        if (made > 10_000) throw new Error("the writer never noticed the abort");
+        yield "x".repeat(512 * 1024);
+      }
+    }
+    const err = await writeAtomically(target, many(), ac.signal).then(() => new PankoError("internal", "no error"), (e) => e as PankoError);
+    expect(err.message).toBe(`export interrupted; ${target} was not written`);
+    expect(err.exitCode).toBe(130);
+    expect(existsSync(target)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.endsWith(".tmp"))).toEqual([]);
   });
 
   test("errors: bad format, bad line count, missing folder, unknown session", async () => {
@@ -138,7 +176,9 @@ describe("panko export", () => {
 
   test("json streams turn by turn and round-trips; withoutThinking reaches sub-agents", () => {
     const s = allKinds();
-    expect(JSON.parse([...jsonChunks(s)].join(""))).toEqual(JSON.parse(JSON.stringify(s)));
+    const { counts, ...model } = JSON.parse([...jsonChunks(s)].join(""));
+    expect(model).toEqual(JSON.parse(JSON.stringify(s)));
+    expect(counts).toEqual(sessionCounts(s)); // the same counts as list, check and the page
     expect([...jsonChunks(s)].length).toBe(s.turns.length + 2);
     const stripped = JSON.stringify(withoutThinking(s));
     expect(stripped).not.toContain(`"kind":"thinking"`);

@@ -2,6 +2,9 @@ import { describe, expect, test } from "bun:test";
 import { memoryIo } from "../../src/cli/io.ts";
 import { runCli, VERSION } from "../../src/cli/run.ts";
 import { nearest } from "../../src/cli/suggest.ts";
+import { mkdtempSync } from "node:fs";
+import { join } from "node:path";
+import { claudeSession, writeLines } from "../helpers/session-tree.ts";
 
 async function run(...argv: string[]) {
   const m = memoryIo();
@@ -39,6 +42,23 @@ describe("cli", () => {
     const r = await run("config", "set", "redact");
     expect(r.code).toBe(2);
     expect(r.err).toContain("missing argument");
+  });
+
+  test("a flag missing its value is named as typed, short or long", async () => {
+    expect((await run("list", "-n")).err).toContain("panko list: -n needs a value (-n N)");
+    expect((await run("list", "--limit")).err).toContain("panko list: --limit needs a value (--limit N)");
+    const o = await run("export", "latest", "-o");
+    expect(o.code).toBe(2);
+    expect(o.err).toContain("panko export: -o needs a value (-o FILE)");
+  });
+
+  test("a --host that is no address of this machine is a usage error, not a bug", async () => {
+    const dir = mkdtempSync(join(process.env.PANKO_TEST_ROOT!, "host-"));
+    const file = writeLines(join(dir, "s.jsonl"), claudeSession({ id: "host-1", cwd: "/w", prompt: "hi", at: "2026-01-01T00:00:00Z" }));
+    const r = await run("view", file, "--host", "999.1.1.1", "--no-browser", "--port", "0");
+    expect(r.code).toBe(2);
+    expect(r.err).toContain("--host 999.1.1.1: not an address this machine can listen on");
+    expect(r.err).not.toContain("bug in panko");
   });
 
   test("<command> --help shows usage and options", async () => {

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { memoryIo } from "../../src/cli/io.ts";
 import { runCli } from "../../src/cli/run.ts";
 import { hasBinary, BINARY } from "../helpers/cli.ts";
+import { startShareCli } from "../helpers/share-cli.ts";
 import { claudeSession, writeLines } from "../helpers/session-tree.ts";
 import { fakeEnv, readPids, tempDir, waitGone } from "../tunnels/helpers.ts";
 
@@ -17,18 +18,7 @@ function secretSession(): string {
   return writeLines(join(dir, "secret.jsonl"), records);
 }
 
-/** Starts `panko share` in-process; resolves once the JSON line is out. */
-async function startShare(args: string[], env: Record<string, string | undefined>) {
-  const m = memoryIo({ env });
-  const ac = new AbortController();
-  const done = runCli(["share", ...args], m.io, ac.signal);
-  const until = Date.now() + 15000;
-  while (!m.stdout().includes("\n") && Date.now() < until) {
-    const early = await Promise.race([done, Bun.sleep(25).then(() => undefined)]);
-    if (early !== undefined) break;
-  }
-  return { m, ac, done };
-}
+const startShare = startShareCli;
 
 describe("panko share --foreground", () => {
   test("--json prints exactly the share object, serves the redacted session under the token, and stops clean", async () => {
@@ -38,7 +28,7 @@ describe("panko share --foreground", () => {
     const out = m.stdout();
     const share = JSON.parse(out);
     expect(out.trim().split("\n")).toHaveLength(1);
-    expect(Object.keys(share).sort()).toEqual(["expiresAt", "id", "localUrl", "provider", "publicUrl", "redactions"]);
+    expect(Object.keys(share).sort()).toEqual(["expiresAt", "id", "localUrl", "provider", "publicUrl", "redactions", "status"]);
     expect(share.provider).toBe("cloudflare");
     // The token sits in the prompt and in the title made from it: both are hidden.
     expect(share.redactions).toEqual({ "github-token": 2, "aws-access-key": 1 });
@@ -53,10 +43,9 @@ describe("panko share --foreground", () => {
     const page = await (await fetch(share.localUrl)).text();
     expect(page).not.toContain(GITHUB);
     expect(page).toContain("[REDACTED:github-token]");
-    const download = await (await fetch(share.localUrl + "download")).text();
-    expect(download).not.toContain(GITHUB);
-    expect(download).not.toContain(AWS);
-    for (const line of download.trim().split("\n")) JSON.parse(line);
+    // No raw download unless asked (--allow-download): the page links none, the route is not there.
+    expect(page).not.toContain('id="b-download"');
+    expect((await fetch(share.localUrl + "download")).status).toBe(404);
 
     const origin = new URL(share.localUrl).origin;
     for (const path of ["/", "/download", "/health", `/${token.slice(0, -1)}x/`, "/assets/panko.css"]) {
@@ -114,19 +103,51 @@ describe("panko share --foreground", () => {
     expect(await done).toBe(0);
   });
 
+  test("--allow-download offers the records, redacted, valid JSON, and says what they hold", async () => {
+    const { m, ac, done } = await startShare([secretSession(), "--json", "--allow-download"], fakeEnv());
+    const share = JSON.parse(m.stdout());
+    expect(m.stderr()).toContain("the download holds the session's records");
+    const page = await (await fetch(share.localUrl)).text();
+    expect(page).toContain('id="b-download"');
+    expect(page).toContain("secrets hidden, whole files before edits left out");
+    const download = await (await fetch(share.localUrl + "download")).text();
+    expect(download).not.toContain(GITHUB);
+    expect(download).not.toContain(AWS);
+    for (const line of download.trim().split("\n")) JSON.parse(line);
+    ac.abort();
+    expect(await done).toBe(0);
+  });
+
+  test("--dry-run lists what would be hidden, masked, and starts no tunnel", async () => {
+    const pidfile = join(tempDir(), "pids");
+    const m = memoryIo({ env: fakeEnv({ FAKE_TUNNEL_PIDFILE: pidfile }) });
+    expect(await runCli(["share", secretSession(), "--dry-run", "--json"], m.io)).toBe(0);
+    const report = JSON.parse(m.stdout());
+    expect(report.total).toBe(3);
+    expect(report.items.map((i: { kind: string }) => i.kind).sort()).toEqual(["aws-access-key", "github-token", "github-token"]);
+    expect(report.items.find((i: { field: string }) => i.field === "title")).toMatchObject({ turn: 0, block: 0, preview: "ghp_…x2" });
+    expect(report.items.find((i: { field: string }) => i.field === "prompt")).toMatchObject({ turn: 1, block: 1 });
+    expect(m.stdout()).not.toContain(GITHUB.slice(4, 20));
+    expect(readPids(pidfile)).toEqual([]);
+    // --keep leaves a false positive alone
+    const kept = memoryIo({ env: fakeEnv() });
+    expect(await runCli(["share", secretSession(), "--dry-run", "--json", "--keep", "^AKIA"], kept.io)).toBe(0);
+    expect(JSON.parse(kept.stdout()).counts).toEqual({ "github-token": 2 });
+  });
+
   test("--redact-pattern hides extra matches; a bad one is a usage error", async () => {
     const { m, ac, done } = await startShare([secretSession(), "--json", "--redact-pattern", "/work/s"], fakeEnv());
     expect(JSON.parse(m.stdout()).redactions.custom).toBeGreaterThan(0);
     ac.abort();
     await done;
     const bad = memoryIo({ env: fakeEnv() });
-    expect(await runCli(["share", secretSession(), "--redact-pattern", "("], bad.io)).toBe(2);
+    expect(await runCli(["share", secretSession(), "--foreground", "--redact-pattern", "("], bad.io)).toBe(2);
   });
 
   test("a tunnel that fails gives its failure line and leaves nothing running", async () => {
     const pidfile = join(tempDir(), "pids");
     const m = memoryIo({ env: fakeEnv({ FAKE_TUNNEL_MODE: "fail", FAKE_TUNNEL_PIDFILE: pidfile }) });
-    const code = await runCli(["share", secretSession()], m.io);
+    const code = await runCli(["share", secretSession(), "--foreground"], m.io);
     expect(code).toBe(1);
     expect(m.stderr()).toContain("failed to request quick Tunnel");
     expect(await waitGone(readPids(pidfile))).toEqual([]);
@@ -149,7 +170,7 @@ describe("panko share --foreground", () => {
 
   test("no provider available: explains each one and how to get cloudflared", async () => {
     const m = memoryIo({ env: fakeEnv({}, false) });
-    expect(await runCli(["share", secretSession()], m.io)).toBe(1);
+    expect(await runCli(["share", secretSession(), "--foreground"], m.io)).toBe(1);
     const err = m.stderr();
     expect(err).toContain("No tunnel provider is available");
     expect(err).toContain("ngrok");
@@ -165,7 +186,7 @@ describe("panko share --foreground", () => {
     ac.abort();
     await done;
     const m2 = memoryIo({ env: fakeEnv() });
-    expect(await runCli(["share", secretSession(), "--tunnel", "ngrok"], m2.io)).toBe(1);
+    expect(await runCli(["share", secretSession(), "--foreground", "--tunnel", "ngrok"], m2.io)).toBe(1);
     expect(m2.stderr()).toContain("ngrok_token");
   });
 });
@@ -173,7 +194,7 @@ describe("panko share --foreground", () => {
 describe.skipIf(!hasBinary)("dist/panko share", () => {
   test("runs from the binary, prints the URL and stops on SIGINT without leftovers", async () => {
     const pidfile = join(tempDir(), "pids");
-    const proc = Bun.spawn([BINARY, "share", secretSession(), "--json"], {
+    const proc = Bun.spawn([BINARY, "share", secretSession(), "--json", "--foreground"], {
       env: fakeEnv({ FAKE_TUNNEL_PIDFILE: pidfile }) as Record<string, string>,
       stdout: "pipe",
       stderr: "pipe",

@@ -5,13 +5,13 @@
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync, statSync } from "node:fs";
+import { corpusPart } from "../helpers/corpus.ts";
 import { join, relative } from "node:path";
 import { parseClaudeSession } from "../../src/sessions/claude/parse.ts";
 import type { Block, Session, ToolBlock } from "../../src/sessions/model.ts";
 
-const corpus = join(import.meta.dir, "../../../shared/corpus");
-const dir = join(corpus, "claude");
-const present = existsSync(dir);
+const dir = corpusPart("claude") ?? "";
+const present = dir !== "";
 
 function walk(d: string): string[] {
   return readdirSync(d).flatMap((name) => {

@@ -4,14 +4,14 @@
  */
 import { describe, expect, test } from "bun:test";
 import { existsSync, readdirSync } from "node:fs";
+import { corpusPart } from "../helpers/corpus.ts";
 import { join } from "node:path";
 import { parseCodexSession } from "../../src/sessions/codex/parse.ts";
 import { sessionCounts } from "../../src/sessions/counts.ts";
 import type { Block, Session, ToolBlock } from "../../src/sessions/model.ts";
 
-const corpus = join(import.meta.dir, "../../../shared/corpus");
-const dir = join(corpus, "codex");
-const present = existsSync(dir);
+const dir = corpusPart("codex") ?? "";
+const present = dir !== "";
 const files = present ? readdirSync(dir).filter((f) => f.endsWith(".jsonl")) : [];
 
 const blocks = (s: Session): Block[] => s.turns.flatMap((t) => t.blocks);

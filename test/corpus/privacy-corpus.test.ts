@@ -8,11 +8,12 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join, relative } from "node:path";
+import { corpusDir } from "../helpers/corpus.ts";
 import { findSecrets, redactJsonl, redactSession, type RedactionCounts, type SecretHit } from "../../src/privacy/redact.ts";
 import { looksRandom } from "../../src/privacy/rules.ts";
 import type { Session } from "../../src/sessions/model.ts";
 
-const CORPUS = join(import.meta.dir, "../../../shared/corpus");
+const CORPUS = corpusDir() ?? join(import.meta.dir, "no-corpus");
 const PARSER = join(import.meta.dir, "../../src/sessions/parse.ts");
 
 function jsonlFiles(dir: string): string[] {

@@ -3,12 +3,16 @@
  * `serve-stop` from source, fake tunnels on PATH, isolated XDG dirs. Every test proves that no
  * process of its sandbox is left behind.
  */
-import { afterAll, afterEach, describe, expect, test } from "bun:test";
+import { afterAll, afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { Database } from "bun:sqlite";
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ShareInfo } from "../../src/daemon/protocol.ts";
+import { isAlive } from "../tunnels/helpers.ts";
 import { daemonPids, killSandbox, panko, pankoJson, sandbox, sandboxPids, waitFor, type Sandbox } from "./helpers.ts";
+
+// Real processes on a shared machine: generous, so load never fails a test.
+setDefaultTimeout(60_000);
 
 const boxes: Sandbox[] = [];
 function box(extra?: Record<string, string | undefined>): Sandbox {
@@ -34,6 +38,14 @@ async function share(b: Sandbox, args: string[]): Promise<ShareInfo & { status: 
   return pankoJson(["share", ...args, "--json"], b.env);
 }
 const list = (b: Sandbox) => pankoJson<ShareInfo[]>(["shares", "--json"], b.env);
+
+/** share id -> the tunnel pid the daemon recorded. */
+function tunnelPids(b: Sandbox): Map<string, number> {
+  const db = new Database(join(b.dataDir, "state.db"), { readonly: true });
+  const rows = db.query("SELECT id, tunnel_pid FROM shares").all() as { id: string; tunnel_pid: number }[];
+  db.close();
+  return new Map(rows.map((r) => [r.id, r.tunnel_pid]));
+}
 
 async function stopAll(b: Sandbox) {
   const r = await panko(["serve-stop"], b.env);
@@ -188,9 +200,10 @@ describe("daemon: concurrency and restarts", () => {
   test("kill -9 of the daemon: the next `panko shares` brings every share back, same token, db intact", async () => {
     const b = box();
     const made = await Promise.all(Array.from({ length: 5 }, () => share(b, [b.session()])));
+    const tunnelsBefore = tunnelPids(b);
     const [daemon] = daemonPids(b);
     process.kill(daemon!, "SIGKILL");
-    await waitFor("the daemon to die", () => !daemonPids(b).includes(daemon!));
+    await waitFor("the daemon to die", () => !isAlive(daemon!));
     const t0 = Date.now();
     const back = await waitFor(
       "5 active shares",
@@ -206,11 +219,77 @@ describe("daemon: concurrency and restarts", () => {
       expect(new URL(now.publicUrl!).pathname).toBe(new URL(m.publicUrl!).pathname);
       expect((await fetch(now.localUrl!)).status).toBe(200);
     }
+    // Adopted, not replaced: the very same tunnel processes carry the shares.
+    expect(tunnelPids(b)).toEqual(tunnelsBefore);
+    expect(readFileSync(join(b.dataDir, "daemon.log"), "utf8")).toContain("tunnel adopted");
     const db = new Database(join(b.dataDir, "state.db"), { readonly: true });
     expect((db.query("PRAGMA integrity_check").get() as { integrity_check: string }).integrity_check).toBe("ok");
     db.close();
     await stopAll(b);
   }, 60_000);
+
+  test("after a reboot (daemon and tunnels gone) every active share comes back: new tunnel, same token", async () => {
+    const b = box();
+    const s = await share(b, [b.session()]);
+    const stopped = await share(b, [b.session()]);
+    await panko(["unshare", stopped.id], b.env);
+    const before = tunnelPids(b).get(s.id);
+    await killSandbox(b); // the machine went down: nothing of ours survives
+    const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
+    expect(new URL(back.publicUrl!).pathname).toBe(new URL(s.publicUrl!).pathname);
+    expect(tunnelPids(b).get(s.id)).not.toBe(before);
+    expect((await list(b)).find((x) => x.id === stopped.id)?.status).toBe("stopped"); // a stopped one stays stopped
+    expect((await fetch(back.localUrl!)).status).toBe(200);
+    await stopAll(b);
+  }, 40_000);
+
+  test("after kill -9, a share whose local port was taken meanwhile comes back on a new port with a new tunnel", async () => {
+    const b = box();
+    const s = await share(b, [b.session()]);
+    const port = Number(new URL(s.localUrl!).port);
+    const before = tunnelPids(b).get(s.id);
+    const daemons = daemonPids(b);
+    for (const pid of daemons) process.kill(pid, "SIGKILL");
+    // By pid: a dying process's environment reads empty before its sockets are closed.
+    await waitFor("the daemon to die", () => !daemons.some(isAlive));
+    const squatter = Bun.serve({ hostname: "127.0.0.1", port, fetch: () => new Response("someone else") });
+    try {
+      const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
+      expect(Number(new URL(back.localUrl!).port)).not.toBe(port);
+      expect(new URL(back.publicUrl!).pathname).toBe(new URL(s.publicUrl!).pathname);
+      expect(tunnelPids(b).get(s.id)).not.toBe(before);
+      expect(await (await fetch(back.localUrl!)).text()).toContain("prompt of");
+      await waitFor("the old tunnel to be stopped", () => !sandboxPids(b).includes(before!), 10_000);
+    } finally {
+      squatter.stop(true);
+    }
+    await stopAll(b);
+  });
+
+  test("SIGTERM (logout, systemd stop) leaves the shares for the next daemon, which adopts their tunnels", async () => {
+    const b = box();
+    const s = await share(b, [b.session()]);
+    const before = tunnelPids(b).get(s.id);
+    const [daemon] = daemonPids(b);
+    process.kill(daemon!, "SIGTERM");
+    await waitFor("the daemon to exit", () => !daemonPids(b).includes(daemon!), 10_000);
+    expect(sandboxPids(b)).toContain(before!); // its tunnel lives on, under the lease
+    const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
+    expect(back.publicUrl).toBe(s.publicUrl);
+    expect(tunnelPids(b).get(s.id)).toBe(before);
+    await stopAll(b);
+  }, 40_000);
+
+  test("kill -9 of the daemon and no new one: its tunnels exit by themselves after the grace window", async () => {
+    const b = box({ PANKO_LEASE_GRACE_MS: "2000" });
+    await share(b, [b.session()]);
+    await share(b, [b.session()]);
+    const tunnels = [...tunnelPids(b).values()];
+    for (const pid of daemonPids(b)) process.kill(pid, "SIGKILL");
+    await Bun.sleep(500);
+    expect(tunnels.every((pid) => sandboxPids(b).includes(pid))).toBe(true); // still up within the window
+    await waitFor("every tunnel to go", () => sandboxPids(b).length === 0, 20_000);
+  }, 40_000);
 
   test("a tunnel that dies is restarted; one that always fails ends in error with the reason", async () => {
     const b = box();
@@ -250,6 +329,7 @@ describe("daemon: concurrency and restarts", () => {
     const oldEnv = { ...b.env, PANKO_DAEMON_VERSION: "0.0.1" };
     const s = await pankoJson<ShareInfo>(["share", b.session(), "--json"], oldEnv);
     const oldPid = daemonPids(b)[0]!;
+    const tunnelAtOld = tunnelPids(b).get(s.id);
     const st0 = await pankoJson<{ version: string }>(["serve-status", "--json"], b.env);
     expect(st0.version).toBe("0.0.1");
     const after = await list(b); // this client is the real version
@@ -257,8 +337,64 @@ describe("daemon: concurrency and restarts", () => {
     expect(st1.version).not.toBe("0.0.1");
     expect(st1.pid).not.toBe(oldPid);
     const again = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
-    expect(new URL(again.publicUrl!).pathname).toBe(new URL(s.publicUrl!).pathname);
+    expect(again.publicUrl).toBe(s.publicUrl);
+    expect(tunnelPids(b).get(s.id)).toBe(tunnelAtOld);
     expect(after.some((x) => x.id === old.id)).toBe(true);
     await stopAll(b);
   }, 60_000);
+});
+
+describe("daemon: files and sockets that are not what they should be", () => {
+  test("a stale socket (its daemon died) is cleared by the next daemon; a folder of another user is refused", async () => {
+    const b = box();
+    // A socket file nobody answers at: bound by a process that was then SIGKILLed.
+    mkdirSync(b.dataDir, { recursive: true, mode: 0o700 });
+    const holder = Bun.spawn([process.execPath, "-e", `Bun.listen({unix: ${JSON.stringify(join(b.dataDir, "daemon.sock"))}, socket: {data(){}}}); console.log("up"); setInterval(() => {}, 1000)`], { stdout: "pipe", env: b.env as Record<string, string> });
+    await holder.stdout.getReader().read();
+    holder.kill("SIGKILL");
+    await holder.exited;
+    expect(existsSync(join(b.dataDir, "daemon.sock"))).toBe(true);
+    const s = await share(b, [b.session()]);
+    expect(s.status).toBe("active");
+    expect(readFileSync(join(b.dataDir, "daemon.log"), "utf8")).toContain("removed a stale socket");
+    await stopAll(b);
+
+    if (process.getuid?.() === 0) {
+      chownSync(b.dataDir, 1, 1);
+      const r = await panko(["share", b.session()], b.env);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain("belongs to another user");
+      chownSync(b.dataDir, 0, 0);
+    }
+  });
+
+  test("a daemon that accepts but never answers: the client gives up with a clear error", async () => {
+    const b = box();
+    mkdirSync(b.dataDir, { recursive: true, mode: 0o700 });
+    const mute = Bun.listen({ unix: join(b.dataDir, "daemon.sock"), socket: { data() {} } });
+    try {
+      const { connectDaemon } = await import("../../src/daemon/client.ts");
+      const err = await connectDaemon({ env: b.env, autoStart: false, timeoutMs: 300 }).then(() => null, (e: Error) => e);
+      expect(err?.message).toContain("does not answer");
+      const st = await pankoJson<{ running: boolean }>(["serve-status", "--json"], b.env);
+      expect(st.running).toBe(false);
+    } finally {
+      mute.stop(true);
+    }
+  });
+
+  test("unshare --all stops every running share; an unknown id is a clear error", async () => {
+    const b = box();
+    await share(b, [b.session()]);
+    await share(b, [b.session()]);
+    const all = await pankoJson<ShareInfo[]>(["unshare", "--all", "--json"], b.env);
+    expect(all.map((s) => s.status)).toEqual(["stopped", "stopped"]);
+    const unknown = await panko(["unshare", "ffffffff"], b.env);
+    expect(unknown.code).toBe(1);
+    expect(unknown.stderr).toContain("no share with id ffffffff");
+    const text = await panko(["serve-status"], b.env);
+    expect(text.stdout).toContain("running");
+    expect(text.stdout).toContain("2 stopped");
+    await stopAll(b);
+  });
 });

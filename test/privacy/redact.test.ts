@@ -203,6 +203,16 @@ describe("redactSession", () => {
     expect(formatRedactionSummary(counts)).toStartWith("hid 29 secrets: 7 github-token, 6 secret-assignment, 3 openai-key");
   });
 
+  test("the IDE context kept beside a Codex prompt is redacted like the prompt", () => {
+    const input: Session = { ...buildSession(), turns: [{ index: 0, id: "t", blocks: [{ kind: "prompt", id: "p", text: "fix it", context: `## Active file: .env\nTOKEN=${S.githubClassic}` }] }] };
+    const { session, total } = redactSession(input);
+    const p = session.turns[0].blocks[0] as { text: string; context?: string };
+    expect(p.context).not.toContain(S.githubClassic);
+    expect(p.context).toContain("## Active file: .env");
+    expect(p.text).toBe("fix it");
+    expect(total).toBeGreaterThan(0);
+  });
+
   test("base64 image data survives byte for byte (blocks, tool result images, unknown raw)", () => {
     const { session } = redactSession(buildSession());
     const t = session.turns[0].blocks;

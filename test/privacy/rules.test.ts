@@ -1,6 +1,7 @@
 import { describe, expect, test } from "bun:test";
 import { customRule, formatRedactionSummary, redactText } from "../../src/privacy/redact.ts";
 import { DEFAULT_RULES, SECRET_KINDS, isSecretName, marker } from "../../src/privacy/rules.ts";
+import { TOKEN_KINDS } from "../../src/privacy/token-rules.ts";
 import { SAMPLES as S, mix, randomBytes } from "./samples.ts";
 
 /** Redacts `text` and expects exactly `expected`, with one hit of `kind`. */
@@ -112,7 +113,9 @@ describe("rules: each kind is found and replaced by its marker", () => {
   });
 
   test("every default kind is documented in SECRET_KINDS", () => {
-    expect(SECRET_KINDS).toEqual([...DEFAULT_RULES.map((r) => r.kind), "custom"]);
+    for (const r of DEFAULT_RULES) if (!r.kindOf) expect(SECRET_KINDS).toContain(r.kind);
+    for (const k of TOKEN_KINDS) expect(SECRET_KINDS).toContain(k);
+    expect(SECRET_KINDS).toContain("custom");
     expect(new Set(SECRET_KINDS).size).toBe(SECRET_KINDS.length);
   });
 });
@@ -169,6 +172,18 @@ describe("rules: look-alikes survive untouched", () => {
     ["aws inside a longer word", "XAKIA" + "ABCDEFGHIJKLMNOPQ"],
     ["eyJ but not a jwt", "eyJhbGciOiJIUzI1Ni.notbase64json.abcdefghijk"],
     ["private key header alone", "if (pem.startsWith('-----BEGIN " + "PRIVATE KEY-----')) {"],
+    // code lines the credential-file rule met in node_modules (typescript, zod, playwright-core)
+    ["credential: a call", "        token = scanner2.scan();"],
+    ["credential: a generic type", "  key: SyncParseReturnType<any>;"],
+    ["credential: an index", "        auth: match2[2],"],
+    ["credential: a member in an object literal", "          httpCredentials: options.httpCredentials,"],
+    ["credential: a method chain", "  progressToken: ProgressTokenSchema.optional(),"],
+    ["credential: a regex match", "      key = arg2.match(/^--no-(.+)/)[1];"],
+    ["credential: a template", "        opts.auth = `${parsedUrl.username}:${parsedUrl.password}`;"],
+    ["credential: websocket nonce header", "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ=="],
+    ["credential: a constant", "    SOCKS5_CUSTOM_AUTH_START = SOCKS5_CUSTOM_AUTH_START;"],
+    ["cli: curl -u placeholder", "curl -u user:pass https://example.com"],
+    ["cli: mysql -p prompt", "mysql -u root -p mydb"],
     // minified and ordinary code met when scanning node_modules for false positives
     ["minified member assignment", "(t.token=p,t.localState=t.local);r.addToken=wn;t.errorToken=!0"],
     ["minified comparison", "t.lastToken==`def`||t.prevToken===null||n.tokenTypeOverrides===void 0"],

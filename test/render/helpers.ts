@@ -33,6 +33,7 @@ export async function findUnsafe(html: string, mode: "served" | "inline"): Promi
   const found: Finding[] = [];
   let scripts = 0;
   let styles = 0;
+  const PANKO_INPUTS = new Set(["find-q", "f-thinking", "f-tools", "f-subagents", "f-wrap"]);
   const rewriter = new HTMLRewriter().on("*", {
     element(el) {
       const tag = el.tagName.toLowerCase();
@@ -44,14 +45,18 @@ export async function findUnsafe(html: string, mode: "served" | "inline"): Promi
       if (tag === "style") styles++;
       if (["iframe", "object", "embed", "base", "form", "frame", "frameset", "applet", "foreignobject", "textarea", "math"].includes(tag)) found.push({ tag, problem: "forbidden element" });
       if (tag === "meta" && (el.getAttribute("http-equiv") ?? "").toLowerCase() === "refresh") found.push({ tag, problem: "meta refresh" });
-      if (tag === "link" && el.getAttribute("href") !== "/tok/panko.css") found.push({ tag, problem: `link ${el.getAttribute("href")}` });
-      if (tag === "input" && el.getAttribute("id") !== "find-q") found.push({ tag, problem: "input" });
+      // panko's own links: its stylesheet and favicon (served), the favicon as an SVG data: URI (inline).
+      const href = el.getAttribute("href") ?? "";
+      const ownLink = href === "/tok/panko.css" || href === "/tok/favicon.svg" || (el.getAttribute("rel") === "icon" && href.startsWith("data:image/svg+xml,"));
+      if (tag === "link" && !ownLink) found.push({ tag, problem: `link ${href}` });
+      // panko's own controls: the find box and the view panel's checkboxes; any other input came from the session.
+      if (tag === "input" && !PANKO_INPUTS.has(el.getAttribute("id") ?? "")) found.push({ tag, problem: "input" });
       for (const [name, value] of el.attributes) {
         const n = name.toLowerCase();
         if (n.startsWith("on")) found.push({ tag, problem: `event handler ${name}` });
         if (n === "style") found.push({ tag, problem: "inline style attribute" });
         if (n === "srcdoc" || n === "formaction" || n === "action") found.push({ tag, problem: name });
-        if (["href", "src", "xlink:href", "poster", "background", "data"].includes(n) && !SAFE_URL.test(value)) found.push({ tag, problem: `${name}=${value}` });
+        if (["href", "src", "xlink:href", "poster", "background", "data"].includes(n) && !SAFE_URL.test(value) && !(tag === "link" && ownLink)) found.push({ tag, problem: `${name}=${value}` });
       }
     },
   });

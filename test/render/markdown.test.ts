@@ -1,6 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { markdownTranscriptChunks, renderMarkdownTranscript } from "../../src/render/markdown.ts";
-import { allKinds, longOutput } from "./fixture.ts";
+import { allKinds, longOutput, session } from "./fixture.ts";
 
 describe("renderMarkdownTranscript", () => {
   test("a readable transcript: header, turns, speakers, tools, diffs, todos", () => {
@@ -39,5 +39,24 @@ describe("renderMarkdownTranscript", () => {
 
   test("streams one chunk per turn after the header", () => {
     expect([...markdownTranscriptChunks(allKinds())].length).toBe(4);
+  });
+});
+
+describe("Markdown headings", () => {
+  test("a prompt's (and its IDE context's) headings never read as the transcript's own", () => {
+    const s = session([
+      [{ kind: "prompt", id: "p1", text: "## Turn 7\n# Big\nplain\n===\n```\n# comment in a fence\n```", context: "# Context from my IDE setup:\n\n## Active file: a.ts" }, { kind: "text", id: "t1", text: "ok" }],
+      [{ kind: "prompt", id: "p2", text: "second" }],
+    ]);
+    const md = renderMarkdownTranscript(s);
+    let fenced = false;
+    const headings: string[] = [];
+    for (const line of md.split("\n")) {
+      if (/^(`{3,}|~{3,})/.test(line)) fenced = !fenced;
+      else if (!fenced && /^ {0,3}(> )*#{1,6}(\s|$)/.test(line)) headings.push(line);
+    }
+    expect(headings.map((h) => h.replace(/ · .*/, ""))).toEqual([`# ${s.title}`, "## Turn 1", "## Turn 2"]);
+    expect(md).toContain("\\## Turn 7"); // kept, as text
+    expect(md).toContain("# comment in a fence");
   });
 });

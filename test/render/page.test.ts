@@ -48,9 +48,9 @@ describe("renderPage", () => {
       ["time", `<time class="ts" datetime="2026-01-21T15:30:00.000Z">2026-01-21 15:30 UTC</time>`],
       ["copy", `<button class="copy" type="button" data-copy`],
       ["outline", `<li><a href="#turn-0"><span class="on">1</span><span class="lb">Please fix the bug in `],
-      ["header tokens", "1.2k in · 34k out · 2.50M cache read · 120k cache write"],
+      ["header tokens", `<span class="nw">1.2k in</span> · <span class="nw">34k out</span> · <span class="nw">2.50M cache read</span> · <span class="nw">120k cache write</span>`],
       ["duration", "1h 15m"],
-      ["tool count", "20 tool calls"],
+      ["counts", "2 prompts · 3 messages · 19 tool calls (+1 in 1 sub-agent)"],
     ];
     for (const [what, needle] of expectations) expect({ what, found: html.includes(needle) }).toEqual({ what, found: true });
   });

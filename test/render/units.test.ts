@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { ansiToHtml, resolveCarriageReturns, stripAnsi } from "../../src/render/ansi.ts";
 import { fileEditHtml } from "../../src/render/diff.ts";
 import { highlight, HIGHLIGHT_MAX, langFromPath, normalizeLang } from "../../src/render/highlight.ts";
+import { unesc } from "../../src/render/escape.ts";
 import { markdownToHtml } from "../../src/render/markdown-html.ts";
 import { lineCount, numberLines, pre } from "../../src/render/output.ts";
 import { splitNumbered } from "../../src/render/tools/read.ts";
@@ -26,6 +27,22 @@ describe("ansi", () => {
 });
 
 describe("highlight", () => {
+  // Runs that were quadratic (160k word characters in CSS took 40 s): at this size a quadratic scan
+  // would take many seconds per case and run into the test timeout; the result is what is checked.
+  test("long runs of one kind of character come back whole and correctly marked", () => {
+    const n = 160_000;
+    const run = (s: string, times: number) => s.repeat(Math.ceil(times / s.length)).slice(0, times);
+    for (const lang of ["css", "html", "yaml", "md", "js", "py", "sh", "json", "sql", "toml", "rust", "go", "c", "ruby"]) {
+      for (const text of [run("a", n), run("a-", n), run("1a", n), run(" ", n), run("[", n), run("a:", n), run("<", n), "#" + run("a", n)]) {
+        const html = highlight(text, lang);
+        expect({ lang, start: text.slice(0, 4), same: unesc(html.replace(/<\/?span[^>]*>/g, "")) === text }).toEqual({ lang, start: text.slice(0, 4), same: true });
+      }
+    }
+    expect(highlight("color: red;\n" + run("x", n), "css")).toStartWith("<span class=a>color</span>: red;");
+    expect(highlight("key: 1\n" + run(" ", n) + "deep: 2", "yaml")).toStartWith("<span class=a>key</span>: <span class=n>1</span>");
+    expect(highlight(run("[", n) + "[a](b)", "md")).toEndWith("<span class=a>[a](b)</span>");
+  });
+
   test("keywords, strings, comments, numbers, literals", () => {
     expect(highlight(`const x = "s"; // c\nreturn 42 ?? null;`, "ts")).toBe(
       `<span class=k>const</span> x = <span class=s>&quot;s&quot;</span>; <span class=c>// c</span>\n<span class=k>return</span> <span class=n>42</span> ?? <span class=l>null</span>;`,

@@ -452,3 +452,33 @@ describe("harness notices in user lines", () => {
     expect(classifyUserText("what does <task-notification> mean?")).toEqual({ kind: "prompt", text: "what does <task-notification> mean?" });
   });
 });
+
+describe("command wrappers and prompts in a row (wrappers fixture)", async () => {
+  const s = await parse("wrappers.jsonl");
+
+  test("words around a command are a prompt after it; the command is a command", () => {
+    expect(s.turns[0].blocks.map((b) => b.kind)).toEqual(["command", "prompt", "text"]);
+    expect(s.turns[0].blocks[0]).toMatchObject({ kind: "command", name: "/review", args: "PR 12" });
+    expect(s.turns[0].blocks[1]).toMatchObject({ kind: "prompt", text: "Please look at this first\n\nand then tell me what you think." });
+    expect(s.title).toBe("Please look at this first and then tell me what you think.");
+  });
+
+  test("two prompts with no reply between are two turns", () => {
+    expect(shape(s)).toEqual(["command,prompt,text", "command,prompt", "prompt,text", "prompt,text", "command,prompt,text"]);
+    expect((s.turns[2].blocks[0] as { text: string }).text).toBe("Second question, sent before any reply.");
+  });
+
+  test('"(no content)" local output is no output; `!` input gets its output', () => {
+    expect(ofKind(s, "command").map((c) => [c.name, c.args, c.output])).toEqual([
+      ["/review", "PR 12", undefined],
+      ["/model", "opus", undefined],
+      ["!", "git status", "On branch main"],
+    ]);
+  });
+
+  test("classifyUserText keeps the words around wrappers", () => {
+    expect(classifyUserText("see <command-name>/x</command-name> here")).toEqual({ kind: "command", name: "/x", text: "see\nhere" });
+    expect(classifyUserText("<command-name>/x</command-name><command-args>a</command-args>")).toEqual({ kind: "command", name: "/x", args: "a" });
+    expect(classifyUserText("<local-command-stdout>(no content)</local-command-stdout>")).toEqual({ kind: "command", name: "" });
+  });
+});

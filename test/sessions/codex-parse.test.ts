@@ -34,15 +34,17 @@ describe("parseCodexSession on the full fixture", async () => {
     expect(s.path).toBe(join(fixtures, "full.jsonl"));
   });
 
-  test("one prompt per real prompt, injections dropped, IDE preamble kept in the block", () => {
+  test("one prompt per real prompt, injections dropped, IDE preamble kept apart as context", () => {
     const prompts = ofKind(s, "prompt");
-    expect(prompts.map((p) => p.text.split("\n").pop())).toEqual([
+    expect(prompts.map((p) => p.text)).toEqual([
       "Add a   total() method to the cart",
       "Why does this screenshot fail?",
       "thanks",
       "thanks",
     ]);
-    expect(prompts[0].text.startsWith("# Context from my IDE setup:")).toBe(true);
+    expect(prompts[0].context!.startsWith("# Context from my IDE setup:")).toBe(true);
+    expect(prompts[0].context).not.toContain("My request for Codex");
+    expect(prompts.some((p) => p.text.includes("My request for Codex"))).toBe(false);
     expect(blocks(s).some((b) => b.kind === "prompt" && /environment_context|user_instructions|AGENTS\.md|permissions/.test(b.text))).toBe(false);
   });
 
@@ -266,6 +268,27 @@ describe("tool outputs", () => {
     expect(toToolResult("Exit code: 0\nWall time: 1s\nOutput:\nok", ctx).isError).toBe(false);
     expect(toToolResult("plain text", ctx)).toEqual({ text: "plain text", images: [], isError: false });
     expect(headerExitCode("Output:\nProcess exited with code 1")).toBeUndefined();
+  });
+  test("the unified exec header is unwrapped: output alone, exit code and wall time as meta", () => {
+    const r = toToolResult("Chunk ID: abc\nWall time: 0.0100 seconds\nProcess exited with code 1\nOriginal token count: 3\nOutput:\nfile1.txt\nfile2.txt\n", ctx);
+    expect(r).toEqual({ text: "file1.txt\nfile2.txt\n", images: [], isError: true, meta: { chunk_id: "abc", wall_time_seconds: 0.01, exit_code: 1 } });
+    const running = toToolResult("Chunk ID: 07acea\nWall time: 5.0019 seconds\nProcess running with session ID 55249\nOriginal token count: 2\nOutput:\n500/700\n", ctx);
+    expect(running).toMatchObject({ text: "500/700\n", isError: false, meta: { session_id: "55249" } });
+    // Not a header: text that only mentions such lines is kept whole.
+    expect(toToolResult("Output:\nChunk ID: x", ctx).text).toBe("Output:\nChunk ID: x");
+    expect(toToolResult("hello\nChunk ID: x\nOutput:\ny", ctx).text).toBe("hello\nChunk ID: x\nOutput:\ny");
+  });
+  test("commentary and final answers are told apart (message phase, either copy)", () => {
+    const phased = (text: string, phase: string) => rec("response_item", { type: "message", role: "assistant", content: [{ type: "output_text", text }], phase });
+    const s = buildCodexSession(
+      [userEvent("go"), userItem("go"), agentEvent("Looking."), phased("Looking.", "commentary"), phased("Done.", "final_answer"), agentEvent("Done."), agentItem("plain")],
+      "/t/x.jsonl",
+    );
+    expect(ofKind(s, "text").map((t) => [t.text, t.phase])).toEqual([
+      ["Looking.", "commentary"],
+      ["Done.", "final"],
+      ["plain", undefined],
+    ]);
   });
   test("object forms", () => {
     expect(toToolResult({ output: "x", metadata: { exit_code: 0 } }, ctx)).toMatchObject({ text: "x", isError: false });

@@ -49,12 +49,14 @@ describe("sessionCounts", () => {
   );
   top.turns[0].blocks.push(thinking); // the same block object twice: counted once
 
-  test("counts everything once, recursively", () => {
+  test("counts everything once, recursively; tool calls of sub-agents apart", () => {
     expect(sessionCounts(top)).toEqual({
       prompts: 2,
+      messages: 0,
       thinking: 2,
-      toolCalls: 6,
-      toolResults: 5,
+      toolCalls: 3,
+      toolResults: 3,
+      subAgentToolCalls: 3,
       images: 4,
       subAgents: 2,
       malformedLines: 4,
@@ -71,9 +73,11 @@ describe("sessionCounts", () => {
   test("an empty session", () => {
     expect(sessionCounts(session("e", []))).toEqual({
       prompts: 0,
+      messages: 0,
       thinking: 0,
       toolCalls: 0,
       toolResults: 0,
+      subAgentToolCalls: 0,
       images: 0,
       subAgents: 0,
       malformedLines: 0,
@@ -116,9 +120,11 @@ describe("sessionCounts on a Codex session", () => {
     const s = await parseCodexSession(join(import.meta.dir, "../fixtures/codex/full.jsonl"));
     expect(sessionCounts(s)).toEqual({
       prompts: 4,
+      messages: 4,
       thinking: 1,
       toolCalls: 10,
       toolResults: 8,
+      subAgentToolCalls: 0,
       images: 2,
       subAgents: 0,
       malformedLines: 1,

@@ -2,7 +2,9 @@
  * Builders of Claude Code JSONL records (the real on-disk shape), for viewer and browser tests that
  * grow a session file while it is being viewed.
  */
-let counter = 0;
+// Above the ids of the checked-in fixtures (made with this helper), so lines appended to a copy of
+// one never repeat its uuids (the parser drops a record it has seen).
+let counter = 0x100000;
 const uuid = () => {
   counter++;
   const hex = counter.toString(16).padStart(12, "0");

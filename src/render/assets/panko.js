@@ -15,6 +15,39 @@
   var saved = store.get("panko-theme");
   if (saved === "light" || saved === "dark") root.setAttribute("data-theme", saved);
   if (store.get("panko-outline") === "closed") root.classList.add("no-outline");
+  /* ---- view: filters and wrap, remembered; wrap on by default on phones ---- */
+  var FILTERS = { thinking: "hide-thinking", tools: "hide-tools", subagents: "hide-subagents" };
+  for (var f in FILTERS) if (store.get("panko-hide-" + f) === "1") root.classList.add(FILTERS[f]);
+  var wrapSaved = store.get("panko-wrap");
+  if (wrapSaved === "1" || (wrapSaved === null && window.matchMedia && matchMedia("(max-width: 700px)").matches)) root.classList.add("wrap-lines");
+  function syncView() {
+    for (var f in FILTERS) { var box = doc.getElementById("f-" + f); if (box) box.checked = !root.classList.contains(FILTERS[f]); }
+    var w = doc.getElementById("f-wrap");
+    if (w) w.checked = root.classList.contains("wrap-lines");
+  }
+  function setFilter(name, shown) {
+    root.classList.toggle(FILTERS[name], !shown);
+    store.set("panko-hide-" + name, shown ? "0" : "1");
+    syncView();
+  }
+  function toggleWrap(force) {
+    var on = force === undefined ? !root.classList.contains("wrap-lines") : force;
+    root.classList.toggle("wrap-lines", on);
+    store.set("panko-wrap", on ? "1" : "0");
+    syncView();
+  }
+  function toggleView(force) {
+    var v = doc.getElementById("viewbar"), b = doc.getElementById("b-view");
+    if (!v) return;
+    v.hidden = force === undefined ? !v.hidden : !force;
+    if (b) b.setAttribute("aria-expanded", v.hidden ? "false" : "true");
+    syncView();
+  }
+  /* Expand or collapse every collapsible of the session (opening one fetches its part, if any). */
+  function expandAll(open) {
+    var all = doc.querySelectorAll("#turns details");
+    for (var i = 0; i < all.length; i++) all[i].open = open;
+  }
   function effectiveTheme() {
     var t = root.getAttribute("data-theme");
     if (t) return t;
@@ -47,20 +80,34 @@
     }
     return lo;
   }
+  /* j/k step by turn index from the turn last moved to (a short last turn that cannot scroll to
+   * the top is still "current"); after the reader scrolls, from the turn at the top of the screen. */
+  var nav = { index: -1 };
+  function indexOf(el) { return Array.prototype.indexOf.call(turns(), el); }
   function goTurn(el) {
     if (!el) return;
     el.scrollIntoView({ block: "start" });
     if (history.replaceState) history.replaceState(null, "", "#" + el.id);
+    nav.index = indexOf(el);
+    markCurrent(el.id);
+  }
+  /* The turn last moved to, while it is still on screen (off-screen turns are laid out lazily, so
+   * the scroll position alone shifts under us). */
+  function navVisible() {
+    var el = nav.index >= 0 ? turns()[nav.index] : null;
+    if (!el) return null;
+    var r = el.getBoundingClientRect();
+    return r.bottom > BAR && r.top < innerHeight ? el : null;
+  }
+  function currentIndex() {
+    if (navVisible()) return nav.index;
+    return firstBelow(BAR + 14) - 1; // the turn whose top is at or above the line (-1: above the first)
   }
   function step(dir) {
     var list = turns();
     if (!list.length) return;
-    var line = BAR + 12;
-    if (dir > 0) goTurn(list[Math.min(firstBelow(line + 2), list.length - 1)]);
-    else {
-      var i = firstBelow(line - 2) - 1; // the turn whose top is at or above the line
-      goTurn(list[Math.max(0, i - (list[i] && list[i].getBoundingClientRect().top > line - 4 ? 1 : 0))] || list[0]);
-    }
+    var i = currentIndex() + dir;
+    goTurn(list[Math.max(0, Math.min(list.length - 1, i))]);
   }
 
   /* ---- outline ---- */
@@ -86,24 +133,34 @@
     var nav = $("outline"), r = link.getBoundingClientRect(), n = nav.getBoundingClientRect();
     if (r.top < n.top || r.bottom > n.bottom) nav.scrollTop += r.top - n.top - n.height / 3;
   }
-  var observer = null, visible = new Map();
+  var observer = null;
   function watch(el) {
     if (observer) observer.observe(el);
   }
   function startObserver() {
     if (!window.IntersectionObserver) return;
     observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (e) {
-        if (e.isIntersecting) visible.set(e.target.id, e.target); else visible.delete(e.target.id);
-      });
-      var best = null, bestTop = Infinity;
-      visible.forEach(function (el) {
-        var top = el.getBoundingClientRect().top;
-        if (top < bestTop) { bestTop = top; best = el; }
-      });
-      if (best) markCurrent(best.id);
+      markFromScroll();
     }, { rootMargin: "-" + BAR + "px 0px -40% 0px" });
     Array.prototype.forEach.call(turns(), watch);
+    var queued = false;
+    window.addEventListener("scroll", function () {
+      if (queued) return;
+      queued = true;
+      requestAnimationFrame(function () { queued = false; markFromScroll(); });
+    }, { passive: true });
+  }
+  /* The outline marks the turn moved to with j/k while the page has not moved since; at the bottom
+   * of the page the last turn (short last turns never reach the top); else the turn under the bar. */
+  function markFromScroll() {
+    var list = turns();
+    if (list.length && innerHeight + scrollY >= root.scrollHeight - 4 && scrollY > 0) {
+      var moved = navVisible();
+      return markCurrent((moved || list[list.length - 1]).id);
+    }
+    // The turn that holds the line just under the bar (where j/k put a turn's top).
+    var i = firstBelow(BAR + 14) - 1;
+    if (list.length) markCurrent(list[Math.max(0, i)].id);
   }
   function addOutline(index, label, abandoned) {
     var list = $("outline-list");
@@ -178,6 +235,7 @@
   function copyText(btn) {
     var scope = btn.closest(".cpy");
     if (!scope) return;
+    if (scope.querySelector(".lazy")) return loadAllIn([scope], function () { if (!scope.querySelector(".lazy")) copyText(btn); });
     var parts = [];
     var raws = scope.querySelectorAll(".raw");
     for (var i = 0; i < raws.length; i++) {
@@ -192,6 +250,18 @@
     };
     if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(text).then(done, function () { fallbackCopy(text) && done(); });
     else if (fallbackCopy(text)) done();
+  }
+  /* A permalink (a turn's #N, a tool call's link icon): go there and copy the full link. */
+  function copyLink(a) {
+    var href = a.getAttribute("href");
+    if (!href || href.charAt(0) !== "#") return;
+    var url = location.href.split("#")[0] + href;
+    var done = function () {
+      a.classList.add("copied");
+      setTimeout(function () { a.classList.remove("copied"); }, 1500);
+    };
+    if (navigator.clipboard && window.isSecureContext) navigator.clipboard.writeText(url).then(done, function () { fallbackCopy(url) && done(); });
+    else if (fallbackCopy(url)) done();
   }
   function fallbackCopy(text) {
     var ta = doc.createElement("textarea");
@@ -208,8 +278,159 @@
     return ok;
   }
 
+  /* ---- parts a served page left out (collapsed content), fetched when opened ---- */
+  var partQ = { ids: [], cbs: [], timer: 0, asked: {} };
+  function fillLazy(el, html) {
+    var tpl = doc.createElement("template");
+    tpl.innerHTML = html;
+    localize(tpl.content);
+    el.replaceWith(tpl.content);
+  }
+  /* Fetches the parts of `list` (.lazy elements), in batches, then calls done. */
+  function loadParts(list, done) {
+    var url = doc.body.getAttribute("data-parts");
+    for (var i = 0; i < list.length; i++) {
+      var id = list[i].getAttribute("data-part");
+      if (id && !partQ.asked[id]) { partQ.asked[id] = 1; partQ.ids.push(id); }
+    }
+    if (done) partQ.cbs.push(done);
+    var packed = !url && doc.body.hasAttribute("data-packed");
+    if (!url && !packed) return flushDone();
+    if (!partQ.timer) partQ.timer = setTimeout(function () { if (packed) flushPacked(); else flushParts(url); }, 0);
+  }
+  /* A self-contained page carries its parts gzipped in <template class="pk" data-turns="A-B">. */
+  function packOf(turn) {
+    var l = doc.querySelectorAll("template.pk");
+    for (var i = 0; i < l.length; i++) {
+      var r = l[i].getAttribute("data-turns").split("-");
+      if (turn >= Number(r[0]) && turn <= Number(r[1])) return l[i];
+    }
+    return null;
+  }
+  function unpack(tpl) {
+    if (tpl.__parts) return tpl.__parts;
+    var bin = atob(tpl.content.textContent.trim()), bytes = new Uint8Array(bin.length);
+    for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+    tpl.__parts = window.DecompressionStream
+      ? new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(JSON.parse)
+      : Promise.reject(new Error("this browser cannot decompress"));
+    return tpl.__parts;
+  }
+  function fillFrom(map, ids) {
+    for (var i = 0; i < ids.length; i++) {
+      var el = doc.querySelector('.lazy[data-part="' + ids[i] + '"]');
+      if (el && map[ids[i]] !== undefined) fillLazy(el, map[ids[i]]);
+    }
+  }
+  function flushPacked() {
+    partQ.timer = 0;
+    var ids = partQ.ids, cbs = partQ.cbs, left = 1;
+    partQ.ids = [];
+    partQ.cbs = [];
+    function finished() { if (--left <= 0) for (var i = 0; i < cbs.length; i++) cbs[i](); }
+    ids.forEach(function (id) {
+      var tpl = packOf(Number(id.split(".")[0]));
+      if (!tpl) return;
+      left++;
+      unpack(tpl).then(function (map) { fillFrom(map, [id]); }, function () {
+        var el = doc.querySelector('.lazy[data-part="' + id + '"]');
+        if (el) el.innerHTML = '<span class="muted">this browser cannot show this part (it needs DecompressionStream)</span>';
+      }).then(finished);
+    });
+    finished();
+  }
+  /* Find in a self-contained page: every packed part is unpacked once, and the parts that hold the
+   * text (or hold parts that do) are put in place before the page's own find runs. */
+  var partText = {};
+  function textOf(html) {
+    return html.replace(/<[^>]*>/g, "").replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&").toLowerCase();
+  }
+  function findPacked(q, done) {
+    var needle = q.toLowerCase();
+    fillPackedWhere(function (id, html) { return (partText[id] || (partText[id] = textOf(html))).indexOf(needle) >= 0; }, done);
+  }
+  /* Puts in place every packed part for which test(id, html) holds, or that holds such a part. */
+  function fillPackedWhere(test, done) {
+    var tpls = doc.querySelectorAll("template.pk"), all = {}, left = tpls.length;
+    if (!left) return done();
+    Array.prototype.forEach.call(tpls, function (t) {
+      unpack(t).then(function (m) { for (var k in m) all[k] = m[k]; }, function () {}).then(function () { if (--left === 0) fill(); });
+    });
+    var memo = {};
+    function holds(id) {
+      if (memo[id] !== undefined) return memo[id];
+      memo[id] = false;
+      var html = all[id];
+      if (html === undefined) return false;
+      var yes = test(id, html);
+      if (!yes) { var re = /data-part="([\d.]+)"/g, m; while (!yes && (m = re.exec(html))) yes = holds(m[1]); }
+      return (memo[id] = yes);
+    }
+    function fill() {
+      for (var round = 0; round < 50; round++) {
+        var l = doc.querySelectorAll("#turns .lazy"), any = false;
+        for (var i = 0; i < l.length; i++) {
+          var id = l[i].getAttribute("data-part");
+          if (holds(id)) { fillLazy(l[i], all[id]); any = true; }
+        }
+        if (!any) break;
+      }
+      done();
+    }
+  }
+  function flushDone() {
+    var cbs = partQ.cbs;
+    partQ.cbs = [];
+    for (var i = 0; i < cbs.length; i++) cbs[i]();
+  }
+  function flushParts(url) {
+    partQ.timer = 0;
+    var ids = partQ.ids, cbs = partQ.cbs, left = 0;
+    partQ.ids = [];
+    partQ.cbs = [];
+    function finished() { if (--left <= 0) for (var i = 0; i < cbs.length; i++) cbs[i](); }
+    if (!ids.length) { left = 1; return finished(); }
+    for (var at = 0; at < ids.length; at += 100) {
+      left++;
+      var batch = ids.slice(at, at + 100);
+      fetch(url + "?g=" + live.gen + "&p=" + batch.join(","), { cache: "no-store" }).then(function (res) {
+        if (!res.ok) throw new Error(String(res.status));
+        return res.json();
+      }).then(function (a) {
+        for (var id in a.parts) {
+          var el = doc.querySelector('.lazy[data-part="' + id + '"]');
+          if (el) fillLazy(el, a.parts[id]);
+        }
+        for (var t in a.turns) applyTurn(Number(t), a.turns[t]);
+      }).catch(function () {
+        for (var k = 0; k < batch.length; k++) {
+          delete partQ.asked[batch[k]];
+          var el = doc.querySelector('.lazy[data-part="' + batch[k] + '"]');
+          if (el) el.innerHTML = '<span class="muted">could not be loaded; close and open again</span>';
+        }
+      }).then(finished, finished);
+    }
+  }
+  /* Every part inside `scopes`, nested ones included, then done. */
+  function loadAllIn(scopes, done) {
+    var list = [];
+    for (var i = 0; i < scopes.length; i++) {
+      var l = scopes[i].querySelectorAll(".lazy");
+      for (var j = 0; j < l.length; j++) if (!partQ.asked[l[j].getAttribute("data-part")]) list.push(l[j]);
+    }
+    if (!list.length) return done();
+    loadParts(list, function () { loadAllIn(scopes, done); });
+  }
+  doc.addEventListener("toggle", function (e) {
+    var d = e.target;
+    if (!d || d.tagName !== "DETAILS" || !d.open) return;
+    var l = d.querySelectorAll(".lazy"), mine = [];
+    for (var i = 0; i < l.length; i++) if (l[i].parentElement.closest("details") === d) mine.push(l[i]);
+    if (mine.length) loadParts(mine);
+  }, true);
+
   /* ---- find in page ---- */
-  var find = { q: "", ranges: [], cur: -1, timer: 0 };
+  var find = { q: "", ranges: [], cur: -1, timer: 0, seq: 0 };
   var canHighlight = !!(window.CSS && CSS.highlights && window.Highlight);
   var MAX_MATCHES = 5000;
   function openFind() {
@@ -232,7 +453,25 @@
     find.cur = -1;
     if (canHighlight) { CSS.highlights.delete("panko-find"); CSS.highlights.delete("panko-find-cur"); }
   }
+  /* Parts not fetched yet are searched on the server: the turns that hold the text get their parts
+   * first, then the page's own find runs. */
   function runFind(q) {
+    var url = doc.body.getAttribute("data-search"), seq = ++find.seq;
+    find.q = q;
+    if (!q || !doc.querySelector("#turns .lazy")) return findInPage(q);
+    if (!url) {
+      if (!doc.body.hasAttribute("data-packed")) return findInPage(q);
+      $("find-n").textContent = "…";
+      return findPacked(q, function () { if (seq === find.seq) findInPage(q); });
+    }
+    $("find-n").textContent = "…";
+    fetch(url + "?q=" + encodeURIComponent(q), { cache: "no-store" }).then(function (res) { return res.ok ? res.json() : { turns: [] }; }).then(function (a) {
+      var scopes = [];
+      for (var i = 0; i < a.turns.length; i++) { var t = $("turn-" + a.turns[i]); if (t) scopes.push(t); }
+      loadAllIn(scopes, function () { if (seq === find.seq) findInPage(q); });
+    }, function () { if (seq === find.seq) findInPage(q); });
+  }
+  function findInPage(q) {
     clearMarks();
     find.q = q;
     var count = $("find-n");
@@ -377,16 +616,97 @@
       }
     }
   }
+  /* Live state, shown in the bar: connecting, following, reconnecting, ended. The server says
+   * `hello` at once on connect; a page that has not heard it within HELLO_MS is behind a proxy that
+   * holds event streams until they end (Cloudflare quick tunnels do) and polls `data-updates`. */
+  var HELLO_MS = 4000, POLL_MS = 2000;
+  var live = { gen: 0, es: null, polling: false, ended: false, timer: 0 };
+  function setLive(state, how) {
+    var el = $("live");
+    if (!el) return;
+    el.setAttribute("data-state", state);
+    el.textContent = state;
+    el.title = "Live updates: " + state + (how ? " (" + how + ")" : "");
+  }
+  function endLive(why) {
+    live.ended = true;
+    if (live.es) live.es.close();
+    clearTimeout(live.timer);
+    setLive("ended", why);
+    var run = doc.querySelectorAll("[data-running]");
+    for (var i = 0; i < run.length; i++) { run[i].textContent = "no result"; run[i].className = "badge"; run[i].removeAttribute("data-running"); }
+  }
+  /* The file was rewritten: patching what the page holds would mix two versions; reload, in place. */
+  function resync() {
+    live.ended = true;
+    if (live.es) live.es.close();
+    var list = turns(), i = currentIndex();
+    if (list[i] && history.replaceState) history.replaceState(null, "", "#" + list[i].id);
+    location.reload();
+  }
+  function onMeta(m) {
+    applyMeta(m);
+    if (typeof m.generation === "number") live.gen = m.generation;
+    goneState(m);
+  }
+  /* The session file went away: say so (the page keeps what it shows); it may come back. */
+  function goneState(m) {
+    if (m.gone) setLive("ended", "the session file is gone");
+    else if ($("live") && $("live").title.indexOf("file is gone") >= 0) setLive("following", live.polling ? "polling" : "event stream");
+  }
   function connect() {
-    var url = doc.body.getAttribute("data-events");
-    if (!url || !window.EventSource) return;
-    var es = new EventSource(url);
+    var body = doc.body, url = body.getAttribute("data-events");
+    if (!url) return;
+    live.gen = Number(body.getAttribute("data-gen")) || 0;
+    if (!window.EventSource) return startPolling();
+    var es = (live.es = new EventSource(url)), heard = false;
+    live.timer = setTimeout(function () { if (!heard && !live.ended) { es.close(); startPolling(); } }, HELLO_MS);
+    es.addEventListener("hello", function (e) {
+      heard = true;
+      clearTimeout(live.timer);
+      setLive("following", "event stream");
+      try { goneState(JSON.parse(e.data)); } catch (err) {}
+    });
     es.addEventListener("turn", function (e) {
       try { var d = JSON.parse(e.data); applyTurn(d.index, d.html); } catch (err) {}
     });
     es.addEventListener("meta", function (e) {
-      try { applyMeta(JSON.parse(e.data)); } catch (err) {}
+      try { onMeta(JSON.parse(e.data)); } catch (err) {}
     });
+    es.addEventListener("reset", resync);
+    es.addEventListener("end", function () { endLive("the viewer stopped"); });
+    es.onerror = function () { if (!live.ended && heard) setLive("reconnecting"); };
+  }
+  function startPolling() {
+    var url = doc.body.getAttribute("data-updates");
+    if (!url || live.polling || !window.fetch) return;
+    live.polling = true;
+    var after = "", failures = 0;
+    function again(ms) { live.timer = setTimeout(poll, ms); }
+    function poll() {
+      if (live.ended) return;
+      fetch(url + "?g=" + live.gen + after, { cache: "no-store" }).then(function (res) {
+        if (res.status === 404) { endLive("the share is gone"); return null; }
+        if (!res.ok) throw new Error(String(res.status));
+        return res.json();
+      }).then(function (a) {
+        if (!a || live.ended) return;
+        failures = 0;
+        if (a.reset) return resync();
+        setLive("following", "polling");
+        for (var i = 0; i < a.turns.length; i++) applyTurn(a.turns[i].index, a.turns[i].html);
+        applyMeta(a.meta);
+        live.gen = a.generation;
+        goneState(a.meta);
+        after = a.more ? "&after=" + a.after + "&at=" + a.at : "";
+        again(a.more ? 0 : POLL_MS);
+      }).catch(function () {
+        failures++;
+        setLive("reconnecting");
+        again(Math.min(15000, POLL_MS * failures));
+      });
+    }
+    poll();
   }
 
   /* ---- help ---- */
@@ -403,18 +723,27 @@
       return;
     }
     if (t.classList.contains("copy")) { e.preventDefault(); copyText(t); return; }
+    if (t.classList.contains("pl")) { copyLink(t); return; }
     switch (t.id) {
       case "b-outline": toggleOutline(); return;
       case "b-find": openFind(); return;
       case "b-thinking": toggleThinking(); return;
       case "b-theme": toggleTheme(); return;
       case "b-help": toggleHelp(); return;
+      case "b-view": toggleView(); return;
+      case "b-expand": expandAll(true); return;
+      case "b-collapse": expandAll(false); return;
       case "help-close": toggleHelp(false); return;
       case "find-next": show(find.cur + 1); return;
       case "find-prev": show(find.cur - 1); return;
       case "find-close": closeFind(); return;
     }
     if (t.tagName === "A" && t.closest("#outline") && !isWide()) toggleOutline(false);
+  });
+  doc.addEventListener("change", function (e) {
+    var id = e.target.id;
+    if (id === "f-wrap") toggleWrap(e.target.checked);
+    else if (id && id.slice(0, 2) === "f-" && FILTERS[id.slice(2)]) setFilter(id.slice(2), e.target.checked);
   });
   doc.addEventListener("input", function (e) {
     if (e.target.id !== "find-q") return;
@@ -432,6 +761,11 @@
       } else if (e.key === "Escape") closeFind();
       return;
     }
+    if (e.key === "Escape" && tgt.closest && tgt.closest("#viewbar")) {
+      toggleView(false);
+      tgt.blur();
+      return;
+    }
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     if (tgt.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(tgt.tagName)) return;
     var list;
@@ -442,10 +776,14 @@
       case "G": list = turns(); goTurn(list[list.length - 1]); break;
       case "t": toggleThinking(); break;
       case "o": toggleOutline(); break;
+      case "v": toggleView(); break;
+      case "w": toggleWrap(); break;
+      case "c": setFilter("tools", root.classList.contains("hide-tools")); break;
       case "/": openFind(); break;
       case "?": toggleHelp(); break;
       case "Escape":
         toggleHelp(false);
+        toggleView(false);
         closeFind();
         if (!isWide()) toggleOutline(false);
         return;
@@ -453,19 +791,36 @@
     }
     e.preventDefault();
   });
-  window.addEventListener("hashchange", function () {
-    var el = location.hash.length > 1 ? doc.getElementById(decodeURIComponent(location.hash.slice(1))) : null;
-    if (el) openAncestors(el);
-  });
+  /* Goes to the element a permalink names. One inside a part not fetched yet (a tool call in a
+   * sub-agent transcript or a rewound branch) is looked up first: on the server, or in the packed
+   * parts of a self-contained page. */
+  function goToAnchor(scroll) {
+    if (location.hash.length < 2) return;
+    var id = decodeURIComponent(location.hash.slice(1)), el = doc.getElementById(id);
+    var show = function (e) { openAncestors(e); if (scroll) e.scrollIntoView(); };
+    if (el) return show(el);
+    if (!doc.querySelector("#turns .lazy") || !/^tool-/.test(id)) return;
+    var again = function () { var e = doc.getElementById(id); if (e) { openAncestors(e); e.scrollIntoView(); } };
+    var url = doc.body.getAttribute("data-search");
+    if (url) {
+      fetch(url + "?q=" + encodeURIComponent(id.slice(5)), { cache: "no-store" }).then(function (r) { return r.ok ? r.json() : { turns: [] }; }).then(function (a) {
+        var scopes = [];
+        for (var i = 0; i < a.turns.length; i++) { var t = $("turn-" + a.turns[i]); if (t) scopes.push(t); }
+        loadAllIn(scopes, again);
+      }, function () {});
+    } else if (doc.body.hasAttribute("data-packed")) {
+      var mark = 'id="' + id + '"';
+      fillPackedWhere(function (pid, html) { return html.indexOf(mark) >= 0; }, again);
+    }
+  }
+  window.addEventListener("hashchange", function () { goToAnchor(false); });
 
   function ready() {
+    live.gen = Number(doc.body.getAttribute("data-gen")) || 0;
     localize(doc);
     startObserver();
     connect();
-    if (location.hash.length > 1) {
-      var el = doc.getElementById(decodeURIComponent(location.hash.slice(1)));
-      if (el) { openAncestors(el); el.scrollIntoView(); }
-    }
+    goToAnchor(true);
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", ready);
   else ready();

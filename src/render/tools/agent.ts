@@ -2,6 +2,7 @@
  * Sub-agents (Claude Task / Agent, Codex spawn calls): what was asked, the nested transcript
  * (collapsed, drawn with the same block renderers one level deeper) and the agent's report.
  */
+import { part } from "../parts.ts";
 import type { Session, ToolBlock } from "../../sessions/model.ts";
 import { renderBlock } from "../blocks.ts";
 import type { Ctx } from "../context.ts";
@@ -31,7 +32,7 @@ function subAgentHtml(sub: Session, ctx: Ctx): string {
   const tools = countTools(sub);
   const dur = formatDuration(sub.startedAt, sub.endedAt);
   const facts = [`${tools} tool call${tools === 1 ? "" : "s"}`, dur, sub.models[0]].filter(Boolean).map((x) => esc(x!)).join(" · ");
-  return `<details class="subagent"><summary>Sub-agent transcript <span class="muted">${facts}</span></summary><div class="sub">${body}</div></details>`;
+  return `<details class="subagent"><summary>Sub-agent transcript <span class="muted">${facts}</span></summary>${part(`<div class="sub">${body}</div>`)}</details>`;
 }
 
 export function renderAgent(block: ToolBlock, ctx: Ctx): string {
@@ -40,7 +41,7 @@ export function renderAgent(block: ToolBlock, ctx: Ctx): string {
   const type = str(input.subagent_type) ?? str(input.agent_type);
   const prompt = str(input.prompt) ?? str(input.message);
   let body = "";
-  if (prompt) body += `<details class="prompt-in"><summary>Instructions</summary><div class="ptext">${esc(prompt)}</div></details>`;
+  if (prompt) body += `<details class="prompt-in"><summary>Instructions</summary>${part(`<div class="ptext">${esc(prompt)}</div>`)}</details>`;
   if (block.subAgent) body += subAgentHtml(block.subAgent, ctx);
   const result = block.result;
   if (result && result.text.trim()) {
@@ -48,7 +49,7 @@ export function renderAgent(block: ToolBlock, ctx: Ctx): string {
     const lines = lineCount(result.text);
     body +=
       lines > 30
-        ? `<details class="report${result.isError ? " bad" : ""}"><summary>Report <span class="muted">${lines} lines</span></summary>${md}</details>`
+        ? `<details class="report${result.isError ? " bad" : ""}"><summary>Report <span class="muted">${lines} lines</span></summary>${part(md)}</details>`
         : `<div class="report${result.isError ? " bad" : ""}">${md}</div>`;
   }
   const label = type ? `${block.name} · ${type}` : block.name;

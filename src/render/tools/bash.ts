@@ -1,4 +1,7 @@
-/** Shell commands: Claude Bash, Codex exec_command / shell / local_shell. The command, then its output. */
+/**
+ * Shell commands: Claude Bash, Codex exec_command / shell / local_shell. The command, then its
+ * output. The `$ ` prompt is drawn by CSS, so copying the command copies the command alone.
+ */
 import type { ToolBlock } from "../../sessions/model.ts";
 import type { Ctx } from "../context.ts";
 import { esc } from "../escape.ts";
@@ -34,7 +37,7 @@ export function renderBash(block: ToolBlock, ctx: Ctx): string {
   const code = exitCode(block.result?.meta);
   const bg = input.run_in_background === true ? `<span class="badge">background</span>` : "";
   const exit = code !== undefined && code !== 0 ? `<span class="badge bad">exit ${code}</span>` : "";
-  const cmdHtml = pre(`<span class=pr>$ </span>${highlight(command, "sh")}`, { cls: "cmd", over: 12, head: 8 });
+  const cmdHtml = pre(`<span class=pr></span>${highlight(command, "sh")}`, { cls: "cmd", over: 12, head: 8 });
   const cwdHtml = cwd ? `<div class="cwd">in <code>${esc(cwd)}</code></div>` : "";
   return frame(block, {
     kind: "bash",

@@ -1,4 +1,5 @@
 /** The frame every tool call is drawn in: a header line (name, main argument, status) and a body. */
+import { part } from "../parts.ts";
 import type { ToolBlock, ToolResult } from "../../sessions/model.ts";
 import { ansiToHtml } from "../ansi.ts";
 import { esc, timeTag } from "../escape.ts";
@@ -19,16 +20,32 @@ export interface FrameParts {
   body: string;
 }
 
+const LINK_ICON = `<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M6.5 9.5l3-3M7 4.5l1-1a2.5 2.5 0 0 1 3.5 3.5l-1 1M9 11.5l-1 1A2.5 2.5 0 0 1 4.5 9l1-1"/></svg>`;
+
+/** The anchor of a tool call (its permalink): `tool-<tool_use id>`, characters outside [\w-] as `_`. */
+export function toolAnchor(block: ToolBlock): string {
+  return `tool-${(block.toolUseId || block.id).replace(/[^\w-]/g, "_")}`;
+}
+
 export function frame(block: ToolBlock, p: FrameParts, ctx: Ctx): string {
   const err = block.result?.isError;
   const pending = !block.result;
   const cls = `blk tool k-${p.kind}${err ? " err" : ""}`;
-  const badge = err ? `<span class="badge bad">error</span>` : pending ? `<span class="badge">no result</span>` : "";
+  // On a live page, a call in the last turn without a result yet is still running (the page turns
+  // it into "no result" when the live session ends).
+  const running = pending && ctx.lastTurn && ctx.opts.eventsUrl !== undefined;
+  const badge = err
+    ? `<span class="badge bad">error</span>`
+    : running
+      ? `<span class="badge run" data-running>running</span>`
+      : pending
+        ? `<span class="badge">no result</span>`
+        : "";
   const imgs = block.result?.images ?? [];
   const images = imgs.length ? `<div class="imgs">${imgs.map((i) => imageHtml(i, ctx)).join("")}</div>` : "";
   const arg = p.arg ? `<span class="ta">${p.arg}</span>` : "";
   return (
-    `<div class="${cls}"><div class="th"><span class="tn">${esc(p.label)}</span>${arg}${p.extra ?? ""}${badge}${timeTag(block.timestamp)}</div>` +
+    `<div class="${cls}" id="${toolAnchor(block)}"><div class="th"><span class="tn">${esc(p.label)}</span>${arg}${p.extra ?? ""}${badge}${timeTag(block.timestamp)}<a class="pl tl" href="#${toolAnchor(block)}" title="Link to this tool call" aria-label="Link to this tool call">${LINK_ICON}</a></div>` +
     (p.body || images ? `<div class="tb">${p.body}${images}</div>` : "") +
     `</div>`
   );
@@ -84,5 +101,5 @@ export function splitReminders(text: string): { text: string; reminders: string[
 
 export function remindersHtml(reminders: string[]): string {
   if (!reminders.length) return "";
-  return `<details class="reminder"><summary>system reminder${reminders.length > 1 ? `s (${reminders.length})` : ""}</summary><pre>${esc(reminders.join("\n\n"))}</pre></details>`;
+  return `<details class="reminder"><summary>system reminder${reminders.length > 1 ? `s (${reminders.length})` : ""}</summary>${part(`<pre>${esc(reminders.join("\n\n"))}</pre>`)}</details>`;
 }

@@ -5,6 +5,7 @@
  * prose as Markdown; results of any other shape are shown as text. WebFetch: the URL (a link only
  * when http(s)), the prompt, and the answer as Markdown.
  */
+import { part } from "../parts.ts";
 import type { ToolBlock, ToolResult } from "../../sessions/model.ts";
 import type { Ctx } from "../context.ts";
 import { esc, safeHref } from "../escape.ts";
@@ -87,7 +88,7 @@ function markdownResult(md: string): string {
     const rest = lines.length - cut;
     body =
       `<div class="md">${markdownToHtml(lines.slice(0, cut).join("\n"))}</div>` +
-      `<details class="more"><summary data-more="${rest}">show all ${lines.length} lines</summary><div class="md">${markdownToHtml(lines.slice(cut).join("\n"))}</div></details>`;
+      `<details class="more"><summary data-more="${rest}">show all ${lines.length} lines</summary>${part(`<div class="md">${markdownToHtml(lines.slice(cut).join("\n"))}</div>`)}</details>`;
   } else {
     body = `<div class="md">${markdownToHtml(md)}</div>`;
   }

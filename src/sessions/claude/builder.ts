@@ -7,7 +7,8 @@
  * Record handling (see DESIGN.md "The session model"):
  * - user: string or array content. Text parts are joined and classified with classifyUserText:
  *   prompt -> PromptBlock, command -> CommandBlock (a `<local-command-stdout>` line is attached as
- *   the output of the command just before it), interrupt -> NoticeBlock info "interrupt", harness
+ *   the output of the command just before it; words the user typed around the wrappers follow
+ *   it as a PromptBlock), interrupt -> NoticeBlock info "interrupt", harness
  *   notices (`<task-notification>`, `<bash-notification>`) -> NoticeBlock (subtype the tag name;
  *   they open no turn and are no prompts), isMeta and other harness text -> nothing. Images ->
  *   ImageBlock (not for isMeta lines). tool_result parts are attached to their ToolBlock by
@@ -45,7 +46,7 @@
  *   sidechain chain (see subagents.ts for linking).
  */
 
-import { cutTitle } from "../title.ts";
+import { titleFields } from "../title.ts";
 import { fileEditsForTool } from "../diff.ts";
 import type { JsonObject } from "../jsonl.ts";
 import {
@@ -68,7 +69,7 @@ import {
   type Usage,
 } from "../model.ts";
 import { assembleTurns, chainNode, type ChainNode } from "./chain.ts";
-import { classifyUserText } from "./prompt.ts";
+import { classifyUserText, type UserText } from "./prompt.ts";
 
 export const KNOWN_RECORD_TYPES = new Set([
   "user",
@@ -140,6 +141,9 @@ export class ClaudeSessionBuilder {
   /** Latest timestamp of the records with replay keys (see mayReplay). */
   private latest: string | undefined;
   private synthetic = 0;
+  /** Assistant message ids met (a streamed message is one), and messages without an id. */
+  private messageIds = new Set<string>();
+  private anonymousMessages = 0;
   private tools = new Map<string, ToolBlock>();
   /** Results whose call has not been seen yet: placeholder ToolBlocks. */
   private orphanResults = new Map<string, ToolBlock>();
@@ -348,16 +352,9 @@ export class ClaudeSessionBuilder {
         case "prompt":
           this.push(node, promptBlock(this.blockId(uuid, node), ts, cls.text), true);
           break;
-        case "command": {
-          const last = this.lastBlock;
-          if (!cls.name && cls.output !== undefined && last?.kind === "command" && last.name && last.output === undefined) {
-            last.output = cls.output;
-            node.content = true;
-          } else {
-            this.push(node, commandBlock(this.blockId(uuid, node), ts, cls.name, cls.args, cls.output), cls.name !== "");
-          }
+        case "command":
+          this.command(node, ts, cls);
           break;
-        }
         case "interrupt":
           this.push(node, noticeBlock(this.blockId(uuid, node), ts, "info", "interrupt", cls.text));
           break;
@@ -379,6 +376,22 @@ export class ClaudeSessionBuilder {
     }
   }
 
+  /**
+   * A command the user ran: a CommandBlock (a nameless local output goes to the command just
+   * before it, when that one has none yet), then the words the user typed around the wrappers,
+   * if any, as a prompt.
+   */
+  private command(node: ChainNode, ts: string | undefined, cls: Extract<UserText, { kind: "command" }>): void {
+    const last = this.lastBlock;
+    if (!cls.name && cls.output !== undefined && last?.kind === "command" && last.name && last.output === undefined) {
+      last.output = cls.output;
+      node.content = true;
+    } else if (cls.name || cls.output !== undefined) {
+      this.push(node, commandBlock(this.blockId(node.uuid, node), ts, cls.name, cls.args || undefined, cls.output), cls.name !== "");
+    }
+    if (cls.text) this.push(node, promptBlock(this.blockId(node.uuid, node), ts, cls.text), true);
+  }
+
   private attachResult(part: JsonObject, meta: unknown, ts: string | undefined, node: ChainNode): void {
     const id = str(part.tool_use_id);
     const result = resultOf(part, meta, ts);
@@ -392,6 +405,7 @@ export class ClaudeSessionBuilder {
     if (this.orphanResults.has(id)) return;
     // The call may come later: keep a placeholder where the result is.
     const placeholder = toolBlock(this.blockId(undefined, node, id), ts, id, "unknown", null);
+    placeholder.placeholder = true;
     placeholder.result = result;
     this.orphanResults.set(id, placeholder);
     this.push(node, placeholder, false, false);
@@ -402,6 +416,8 @@ export class ClaudeSessionBuilder {
     if (!msg) return;
     const uuid = node.uuid;
     node.message = str(msg.id);
+    if (node.message === undefined) this.anonymousMessages++;
+    else this.messageIds.add(node.message);
     const model = str(msg.model);
     const real = model !== undefined && model !== SYNTHETIC_MODEL;
     if (real && !this.modelSet.has(model)) {
@@ -510,11 +526,7 @@ export class ClaudeSessionBuilder {
     if (subtype === "local_command") {
       const cls = classifyUserText(content);
       if (cls.kind === "command") {
-        const last = this.lastBlock;
-        if (!cls.name && cls.output !== undefined && last?.kind === "command" && last.name && last.output === undefined) last.output = cls.output;
-        else {
-          this.push(node, commandBlock(this.blockId(uuid, node), ts, cls.name, cls.args, cls.output), cls.name !== "");
-        }
+        this.command(node, ts, cls);
         return;
       }
     }
@@ -531,7 +543,7 @@ export class ClaudeSessionBuilder {
       if (!prompt) return;
       const cls = classifyUserText(prompt);
       if (cls.kind === "prompt") this.push(node, promptBlock(this.blockId(node.uuid, node), ts, cls.text), true);
-      else if (cls.kind === "command" && cls.name) this.push(node, commandBlock(this.blockId(node.uuid, node), ts, cls.name, cls.args || undefined, undefined), true);
+      else if (cls.kind === "command") this.command(node, ts, { ...cls, output: undefined });
       else if (cls.kind === "notice") this.push(node, noticeBlock(this.blockId(node.uuid, node), ts, cls.level, cls.subtype, cls.text));
       return;
     }
@@ -625,10 +637,11 @@ export class ClaudeSessionBuilder {
       id: this.finishId(fallbackId),
       source: "claude",
       path: this.opts.path,
-      title: title ? cutTitle(title) : "",
+      ...(title ? titleFields(title) : { title: "" }),
       models: this.models,
       usage,
       turns,
+      assistantMessages: this.messageIds.size + this.anonymousMessages,
       stats: this.stats,
     };
     if (this.project !== undefined) session.project = this.project;

@@ -26,7 +26,9 @@
  *
  * Turns: a user-input block (prompt, user image, named slash command) opens a new turn, unless
  * the current turn holds only user input so far (an image line followed by its text line, a
- * command followed by its prompt, stay one turn). Everything else joins the current turn.
+ * command followed by its prompt, stay one turn); but a prompt never joins a turn that holds a
+ * prompt of another record already (two prompts with no reply between are two turns).
+ * Everything else joins the current turn.
  */
 
 import type { Block, Turn } from "../model.ts";
@@ -191,6 +193,8 @@ class TurnWriter {
   turns: Turn[] = [];
   private cur: Turn | undefined;
   private curInputOnly = false;
+  /** The node whose prompt the current turn holds, if any. */
+  private curPromptNode: ChainNode | undefined;
   private force = false;
 
   forceNewTurn(): void {
@@ -201,20 +205,25 @@ class TurnWriter {
     this.cur = undefined;
     for (const n of nodes) this.node(n, true);
     this.cur = undefined;
+    this.curPromptNode = undefined;
   }
 
   node(n: ChainNode, abandoned: boolean): void {
     for (const b of n.blocks) {
       const input = n.userInput?.has(b) ?? false;
-      if (!this.cur || this.force || (input && !this.curInputOnly)) {
+      // A second prompt (another record) with no reply between is a turn of its own.
+      const secondPrompt = b.kind === "prompt" && this.curPromptNode !== undefined && this.curPromptNode !== n;
+      if (!this.cur || this.force || (input && (!this.curInputOnly || secondPrompt))) {
         const turn: Turn = { index: this.turns.length, id: n.uuid ?? b.id, blocks: [] };
         if (b.timestamp !== undefined) turn.timestamp = b.timestamp;
         if (abandoned) turn.abandoned = true;
         this.turns.push(turn);
         this.cur = turn;
         this.curInputOnly = input;
+        this.curPromptNode = undefined;
         this.force = false;
       } else if (!input) this.curInputOnly = false;
+      if (b.kind === "prompt") this.curPromptNode = n;
       this.cur.blocks.push(b);
     }
   }

@@ -23,7 +23,7 @@ import { readdirSync } from "node:fs";
 import { basename, dirname, join } from "node:path";
 import { readJsonl } from "../jsonl.ts";
 import type { Session, ToolBlock } from "../model.ts";
-import { cutTitle } from "../title.ts";
+import { titleFields } from "../title.ts";
 import { ClaudeSessionBuilder } from "./builder.ts";
 
 const isObj = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
@@ -43,7 +43,10 @@ function promptOf(call: ToolBlock): string | undefined {
 function attach(call: ToolBlock, sub: Session): void {
   call.subAgent = sub;
   const d = isObj(call.input) && typeof call.input.description === "string" ? call.input.description : undefined;
-  if (d?.trim()) sub.title = cutTitle(d);
+  if (d?.trim()) {
+    delete sub.titleSource;
+    Object.assign(sub, titleFields(d));
+  }
 }
 
 /** Finds the call for a sub-agent: by agent id, else by prompt; undefined when none. */
@@ -74,6 +77,7 @@ export function linkInlineSidechains(main: ClaudeSessionBuilder, mainId: string)
         name: "Task",
         input: sc.builder.firstUserText !== undefined ? { prompt: sc.builder.firstUserText } : {},
         subAgent: sub,
+        placeholder: true,
       });
     }
   }

@@ -21,7 +21,7 @@ import {
   type Turn,
   type Usage,
 } from "../model.ts";
-import { cutTitle } from "../title.ts";
+import { titleFields } from "../title.ts";
 import { extractPatch, parseApplyPatch } from "./patch.ts";
 import { imageBlock, toToolResult } from "./output.ts";
 import { classifyCodexUserText, isImageMarker, isInjection } from "./user.ts";
@@ -42,6 +42,16 @@ export const RESPONSE_ITEM_TYPES = new Set([
   "local_shell_call",
   "web_search_call",
 ]);
+
+/**
+ * Codex marks an assistant message as interim commentary or the final answer (`phase`:
+ * "commentary" | "final_answer" on the message item, and on agent_message events of newer versions).
+ */
+function setPhase(block: Block | undefined, phase: unknown): void {
+  if (block?.kind !== "text") return;
+  if (phase === "commentary") block.phase = "commentary";
+  else if (phase === "final_answer") block.phase = "final";
+}
 
 /** Top-level record types of the enveloped format. */
 export const CODEX_RECORD_TYPES = new Set(["session_meta", "turn_context", "response_item", "event_msg", "compacted"]);
@@ -119,6 +129,7 @@ export class CodexSessionBuilder {
   private readonly usage: Record<string, Usage> = {};
   private lastTotals?: TokenTotals;
   private title?: string;
+  private titleSource?: string;
   private startedAt?: string;
   private endedAt?: string;
   private readonly turns: Turn[] = [];
@@ -129,6 +140,8 @@ export class CodexSessionBuilder {
   private pending: Pending[] = [];
   private pendingPrompt?: Pending;
   private unknownRecords = 0;
+  /** Agent messages written (the second copy of one is not counted). */
+  private agentMessages = 0;
 
   constructor(path: string) {
     this.path = path;
@@ -179,9 +192,11 @@ export class CodexSessionBuilder {
       source: "codex",
       path: this.path,
       title: this.title ?? "Untitled Codex session",
+      ...(this.titleSource !== undefined ? { titleSource: this.titleSource } : {}),
       models: [...this.models],
       usage: this.usage,
       turns: this.turns,
+      assistantMessages: this.agentMessages,
       stats: { ...stats, unknownRecords: stats.unknownRecords + this.unknownRecords },
     };
     if (this.project) session.project = this.project;
@@ -256,7 +271,7 @@ export class CodexSessionBuilder {
         return this.userText(message, images, "event", ts);
       }
       case "agent_message":
-        if (typeof p.message === "string") this.dedup("text", "event", [p.message], ts);
+        if (typeof p.message === "string") setPhase(this.dedup("text", "event", [p.message], ts), p.phase);
         return;
       case "agent_reasoning":
       case "agent_reasoning_raw_content":
@@ -299,7 +314,7 @@ export class CodexSessionBuilder {
       this.userText(texts.join("\n"), images, "item", ts);
     } else if (role === "assistant") {
       const texts = parts.map((part) => part.text).filter((t): t is string => typeof t === "string" && t.trim() !== "");
-      if (texts.length > 0) this.dedup("text", "item", texts, ts);
+      if (texts.length > 0) setPhase(this.dedup("text", "item", texts, ts), p.phase);
     }
     // developer / system messages are the harness's instructions: not part of the conversation.
   }
@@ -337,9 +352,13 @@ export class CodexSessionBuilder {
     }
     const id = this.blockId();
     this.startTurn(id, ts);
-    this.push({ kind: "prompt", id, ...(ts ? { timestamp: ts } : {}), text: user.text });
+    this.push({ kind: "prompt", id, ...(ts ? { timestamp: ts } : {}), text: user.request, ...(user.context ? { context: user.context } : {}) });
     this.pendingPrompt = { kind: "prompt", source, keys: [key], block: this.lastBlock()! };
-    this.title ??= cutTitle(user.request);
+    if (this.title === undefined) {
+      const t = titleFields(user.request);
+      this.title = t.title;
+      this.titleSource = t.titleSource;
+    }
     if (images.length > 0) this.promptImages(images, ts, source);
   }
 
@@ -380,19 +399,21 @@ export class CodexSessionBuilder {
    * Writes a text/thinking block for `parts` unless they are the second copy of blocks already
    * written from the other source in this turn.
    */
-  private dedup(kind: "text" | "thinking", source: Source, parts: string[], ts?: string): void {
+  private dedup(kind: "text" | "thinking", source: Source, parts: string[], ts?: string): Block | undefined {
     const fresh: string[] = [];
+    let matched: Block | undefined;
     for (const part of parts) {
       const key = norm(part);
       const match = this.pending.find((p) => p.kind === kind && p.source !== source && p.keys.includes(key));
       if (match) {
+        matched = match.block;
         match.keys.splice(match.keys.indexOf(key), 1);
         if (match.keys.length === 0) this.pending.splice(this.pending.indexOf(match), 1);
       } else {
         fresh.push(part);
       }
     }
-    if (fresh.length === 0) return;
+    if (fresh.length === 0) return matched;
     const text = fresh.map((t) => t.trim()).join("\n\n");
     // Summary parts streamed as separate agent_reasoning events belong to one reasoning item:
     // keep them in one block, as the item would have.
@@ -401,13 +422,15 @@ export class CodexSessionBuilder {
     if (kind === "thinking" && source === "event" && last?.kind === "thinking" && open?.block === last && open.source === "event") {
       last.text = `${last.text}\n\n${text}`;
       open.keys.push(...fresh.map(norm));
-      return;
+      return last;
     }
     const base = { id: this.blockId(), ...(ts ? { timestamp: ts } : {}) };
     const block: Block =
       kind === "text" ? { kind: "text", ...base, text, ...(this.model ? { model: this.model } : {}) } : { kind: "thinking", ...base, text };
     this.push(block);
     this.pending.push({ kind, source, keys: fresh.map(norm), block });
+    if (kind === "text") this.agentMessages++;
+    return block;
   }
 
   // ---- tools ---------------------------------------------------------------------------------

@@ -66,14 +66,59 @@ export function toToolResult(output: unknown, ctx: OutputContext): ToolResult {
     text = JSON.stringify(value);
   }
 
+  const header = splitExecHeader(text);
+  if (header) {
+    text = header.output;
+    if (exitCode === undefined) exitCode = header.exitCode;
+  }
   if (exitCode === undefined) exitCode = headerExitCode(text);
   const isError =
     (exitCode !== undefined && exitCode !== 0) || success === false || (exitCode === undefined && ERROR_TEXT.some((re) => re.test(text.trimStart())));
   const result: ToolResult = { text, images, isError };
   if (ctx.timestamp) result.timestamp = ctx.timestamp;
   if (meta !== undefined) result.meta = meta;
+  else if (header) result.meta = header.meta;
   else if (exitCode !== undefined) result.meta = { exit_code: exitCode };
   return result;
+}
+
+/** Header lines unified exec and the shell tool write before "Output:" (codex-rs format_exec_output / unified exec). */
+const HEADER_LINE = /^(Chunk ID: \S+|Wall time: [\d.]+ seconds|Process exited with code -?\d+|Process running with session ID \S+|Original token count: \d+|Exit code: -?\d+|Total output lines: \d+)$/;
+
+export interface ExecHeader {
+  /** The command's own output (after "Output:"). */
+  output: string;
+  exitCode?: number;
+  /** exit_code, wall_time_seconds, session_id (a process still running), chunk_id: what the header said. */
+  meta: Record<string, string | number>;
+}
+
+/**
+ * Splits "Chunk ID: …\nWall time: … seconds\nProcess exited with code N\nOriginal token count: N\nOutput:\n…"
+ * into the output and what the header says; null when the text does not start with such a header
+ * (only known header lines, then "Output:").
+ */
+export function splitExecHeader(text: string): ExecHeader | null {
+  let at = 0;
+  const meta: Record<string, string | number> = {};
+  let exitCode: number | undefined;
+  for (let lines = 0; lines < 8; lines++) {
+    const nl = text.indexOf("\n", at);
+    const line = (nl === -1 ? text.slice(at) : text.slice(at, nl)).replace(/\r$/, "");
+    if (line === "Output:") {
+      if (lines === 0) return null;
+      const output = nl === -1 ? "" : text.slice(nl + 1);
+      return exitCode !== undefined ? { output, exitCode, meta } : { output, meta };
+    }
+    if (!HEADER_LINE.test(line) || nl === -1) return null;
+    let m: RegExpExecArray | null;
+    if ((m = /^(?:Process exited with code|Exit code:) (-?\d+)$/.exec(line))) meta.exit_code = exitCode = Number(m[1]);
+    else if ((m = /^Wall time: ([\d.]+) seconds$/.exec(line))) meta.wall_time_seconds = Number(m[1]);
+    else if ((m = /^Process running with session ID (\S+)$/.exec(line))) meta.session_id = m[1];
+    else if ((m = /^Chunk ID: (\S+)$/.exec(line))) meta.chunk_id = m[1];
+    at = nl + 1;
+  }
+  return null;
 }
 
 /** The exit code in the header unified exec / shell put before "Output:", if any. */

@@ -6,8 +6,8 @@
  */
 
 export type CodexUserText =
-  /** `text` is what to show (trimmed, preamble kept); `request` is what the user asked (for titles). */
-  | { kind: "prompt"; text: string; request: string }
+  /** `request` is what the user asked (preamble removed); `context`: the IDE preamble before it, if any. */
+  | { kind: "prompt"; request: string; context?: string }
   | { kind: "command"; name: string; args?: string; output?: string }
   | { kind: "aborted"; text: string }
   | { kind: "ignore" };
@@ -36,11 +36,21 @@ export function isImageMarker(text: string): boolean {
 
 /** The user's request inside an IDE context preamble (the text after the last request marker). */
 export function stripIdeContext(text: string): string {
+  return splitIdeContext(text).request;
+}
+
+/**
+ * An IDE prompt split at its last "## My request for Codex:" marker: the request after it and
+ * the context before it (without the marker; undefined when there is no marker or nothing before it).
+ */
+export function splitIdeContext(text: string): { request: string; context?: string } {
   const re = new RegExp(REQUEST_MARKER.source, "gm");
   let last: RegExpExecArray | null = null;
   for (let m = re.exec(text); m; m = re.exec(text)) last = m;
-  if (!last) return text.trim();
-  return text.slice(last.index + last[0].length).trim();
+  if (!last) return { request: text.trim() };
+  const request = text.slice(last.index + last[0].length).trim();
+  const context = text.slice(0, last.index).trim();
+  return context ? { request, context } : { request };
 }
 
 const tag = (name: string, text: string) => new RegExp(`<${name}>([\\s\\S]*?)</${name}>`).exec(text)?.[1]?.trim();
@@ -57,7 +67,7 @@ export function classifyCodexUserText(raw: string): CodexUserText {
   if (text.startsWith("<turn_aborted>")) {
     return { kind: "aborted", text: tag("turn_aborted", text) || "Turn aborted" };
   }
-  const request = stripIdeContext(text);
+  const { request, context } = splitIdeContext(text);
   if (!request) return { kind: "ignore" };
-  return { kind: "prompt", text, request };
+  return context ? { kind: "prompt", request, context } : { kind: "prompt", request };
 }

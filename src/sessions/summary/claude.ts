@@ -55,6 +55,8 @@ class ClaudeAccumulator {
   gitBranch?: string;
   firstTs?: string;
   lastTs?: string;
+  /** The first sessionId a record names. */
+  sessionId?: string;
   prompts = 0;
   /** timestamp + prompt text of the prompts counted (a resumed session's copy is not counted again). */
   private promptKeys = new Set<string>();
@@ -103,12 +105,13 @@ class ClaudeAccumulator {
     if (kind.kind === "command" && kind.name && this.firstCommand === undefined) {
       this.firstCommand = kind.args ? `${kind.name} ${kind.args}` : kind.name;
     }
-    if (kind.kind !== "prompt") return;
+    const words = kind.kind === "prompt" ? kind.text : kind.kind === "command" ? kind.text : undefined;
+    if (words === undefined) return;
     // A copy may split text and image into lines of their own: the image-only line is no prompt.
     if (image) this.replayed(ts, IMAGE_KEY);
-    if (this.replayed(ts, kind.text)) return;
+    if (this.replayed(ts, words)) return;
     this.prompts++;
-    this.firstPrompt ??= kind.text;
+    this.firstPrompt ??= words;
   }
 
   /** An image-only (or unreadable) user message that is not a tool result. */
@@ -128,6 +131,7 @@ class ClaudeAccumulator {
   /** One parsed record; `timed`: take its timestamp as a time of the session (exact mode). */
   record(r: Rec, timed = true) {
     if (timed && typeof r.timestamp === "string") this.time(r.timestamp);
+    if (this.sessionId === undefined && typeof r.sessionId === "string" && r.sessionId) this.sessionId = r.sessionId;
     const side = r.isSidechain === true;
     switch (r.type) {
       case "user": {
@@ -170,6 +174,7 @@ class ClaudeAccumulator {
   }
 
   private user(r: Rec) {
+    if (r.isCompactSummary === true) return; // the summary a compacted conversation continues from
     const content = (r.message as Rec | undefined)?.content;
     const isMeta = r.isMeta === true;
     if (typeof content === "string") return this.userText(content, isMeta, r.timestamp);
@@ -206,8 +211,10 @@ export function summarizeClaude(path: string, stat: FileStat, opts: SummaryOptio
     updatedAt = ht.updatedAt ?? acc.lastTs;
   }
   const title = acc.customTitle ?? acc.aiTitle ?? acc.summaryTitle ?? acc.firstPrompt ?? acc.firstCommand;
+  const id = basename(path).replace(/\.jsonl$/, "");
   return {
-    id: basename(path).replace(/\.jsonl$/, ""),
+    id,
+    ...(acc.sessionId && acc.sessionId !== id ? { sessionId: acc.sessionId } : {}),
     source: "claude",
     path,
     ...(acc.cwd ? { project: acc.cwd } : {}),
@@ -241,6 +248,7 @@ function scanSink(acc: ClaudeAccumulator): LineSink {
   return {
     line(buf, start, end) {
       const p = buf.toString("utf8", start, Math.min(end, start + PREFIX));
+      acc.sessionId ??= jsonStringField(p, "sessionId") || undefined;
       const kind = classifyPrefix(p);
       switch (kind.type) {
         case "sidechain":

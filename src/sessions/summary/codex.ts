@@ -17,6 +17,7 @@
  */
 import { basename } from "node:path";
 import type { SessionSummary } from "../model.ts";
+import { classifyCodexUserText, isInjection } from "../codex/user.ts";
 import { cutTitle } from "../title.ts";
 import { jsonStringField, parseLine, readLines, type LineSink } from "./lines.ts";
 import { EXACT_MAX_BYTES, UNTITLED, firstPromptOf, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
@@ -25,14 +26,6 @@ const PREFIX = 2048;
 type Rec = Record<string, unknown>;
 
 const RESPONSE_TYPES = new Set(["message", "reasoning", "function_call", "function_call_output", "custom_tool_call", "custom_tool_call_output", "local_shell_call", "web_search_call"]);
-const INJECTED = /^\s*(<environment_context>|<user_instructions>|<permissions instructions>|<INSTRUCTIONS>|# AGENTS\.md instructions)/;
-
-/** The part of a Codex user message the user typed (IDE context preamble removed). */
-export function codexPromptText(text: string): string {
-  const marker = "## My request for Codex:";
-  const at = text.lastIndexOf(marker);
-  return (at === -1 ? text : text.slice(at + marker.length)).trim();
-}
 
 class CodexAccumulator {
   valid = false;
@@ -77,15 +70,21 @@ class CodexAccumulator {
     this.tools[name] = (this.tools[name] ?? 0) + 1;
   }
 
+  /** A user message event: a prompt when the parser would call it one (no `!` command, no abort marker). */
   eventUserMessage(text: unknown) {
+    const cls = typeof text === "string" ? classifyCodexUserText(text) : undefined;
+    if (cls && cls.kind !== "prompt") return;
     this.eventUser++;
-    if (this.eventFirst === undefined && typeof text === "string" && codexPromptText(text)) this.eventFirst = codexPromptText(text);
+    if (this.eventFirst === undefined && cls?.kind === "prompt") this.eventFirst = cls.request;
   }
 
   itemUserMessage(text: string | undefined) {
-    if (text !== undefined && INJECTED.test(text)) return;
+    if (text !== undefined && isInjection(text)) return;
+    // An image-only message (no text) is a prompt; `!` commands and abort markers are not.
+    const cls = text !== undefined ? classifyCodexUserText(text) : undefined;
+    if (cls && cls.kind !== "prompt" && cls.kind !== "ignore") return;
     this.itemUser++;
-    if (this.itemFirst === undefined && text && codexPromptText(text)) this.itemFirst = codexPromptText(text);
+    if (this.itemFirst === undefined && cls?.kind === "prompt") this.itemFirst = cls.request;
   }
 
   record(r: Rec) {

@@ -9,7 +9,7 @@ import { summarizeCodex } from "./codex.ts";
 import type { FileStat, SummaryOptions } from "./common.ts";
 
 export { summarizeClaude } from "./claude.ts";
-export { summarizeCodex, codexPromptText } from "./codex.ts";
+export { summarizeCodex } from "./codex.ts";
 export { EXACT_MAX_BYTES, UNTITLED, type FileStat, type SummaryOptions } from "./common.ts";
 
 /**

@@ -1,0 +1,15 @@
+/** The redaction flags `export`, `share` and `redact` share, and how they become options. */
+import { loadConfig } from "../config.ts";
+import { redactOptionsFromConfig, type RedactSettings } from "../privacy/options.ts";
+import type { OptionSpecs, OptionValues } from "./command.ts";
+
+export const REDACT_OPTIONS = {
+  "no-redact": { type: "boolean", description: "Keep secrets as they are (default: hide them; config redact)" },
+  "redact-pattern": { type: "string", multiple: true, valueName: "REGEX", description: "Also hide matches of REGEX (adds to config redact_patterns)" },
+  keep: { type: "string", multiple: true, valueName: "REGEX", description: "Do not hide matches of REGEX, a false positive (adds to config redact_keep)" },
+} as const satisfies OptionSpecs;
+
+export function redactSettings(values: OptionValues<typeof REDACT_OPTIONS>): RedactSettings {
+  const { config } = loadConfig();
+  return redactOptionsFromConfig(config, { noRedact: values["no-redact"], patterns: values["redact-pattern"], keep: values.keep });
+}

@@ -1,0 +1,52 @@
+/**
+ * Parts of a page sent only when opened. In served mode (RenderOptions.partsUrl), the content of a
+ * collapsed element (a long output's rest, thinking, a sub-agent transcript, a rewound branch, a
+ * long diff's rest...) of more than PART_MIN characters is left out of the page: a placeholder
+ * `<div class="lazy" data-part="T.K">` stands in its place, and panko.js fetches
+ * `parts?g=G&p=T.K,...` when it is opened. The parts of a turn are numbered in render order, so
+ * rendering the same turn again (the viewer does, to answer a part) gives the same numbers.
+ *
+ * Rendering is synchronous, so the sink of the turn being rendered is held here while it renders
+ * (`withParts`) rather than threaded through every renderer; without one, `part` returns the HTML
+ * as it is (exports, Markdown).
+ */
+
+/** Content shorter than this stays in the page (a request costs more than it saves). */
+export const PART_MIN = 1024;
+
+/** Receives a part's HTML and returns what the page shows in its place. */
+export type PartSink = (html: string) => string;
+
+let sink: PartSink | undefined;
+
+/** `html` itself, or (while a turn renders in served mode) its placeholder. */
+export function part(html: string): string {
+  return sink && html.length >= PART_MIN ? sink(html) : html;
+}
+
+/** Runs `fn` with `s` receiving the parts it renders (nested calls restore the outer sink). */
+export function withParts<T>(s: PartSink | undefined, fn: () => T): T {
+  const prev = sink;
+  sink = s;
+  try {
+    return fn();
+  } finally {
+    sink = prev;
+  }
+}
+
+/** The placeholder of part `k` of turn `turn`. */
+export const placeholder = (turn: number, k: number, chars: number): string =>
+  `<div class="lazy" data-part="${turn}.${k}" data-chars="${chars}"><span class="muted">loading…</span></div>`;
+
+/**
+ * A sink for turn `turn`: numbers parts from 0 and returns placeholders; with `keep`, also
+ * collects each part's HTML (index = number).
+ */
+export function partSink(turn: number, keep?: string[]): PartSink {
+  let k = 0;
+  return (html) => {
+    keep?.push(html);
+    return placeholder(turn, k++, html.length);
+  };
+}

@@ -1,0 +1,92 @@
+import { afterAll, describe, expect, test } from "bun:test";
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { renderPageChunks } from "../../src/render/page.ts";
+import { inlineImageSrc } from "../../src/render/context.ts";
+import { parseSession } from "../../src/sessions/parse.ts";
+import { startViewer, type Viewer } from "../../src/viewer/server.ts";
+import { assistantLine, exchanges, newChain, text, thinking, toolResult, toolUse, userLine } from "./claude-lines.ts";
+
+const root = mkdtempSync(join(process.env.PANKO_TEST_ROOT ?? "/tmp", "parts-"));
+const viewers: Viewer[] = [];
+afterAll(async () => {
+  await Promise.all(viewers.map((v) => v.stop()));
+});
+
+const SECRET_THOUGHT = "zebra-crossing-thought ".repeat(80);
+const LONG_OUT = Array.from({ length: 200 }, (_, i) => `output line ${i} quasar-${i}`).join("\n");
+
+function sessionLines() {
+  const chain = newChain();
+  return {
+    chain,
+    lines: [
+      userLine(chain, "Think, then list files"),
+      assistantLine(chain, [thinking(SECRET_THOUGHT)]),
+      assistantLine(chain, [toolUse("toolu_p1", "Bash", { command: "ls -R" })]),
+      userLine(chain, [toolResult("toolu_p1", LONG_OUT)]),
+      assistantLine(chain, [text("Done.")]),
+      ...exchanges(chain, 1, 5),
+    ],
+  };
+}
+
+describe("a served page leaves collapsed content out and serves it as parts", () => {
+  test("placeholders in the page; parts, search and stale turns from their routes", async () => {
+    const { chain, lines } = sessionLines();
+    const path = join(root, "a.jsonl");
+    writeFileSync(path, lines.join("\n") + "\n");
+    const v = await startViewer({ path, load: () => parseSession(path), token: "ptok" });
+    viewers.push(v);
+    const html = await (await fetch(v.url)).text();
+    expect(html).not.toContain("zebra-crossing-thought");
+    expect(html).toContain("quasar-3"); // the head of the output is in the page
+    expect(html).not.toContain("quasar-150"); // its rest is a part
+    expect(html).toContain(`data-parts="/ptok/parts"`);
+    expect(html).toContain(`data-search="/ptok/search"`);
+    const ids = [...html.matchAll(/data-part="(\d+\.\d+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBe(2);
+
+    const got = (await (await fetch(`${v.url}parts?g=0&p=${ids.join(",")}`)).json()) as { parts: Record<string, string>; turns: Record<string, string> };
+    const all = Object.values(got.parts).join("");
+    expect(all).toContain("zebra-crossing-thought");
+    expect(all).toContain("quasar-150");
+    expect(got.turns).toEqual({});
+
+    const found = (await (await fetch(`${v.url}search?q=QUASAR-150`)).json()) as { turns: number[] };
+    expect(found.turns).toEqual([0]);
+    expect(((await (await fetch(`${v.url}search?q=nowhere-to-be-found`)).json()) as { turns: number[] }).turns).toEqual([]);
+    expect((await fetch(`${v.url}search`)).status).toBe(400);
+    expect((await fetch(`${v.url}parts?g=0&p=junk`)).status).toBe(400);
+
+    // The turn changed since the page's generation: it comes whole, never a part of another version.
+    appendFileSync(path, assistantLine(chain, [text("late words")]) + "\n");
+    await (await fetch(v.url)).text(); // the page route re-parses
+    const stale = (await (await fetch(`${v.url}parts?g=0&p=1.0`)).json()) as { parts: Record<string, string>; turns: Record<string, string> };
+    expect(Object.keys(stale.turns)).toEqual(["1"]);
+    expect(stale.turns["1"]).toContain("late words");
+  });
+
+  test("an export carries collapsed content packed (gzip in inert templates); packParts: false keeps it inline", async () => {
+    const { lines } = sessionLines();
+    const path = join(root, "b.jsonl");
+    writeFileSync(path, lines.join("\n") + "\n");
+    const s = await parseSession(path);
+    const html = [...renderPageChunks(s, { assets: { mode: "inline" }, imageSrc: inlineImageSrc })].join("");
+    expect(html).toContain("<body data-packed>");
+    expect(html).not.toContain("zebra-crossing-thought");
+    const ids = [...html.matchAll(/data-part="(\d+\.\d+)"/g)].map((m) => m[1]!);
+    expect(ids.length).toBe(2);
+    const packed = [...html.matchAll(/<template class="pk" data-turns="(\d+)-(\d+)">([^<]*)<\/template>/g)];
+    expect(packed.length).toBe(1);
+    const map = JSON.parse(new TextDecoder().decode(Bun.gunzipSync(Buffer.from(packed[0]![3]!, "base64")))) as Record<string, string>;
+    expect(Object.keys(map).sort()).toEqual(ids.sort());
+    expect(Object.values(map).join("")).toContain("zebra-crossing-thought");
+    expect(Object.values(map).join("")).toContain("quasar-150");
+
+    const plain = [...renderPageChunks(s, { assets: { mode: "inline" }, imageSrc: inlineImageSrc, packParts: false })].join("");
+    expect(plain).toContain("zebra-crossing-thought");
+    expect(plain).toContain("quasar-150");
+    expect(plain).not.toContain('class="lazy"');
+  });
+});
