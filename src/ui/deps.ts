@@ -36,6 +36,9 @@ export interface ShareRequest {
   /** Lifetime in ms; undefined = no expiry. */
   ttlMs?: number;
   redact: boolean;
+  /** Extra patterns to hide and patterns to keep (config redact_patterns / redact_keep). */
+  patterns: string[];
+  keep: string[];
 }
 
 /** A connection to the daemon (auto-started by `DaemonPort.connect`). */

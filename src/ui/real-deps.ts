@@ -14,7 +14,9 @@ import { configFile } from "../paths.ts";
 import { copyToClipboard } from "../platform/clipboard.ts";
 import { downloadsDir } from "../platform/downloads.ts";
 import { openBrowser, openFolder } from "../platform/open.ts";
-import { redactSession, parseExtraPattern } from "../privacy/redact.ts";
+import { redactOptionsFromConfig } from "../privacy/options.ts";
+import { findRedactions, formatPlace } from "../privacy/preview.ts";
+import { redactSession } from "../privacy/redact.ts";
 import { renderMarkdownTranscript } from "../render/markdown.ts";
 import { listSessions } from "../sessions/index.ts";
 import type { Session } from "../sessions/model.ts";
@@ -43,10 +45,6 @@ export function shareEntry(s: ShareInfo): ShareEntry {
     notes: s.notes,
     redactions: s.redactions,
   };
-}
-
-function redactOptions(config: Config) {
-  return { extraPatterns: [] as RegExp[] };
 }
 
 /** Removes a session file and the folder of its sub-agent transcripts (`<id>/` beside it). */
@@ -88,7 +86,7 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
                 sessionPath: req.sessionPath,
                 provider: req.provider,
                 ttlMs: req.ttlMs ?? null,
-                redaction: { redact: req.redact, patterns: [], keep: [] },
+                redaction: { redact: req.redact, patterns: req.patterns, keep: req.keep },
               }),
             ),
           stop: async (id) => shareEntry(await client.stopShare(id)),
@@ -104,12 +102,13 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
     },
     privacy: {
       preview(session: Session, config: Config) {
-        const r = redactSession(session, redactOptions(config));
-        return { total: r.total, counts: r.counts, items: [] };
+        const report = findRedactions(session, redactOptionsFromConfig(config).options);
+        return { ...report, items: report.items.map((i) => ({ kind: i.kind, where: formatPlace(i), preview: i.preview })) };
       },
       apply(session: Session, config: Config) {
-        if (!config.redact) return { session, counts: {} };
-        const r = redactSession(session, redactOptions(config));
+        const { redact, options } = redactOptionsFromConfig(config);
+        if (!redact) return { session, counts: {} };
+        const r = redactSession(session, options);
         return { session: r.session, counts: r.counts };
       },
     },

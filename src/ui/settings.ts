@@ -1,13 +1,16 @@
 /**
  * Settings: default provider, ngrok token (a password prompt), default sort, default expiry,
- * redaction; written through the config code `panko config set` uses, so the file keeps its
+ * redaction and its extra patterns (to hide, to keep); written through the config code `panko config set` uses, so the file keeps its
  * comments and a bad value is refused with the same message.
  */
 import { PROVIDERS, SORT_KEYS, formatDuration, showValue, type Config } from "../config.ts";
+import { describeError } from "../errors.ts";
 import { currentConfig, showFailure, type FlowCtx } from "./context.ts";
 import type { Choice } from "./prompts.ts";
+import { plural, safe } from "./text.ts";
 
-type Key = "default_provider" | "ngrok_token" | "default_sort" | "share_ttl" | "redact";
+type Key = "default_provider" | "ngrok_token" | "default_sort" | "share_ttl" | "redact" | "redact_patterns" | "redact_keep";
+type ListKey = "redact_patterns" | "redact_keep";
 
 function describe(config: Config, key: Key): string {
   switch (key) {
@@ -21,6 +24,9 @@ function describe(config: Config, key: Key): string {
       return config.share_ttl === undefined ? "no expiry" : formatDuration(config.share_ttl);
     case "redact":
       return config.redact ? "on" : "off";
+    case "redact_patterns":
+    case "redact_keep":
+      return config[key].length ? plural(config[key].length, "pattern") : "none";
   }
 }
 
@@ -30,12 +36,14 @@ const LABELS: Record<Key, string> = {
   default_sort: "Default sort",
   share_ttl: "Default expiry",
   redact: "Hide secrets (redact)",
+  redact_patterns: "Extra patterns to hide",
+  redact_keep: "Patterns never to hide",
 };
 
-/** Saves one value; true when saved. `raw` undefined removes the key. */
-function save(ctx: FlowCtx, key: Key, raw: string | undefined): boolean {
+/** Saves one value (typed text, parsed as `panko config set` does, or a list); true when saved. `raw` undefined removes the key. */
+function save(ctx: FlowCtx, key: Key, raw: string | string[] | undefined): boolean {
   try {
-    const value = raw === undefined ? undefined : ctx.deps.config.parse(key, raw);
+    const value = raw === undefined || Array.isArray(raw) ? raw : ctx.deps.config.parse(key, raw);
     ctx.deps.config.set(key, value);
   } catch (e) {
     showFailure(ctx, e);
@@ -45,8 +53,43 @@ function save(ctx: FlowCtx, key: Key, raw: string | undefined): boolean {
   return true;
 }
 
+/** A list of regular expressions: add one (checked as the config checks it) or remove one. */
+async function editList(ctx: FlowCtx, key: ListKey): Promise<void> {
+  const what = key === "redact_patterns" ? "hidden in every share and export" : "never hidden (false positives)";
+  for (;;) {
+    const list = currentConfig(ctx)[key];
+    const choice = await ctx.ui.select<string>(`Regular expressions ${what}`, [
+      ...list.map((p, i) => ({ value: String(i), label: `Remove ${safe(p)}` })),
+      { value: "add", label: "Add a pattern" },
+      { value: "back", label: "Back" },
+    ]);
+    if (choice === null || choice === "back") return;
+    if (choice === "add") {
+      const pattern = await ctx.ui.text({
+        message: "A regular expression (for example acme_[0-9a-f]{32}, or /internal-\\d+/i)",
+        validate: (v) => {
+          if (!v.trim()) return "Type a pattern";
+          try {
+            ctx.deps.config.parse(key, v.trim());
+          } catch (e) {
+            return describeError(e);
+          }
+          return undefined;
+        },
+      });
+      if (pattern !== null) save(ctx, key, [...list, pattern.trim()]);
+    } else {
+      const rest = list.filter((_, i) => String(i) !== choice);
+      save(ctx, key, rest.length ? rest : undefined);
+    }
+  }
+}
+
 async function edit(ctx: FlowCtx, key: Key, config: Config): Promise<void> {
   switch (key) {
+    case "redact_patterns":
+    case "redact_keep":
+      return editList(ctx, key);
     case "default_provider": {
       const v = await ctx.ui.select<string>(
         "Share through which provider by default?",

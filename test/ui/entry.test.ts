@@ -46,7 +46,7 @@ describe("panko without a terminal never prompts", () => {
 describe("pieces", () => {
   test("safe/line drop escape sequences and control characters", () => {
     expect(safe("a\x1b]52;c;aGk=\x07b\x1b[31mc\x1b[0m\x07d\x9b31me")).toBe("abcde");
-    expect(safe("keep\nlines\tand tabs")).toBe("keep\nlines\tand tabs");
+    expect(safe("keep\nlines\tand tabs")).toBe("keep\nlines and tabs");
     expect(line("one\ntwo\x1b]0;title\x1b\\ three")).toBe("one two three");
     expect(safe("\u202etxt.exe")).toBe("txt.exe");
   });

@@ -95,7 +95,7 @@ export function fakeDeps(opts: FakeOptions = {}): { deps: FlowDeps; rec: Recorde
       load: () => ({ ...rec.config }),
       set: (key, value) => {
         rec.calls.push(`config.set ${key}=${value === undefined ? "(unset)" : String(value)}`);
-        if (value === undefined) delete (rec.config as unknown as Record<string, unknown>)[key];
+        if (value === undefined) (rec.config as unknown as Record<string, unknown>)[key] = (DEFAULTS as unknown as Record<string, unknown>)[key];
         else (rec.config as unknown as Record<string, unknown>)[key] = value;
       },
       parse: (key, value) => parseValue(key, value),

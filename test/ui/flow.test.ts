@@ -178,7 +178,7 @@ describe("actions", () => {
     expect(shown).toContain("[QR https://fake-1.trycloudflare.com/tok1/]");
     expect(shown).toContain("copied to clipboard");
     expect(providers).not.toContain("ngrok"); // only available providers are offered
-    expect(rec.started).toEqual([{ sessionPath: DARK.path, provider: "cloudflare", ttlMs: 86_400_000, redact: true }]);
+    expect(rec.started).toEqual([{ sessionPath: DARK.path, provider: "cloudflare", ttlMs: 86_400_000, redact: true, patterns: [], keep: [] }]);
     expect(rec.copied).toEqual(["https://fake-1.trycloudflare.com/tok1/"]);
     t.escape();
     await t.waitFor("Pick a session");
@@ -521,6 +521,40 @@ describe("active shares", () => {
     await t.waitFor("Pick a session");
     t.escape();
     expect(await done).toBe(0);
+  });
+});
+
+describe("settings, patterns", () => {
+  it("extra patterns to hide: a bad one is refused with the config's reason, a good one added, then removed", async () => {
+    const { t, rec, done } = start();
+    await t.waitFor("Pick a session");
+    t.type("settings");
+    await t.waitFor("1 match");
+    t.enter();
+    await t.waitFor("Extra patterns to hide: none");
+    t.down(5);
+    t.enter();
+    await t.waitFor("Add a pattern");
+    t.enter();
+    await t.waitFor("A regular expression");
+    t.type("acme-(");
+    t.enter();
+    await t.waitFor("is not a valid regular expression");
+    t.type("\x7f".repeat(6) + "acme-[0-9]+");
+    t.enter();
+    await t.waitFor("Extra patterns to hide: 1 pattern");
+    expect(rec.config.redact_patterns).toEqual(["acme-[0-9]+"]);
+    await t.waitFor("Remove acme-[0-9]+");
+    t.enter();
+    await t.waitFor("Extra patterns to hide: none");
+    expect(rec.config.redact_patterns).toEqual([]);
+    t.escape();
+    await t.waitFor("Settings");
+    t.escape();
+    await t.waitFor("Pick a session");
+    t.escape();
+    expect(await done).toBe(0);
+    expect(rec.calls).toContain("config.set redact_patterns=acme-[0-9]+");
   });
 });
 
