@@ -11,14 +11,20 @@ import { safe } from "./text.ts";
 export interface FlowCtx {
   ui: Ui;
   deps: FlowDeps;
+  /** The config problem last reported (said once, not at every step). */
+  configProblem?: string;
 }
 
-/** The config as it is now; a broken file is reported and the defaults are used. */
+/** The config as it is now; a broken file is reported (once) and the defaults are used. */
 export function currentConfig(ctx: FlowCtx): Config {
   try {
-    return ctx.deps.config.load();
+    const config = ctx.deps.config.load();
+    ctx.configProblem = undefined;
+    return config;
   } catch (e) {
-    ctx.ui.warn(`${describeError(e)}; using the default settings`);
+    const problem = describeError(e);
+    if (problem !== ctx.configProblem) ctx.ui.warn(`${safe(problem)}; using the default settings`);
+    ctx.configProblem = problem;
     return { ...DEFAULTS };
   }
 }

@@ -594,3 +594,19 @@ describe("settings", () => {
     expect(rec.config).toMatchObject({ default_provider: "ngrok", ngrok_token: "2abcdefghijklmnopqrstuvwxyz_TOKEN", default_sort: "messages", share_ttl: 7_200_000, redact: false });
   });
 });
+
+describe("a broken config", () => {
+  it("is said once, and the flow goes on with the defaults", async () => {
+    const { t, deps, done } = start();
+    deps.config.load = () => {
+      throw new PankoError("config", "config file /c/panko/config.toml is not valid TOML (line 3)");
+    };
+    await t.waitFor("not valid TOML (line 3); using the default settings");
+    await openDark(t);
+    t.escape();
+    await t.waitFor("Pick a session");
+    t.escape();
+    expect(await done).toBe(0);
+    expect(t.screen().split("not valid TOML").length - 1).toBe(1);
+  });
+});
