@@ -96,10 +96,11 @@ export default defineCommand({
         throw usageError(`--ttl ${reason}`);
       }
     }
-    // Checks every pattern (config and flags) with a clear error; the daemon gets them as text.
+    // Checks every pattern (config and flags) with a clear error; the daemon gets the flags' as
+    // text and adds the config's itself.
     const { redact, options: redactOptions } = redactSettings(values);
-    const patterns = [...(config.redact_patterns ?? []), ...(values["redact-pattern"] ?? [])];
-    const keep = [...(config.redact_keep ?? []), ...(values.keep ?? [])];
+    const patterns = values["redact-pattern"] ?? [];
+    const keep = values.keep ?? [];
     const allowDownload = values["allow-download"] === true;
     const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
     const requested = values.tunnel ?? values.provider;

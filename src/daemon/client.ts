@@ -76,6 +76,7 @@ const SLOW_METHODS: Partial<Record<Method, number>> = { StartShare: 90_000, Stop
 /** One connection; requests are answered in order, so a FIFO of waiters matches answers to them. */
 class Connection {
   private buf = "";
+  private decoder = new TextDecoder(); // streaming: a character split across chunks stays whole
   private waiters: { resolve(r: Response): void; reject(e: Error): void; timer: ReturnType<typeof setTimeout> }[] = [];
   private outq: Buffer[] = [];
   private closedError: Error | null = null;
@@ -93,7 +94,7 @@ class Connection {
             resolve(conn);
           },
           data(_s, chunk) {
-            conn?.onData(chunk.toString("utf8"));
+            conn?.onData(chunk);
           },
           drain() {
             conn?.flush();
@@ -112,8 +113,8 @@ class Connection {
     });
   }
 
-  private onData(text: string) {
-    this.buf += text;
+  private onData(chunk: Uint8Array) {
+    this.buf += this.decoder.decode(chunk, { stream: true });
     if (this.buf.length > 64 * MAX_LINE_BYTES) return this.fail(new PankoError("daemon", "the daemon sent an answer too long to read"), true);
     let nl: number;
     while ((nl = this.buf.indexOf("\n")) !== -1) {

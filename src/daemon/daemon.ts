@@ -97,6 +97,9 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon
   const lock = await acquire(paths, opts.lockWaitMs ?? 3000);
 
   const log: DaemonLog = createDaemonLog(paths.log, { echo: opts.echo });
+  // One share's unexpected failure must not take the others down: log it and go on.
+  process.on("unhandledRejection", (e) => log.error("unhandled rejection", e));
+  process.on("uncaughtException", (e) => log.error("uncaught exception", e));
   let db: StateDb | undefined;
   let ipc: IpcServer | undefined;
   let leaseTimer: ReturnType<typeof setInterval> | undefined;

@@ -23,7 +23,10 @@ export type ShareStatus = z.infer<typeof ShareStatus>;
 
 export const ProviderName = z.enum(["cloudflare", "ngrok", "tailscale"]);
 
-/** How a share hides secrets: on/off, extra patterns (regex sources) and patterns to keep. */
+/**
+ * How a share hides secrets: on/off, extra patterns (regex sources) and patterns to keep. In a
+ * request these come on top of the config's `redact_patterns` / `redact_keep`, which always apply.
+ */
 export const RedactionSettings = z.object({
   redact: z.boolean().default(true),
   patterns: z.array(z.string().max(4096)).max(200).default([]),

@@ -10,6 +10,9 @@ import { chmodSync } from "node:fs";
 import { PankoError } from "../errors.ts";
 import { MAX_LINE_BYTES, Request, Response, describeZodError, type ErrorData } from "./protocol.ts";
 
+/** Answers a client has not read yet beyond this close its connection (it asks and never reads). */
+export const MAX_UNREAD_BYTES = 16 * 1024 * 1024;
+
 export type Handler = (req: Request) => Promise<Response> | Response;
 
 interface Conn {
@@ -18,6 +21,7 @@ interface Conn {
   pendingBytes: number;
   /** Answers not yet taken by the kernel. */
   out: Buffer[];
+  outBytes: number;
   /** Requests run one after another per connection. */
   queue: Promise<void>;
   closed: boolean;
@@ -67,6 +71,7 @@ export function listenIpc(path: string, handler: Handler, onError: (message: str
       const chunk = c.out[0]!;
       const n = s.write(chunk);
       if (n < 0) return; // closed
+      c.outBytes -= Math.max(0, n);
       if (n < chunk.length) {
         c.out[0] = chunk.subarray(n);
         return; // wait for drain
@@ -83,8 +88,17 @@ export function listenIpc(path: string, handler: Handler, onError: (message: str
       onError(`daemon: refusing to send an invalid answer (${describeZodError(ok.error)})`);
       checked = errorResponse(new PankoError("internal", "the daemon built an invalid answer"), res.id);
     }
-    s.data.out.push(Buffer.from(JSON.stringify(checked) + "\n"));
+    const bytes = Buffer.from(JSON.stringify(checked) + "\n");
+    s.data.out.push(bytes);
+    s.data.outBytes += bytes.length;
     flush(s);
+    if (s.data.outBytes > MAX_UNREAD_BYTES) {
+      onError(`daemon: a client left ${s.data.outBytes} bytes of answers unread; closing its connection`);
+      s.data.closed = true;
+      s.data.out = [];
+      s.data.outBytes = 0;
+      s.end();
+    }
   };
 
   const handleLine = (s: Socket<Conn>, line: string) => {
@@ -110,7 +124,7 @@ export function listenIpc(path: string, handler: Handler, onError: (message: str
     unix: path,
     socket: {
       open(s) {
-        s.data = { pending: [], pendingBytes: 0, out: [], queue: Promise.resolve(), closed: false };
+        s.data = { pending: [], pendingBytes: 0, out: [], outBytes: 0, queue: Promise.resolve(), closed: false };
         conns.add(s);
       },
       data(s, chunk) {

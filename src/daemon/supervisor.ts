@@ -46,6 +46,8 @@ export interface SupervisorDeps {
   provider(name: ProviderName): TunnelProvider;
   lease?: Lease;
   now?: () => number;
+  /** Waits between restarts (tests pass their own). */
+  sleep?: (ms: number) => Promise<void>;
   timing?: { healthMs?: number; tickMs?: number; flushViewsMs?: number };
 }
 
@@ -155,9 +157,13 @@ export class Supervisor {
       // reported below
     }
     if (!isFile) throw new PankoError("not-found", `no session file at ${path}`);
-    const settings = RedactionSettings.parse(
-      params.redaction ?? { redact: config.redact, patterns: config.redact_patterns ?? [], keep: config.redact_keep ?? [] },
-    );
+    // The config's patterns always apply; the request adds its own (--redact-pattern, --keep).
+    const asked = RedactionSettings.parse(params.redaction ?? { redact: config.redact });
+    const settings: RedactionSettings = {
+      redact: asked.redact,
+      patterns: unique([...(config.redact_patterns ?? []), ...asked.patterns]),
+      keep: unique([...(config.redact_keep ?? []), ...asked.keep]),
+    };
     // A bad pattern is a clear error before anything starts.
     for (const p of settings.patterns) parseExtraPattern(p);
     for (const p of settings.keep) parseExtraPattern(p, "--keep");
@@ -329,7 +335,7 @@ export class Supervisor {
       }
       const delay = r.delayMs;
       r.delayMs = Math.min(MAX_DELAY_MS, Math.round(r.delayMs * 1.5));
-      await Bun.sleep(delay);
+      await (this.deps.sleep ?? Bun.sleep)(delay);
       if (r.stopped || this.closed) return;
       try {
         const t = await r.provider.start(`http://127.0.0.1:${r.share.port}`, {
@@ -535,6 +541,10 @@ export class Supervisor {
     );
     this.running.clear();
   }
+}
+
+function unique(xs: string[]): string[] {
+  return [...new Set(xs)];
 }
 
 function safeJson<T>(text: string, fallback: T): T {

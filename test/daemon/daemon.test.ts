@@ -171,6 +171,26 @@ describe("daemon: share, list, unshare, stop", () => {
     await stopAll(b);
   });
 
+  test("redaction: config redact_patterns always apply (also to a request without them), --redact-pattern adds to them", async () => {
+    const b = box();
+    await Bun.write(join(b.env.XDG_CONFIG_HOME!, "panko", "config.toml"), 'redact_patterns = ["acme-[0-9]+"]\n');
+    const token = "ghp_" + "Ab1Cd2Ef3Gh4Ij5Kl6Mn7Op8Qr9St0Uv1Wx2";
+    const file = b.session("secret", `deploy acme-4242 with ${token} and zeta-777`);
+    const viaCli = await share(b, [file, "--redact-pattern", "zeta-[0-9]+"]);
+    const { connectDaemon } = await import("../../src/daemon/client.ts");
+    const client = await connectDaemon({ env: b.env });
+    const viaClient = await client.startShare({ sessionPath: file, redaction: { redact: true, patterns: [], keep: [] } });
+    client.close();
+    for (const [s, zetaHidden] of [[viaCli, true], [viaClient, false]] as const) {
+      const page = await (await fetch(s.localUrl!)).text();
+      expect(page).not.toContain(token);
+      expect(page).not.toContain("acme-4242");
+      expect(page.includes("zeta-777")).toBe(!zetaHidden);
+      expect(s.redactions["github-token"]).toBeGreaterThan(0);
+    }
+    await stopAll(b);
+  });
+
   test("the session file may vanish: the share keeps its last state and says so", async () => {
     const b = box();
     const file = b.session("gone", "soon gone");

@@ -1,6 +1,7 @@
 /** Hostile input on the real daemon's socket: it answers or drops that connection, and serves the others. */
 import { afterAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { connect, type Socket } from "node:net";
+import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { killSandbox, panko, sandbox, sandboxPids } from "./helpers.ts";
 
@@ -94,6 +95,25 @@ describe("daemon socket", () => {
     expect(idle.closed()).toBe(false);
     idle.s.end();
     junk.s.end();
+  });
+
+  test("a client that asks and never reads is cut off before its answers pile up; others are served", async () => {
+    const c = await raw();
+    c.s.pause(); // never reads
+    const batch = '{"method":"Ping"}\n'.repeat(10_000);
+    for (let i = 0; i < 40 && !c.closed(); i++) {
+      c.s.write(batch);
+      await Bun.sleep(20);
+    }
+    const until = Date.now() + 20_000;
+    while (!c.closed() && Date.now() < until) {
+      c.s.resume(); // read what is there, so the close can be seen
+      await Bun.sleep(50);
+      c.s.pause();
+    }
+    expect(c.closed()).toBe(true);
+    expect(readFileSync(join(b.dataDir, "daemon.log"), "utf8")).toContain("unread; closing its connection");
+    expect(await ping()).toMatchObject({ status: "Pong" });
   });
 
   test("several requests on one connection are answered in order", async () => {
