@@ -35,10 +35,8 @@ export interface ShareRequest {
   provider: ProviderName;
   /** Lifetime in ms; undefined = no expiry. */
   ttlMs?: number;
+  /** Hide secrets (config redact); the daemon adds the config's redact_patterns / redact_keep itself. */
   redact: boolean;
-  /** Extra patterns to hide and patterns to keep (config redact_patterns / redact_keep). */
-  patterns: string[];
-  keep: string[];
 }
 
 /** A connection to the daemon (auto-started by `DaemonPort.connect`). */

@@ -86,7 +86,8 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
                 sessionPath: req.sessionPath,
                 provider: req.provider,
                 ttlMs: req.ttlMs ?? null,
-                redaction: { redact: req.redact, patterns: req.patterns, keep: req.keep },
+                // The daemon applies the config's redact_patterns / redact_keep to every share.
+                redaction: { redact: req.redact, patterns: [], keep: [] },
               }),
             ),
           stop: async (id) => shareEntry(await client.stopShare(id)),

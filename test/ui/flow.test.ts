@@ -178,7 +178,7 @@ describe("actions", () => {
     expect(shown).toContain("[QR https://fake-1.trycloudflare.com/tok1/]");
     expect(shown).toContain("copied to clipboard");
     expect(providers).not.toContain("ngrok"); // only available providers are offered
-    expect(rec.started).toEqual([{ sessionPath: DARK.path, provider: "cloudflare", ttlMs: 86_400_000, redact: true, patterns: [], keep: [] }]);
+    expect(rec.started).toEqual([{ sessionPath: DARK.path, provider: "cloudflare", ttlMs: 86_400_000, redact: true }]);
     expect(rec.copied).toEqual(["https://fake-1.trycloudflare.com/tok1/"]);
     t.escape();
     await t.waitFor("Pick a session");

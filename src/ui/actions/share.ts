@@ -119,14 +119,7 @@ export async function shareAction(ctx: FlowCtx, summary: SessionSummary): Promis
   const expiry = await chooseExpiry(ctx, config);
   if (expiry === null) return;
 
-  const request = {
-    sessionPath: summary.path,
-    provider: provider.name,
-    ttlMs: expiry.ttlMs,
-    redact: config.redact,
-    patterns: config.redact_patterns,
-    keep: config.redact_keep,
-  };
+  const request = { sessionPath: summary.path, provider: provider.name, ttlMs: expiry.ttlMs, redact: config.redact };
   const share = await withDaemon(ctx, async (shares) => {
     let pending: Promise<ShareEntry> | undefined;
     const started = await ctx.ui.spin(`Starting the ${provider.displayName}`, () => (pending = shares.start(request)));
