@@ -1,11 +1,10 @@
 import { describe, expect, test } from "bun:test";
-import { mkdirSync, mkdtempSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { memoryIo } from "../../src/cli/io.ts";
 import { runCli } from "../../src/cli/run.ts";
 import { hasBinary, runBinary } from "../helpers/cli.ts";
-import { downloadDirFromUserDirs, downloadsDir } from "../../src/platform/downloads.ts";
 import { canPrompt } from "../../src/ui/io.ts";
 import { freeName } from "../../src/ui/actions/files.ts";
 import { promptExcerpt } from "../../src/ui/preview.ts";
@@ -57,17 +56,6 @@ describe("pieces", () => {
     expect(out).toHaveLength(10);
     expect(out[9]).toEndWith("…");
     expect(promptExcerpt("x".repeat(100), 40)).toEqual(["x".repeat(40), "x".repeat(40), "x".repeat(20)]);
-  });
-
-  test("the Downloads folder: XDG_DOWNLOAD_DIR, then user-dirs.dirs, then ~/Downloads", () => {
-    const root = mkdtempSync(join(tmpdir(), "panko-dl-"));
-    const env = { HOME: join(root, "home"), XDG_CONFIG_HOME: join(root, "cfg") };
-    expect(downloadsDir(env)).toBe(join(root, "home", "Downloads"));
-    mkdirSync(env.XDG_CONFIG_HOME, { recursive: true });
-    writeFileSync(join(env.XDG_CONFIG_HOME, "user-dirs.dirs"), '# comment\nXDG_DESKTOP_DIR="$HOME/Desktop"\nXDG_DOWNLOAD_DIR="$HOME/Telechargements"\n');
-    expect(downloadsDir(env)).toBe(join(root, "home", "Telechargements"));
-    expect(downloadsDir({ ...env, XDG_DOWNLOAD_DIR: "/srv/dl" })).toBe("/srv/dl");
-    expect(downloadDirFromUserDirs('XDG_DOWNLOAD_DIR="relative"', "/h")).toBeUndefined();
   });
 
   test("freeName never reuses a name", () => {
