@@ -62,6 +62,8 @@ export interface FakeOptions {
   startError?: Error;
   /** start() never answers (for cancel tests). */
   startHangs?: boolean;
+  /** start() answers once this resolves. */
+  startGate?: Promise<void>;
   clipboardFails?: boolean;
 }
 
@@ -126,10 +128,11 @@ export function fakeDeps(opts: FakeOptions = {}): { deps: FlowDeps; rec: Recorde
         running = true;
         return {
           list: async () => rec.shares.map((s) => ({ ...s })),
-          start: (req) => {
+          start: async (req) => {
             rec.started.push(req);
             if (opts.startHangs) return new Promise<ShareEntry>(() => {});
-            if (opts.startError) return Promise.reject(opts.startError);
+            if (opts.startError) throw opts.startError;
+            await opts.startGate;
             const s: ShareEntry = {
               id: `share-${rec.started.length}`,
               sessionPath: req.sessionPath,
@@ -143,7 +146,7 @@ export function fakeDeps(opts: FakeOptions = {}): { deps: FlowDeps; rec: Recorde
               notes: req.provider === "ngrok" ? ["ngrok's free domains show visitors a warning page first."] : [],
             };
             rec.shares.push(s);
-            return Promise.resolve(s);
+            return s;
           },
           stop: async (id) => {
             const s = rec.shares.find((x) => x.id === id);

@@ -387,16 +387,34 @@ describe("cancel goes back one step", () => {
           if (stop !== "Stop sharing after") {
             t.enter();
             await t.waitFor(stop);
+            t.escape(); // the start goes on in the daemon: panko waits to stop it...
+            await t.waitFor("Cancelling: the share stops as soon as its tunnel answers");
           }
         }
       }
-      t.escape();
+      t.escape(); // ...unless told not to wait either
       await t.waitFor("What now?");
     }
     expect(t.screen()).toContain("(cancelled)");
-    expect(t.screen()).toContain("Share cancelled.");
+    expect(t.screen()).toContain("The share may still come up: stop it under Active shares.");
     await quit(t, done);
     expect(rec.started.length).toBe(1);
+  });
+
+  it("a share cancelled while its tunnel starts is stopped once it is up", async () => {
+    let release!: () => void;
+    const { t, rec, done } = start({ startGate: new Promise<void>((r) => (release = r)) });
+    await openDark(t);
+    act(t, ACTION.share);
+    await shareWithDefaults(t);
+    await t.waitFor("Starting the Cloudflare");
+    t.escape();
+    await t.waitFor("Cancelling");
+    release();
+    await t.waitFor("Share cancelled.");
+    await leave(t, done);
+    expect(rec.calls).toContain("stop share-1");
+    expect(rec.shares[0].status).toBe("stopped");
   });
 
   it("Ctrl+C in the export file prompt and in the delete confirm", async () => {

@@ -125,9 +125,13 @@ export async function shareAction(ctx: FlowCtx, summary: SessionSummary): Promis
     const started = await ctx.ui.spin(`Starting the ${provider.displayName}`, () => (pending = shares.start(request)));
     if (started.ok) return started.value;
     if (started.cancelled) {
-      // The daemon goes on starting it: stop it once it is up, so a cancelled share is not left running.
-      void pending?.then((s) => shares.stop(s.id)).catch(() => {});
-      ctx.ui.info("Share cancelled.");
+      // The daemon goes on starting it: stop it as soon as it is up, so a cancelled share is not left running.
+      const stopped = await ctx.ui.spin("Cancelling: the share stops as soon as its tunnel answers", async () => {
+        const s = await pending!.catch(() => null);
+        if (s) await shares.stop(s.id);
+      });
+      if (stopped.ok) ctx.ui.info("Share cancelled.");
+      else ctx.ui.warn("The share may still come up: stop it under Active shares.");
     } else showFailure(ctx, started.error, "The share did not start: ");
     return null;
   });
