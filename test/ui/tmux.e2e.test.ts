@@ -2,7 +2,8 @@
  * The interactive flow end to end, as a user meets it: the compiled dist/panko in a real terminal
  * (tmux), a temp HOME holding Claude Code sessions shaped like the corpus, the fake cloudflared on
  * PATH and the real daemon. Pick a session by typing part of its title, share it, read the URL on
- * screen, quit; run panko again, find the share under Active shares, stop it.
+ * screen, view it (Ctrl+C comes back), quit; run panko again, find the share under Active shares,
+ * stop it.
  * Skips (saying so) when tmux or the binary is missing.
  */
 import { afterAll, describe, expect, test } from "bun:test";
@@ -81,7 +82,7 @@ describe.skipIf(Boolean(why))("panko in a terminal", () => {
   });
 
   test(
-    "pick by title, share, quit; run again, the share is under Active shares, stop it",
+    "pick by title, share, view until Ctrl+C, quit; run again, the share is under Active shares, stop it",
     async () => {
       for (const d of [...Object.values(dirs), bin]) mkdirSync(d, { recursive: true, mode: 0o700 });
       symlinkSync(BINARY, join(bin, "panko"));
@@ -107,6 +108,10 @@ describe.skipIf(Boolean(why))("panko in a terminal", () => {
       const shared = await waitFor(/https:\/\/[a-z-]+\.trycloudflare\.com\/[\w-]+\/[\s\S]*What now\?/);
       const url = /https:\/\/[a-z-]+\.trycloudflare\.com\/[\w-]+\//.exec(shared)![0];
       expect(shared).toContain("copied to clipboard");
+      keys("Up", "Enter"); // View in browser: the foreground viewer, until Ctrl+C
+      await waitFor(/Press Ctrl\+C to come back here[\s\S]*http:\/\/127\.0\.0\.1:\d+\/[\s\S]*Press Ctrl\+C to stop/);
+      keys("C-c");
+      await waitFor(/Press Ctrl\+C to stop[\s\S]*What now\?/);
       keys("Escape");
       await waitFor(/What now\?[\s\S]*Pick a session/);
       keys("Escape");
