@@ -52,7 +52,7 @@ export interface DaemonPort {
    * Is a daemon running, and how many shares are active? Never starts one. `hasState`: a daemon
    * ran here before (its shares come back when one starts again).
    */
-  status(): Promise<{ running: boolean; activeShares?: number; hasState?: boolean }>;
+  status(): Promise<{ running: boolean; activeShares?: number; hasState?: boolean; shares?: ShareEntry[] }>;
   /** Connects, starting the daemon when none runs; throws a PankoError when it cannot be reached. */
   connect(): Promise<SharesPort>;
 }

@@ -74,7 +74,12 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
     daemon: {
       async status() {
         const st = await daemonStatus(env);
-        return { running: st.running, activeShares: st.shares?.filter((s) => isActive(s.status)).length, hasState: existsSync(st.db) };
+        return {
+          running: st.running,
+          activeShares: st.shares?.filter((s) => isActive(s.status)).length,
+          hasState: existsSync(st.db),
+          shares: st.shares?.map(shareEntry),
+        };
       },
       async connect(): Promise<SharesPort> {
         const client = await connectDaemon({ env });

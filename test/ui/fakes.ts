@@ -118,6 +118,7 @@ export function fakeDeps(opts: FakeOptions = {}): { deps: FlowDeps; rec: Recorde
         running,
         activeShares: running ? rec.shares.filter((s) => s.status === "active").length : undefined,
         hasState: running || (opts.daemonState ?? false),
+        shares: running ? rec.shares.map((s) => ({ ...s })) : undefined,
       }),
       connect: async () => {
         rec.calls.push("connect");

@@ -202,6 +202,28 @@ describe("actions", () => {
     expect(rec.calls).toContain("stop share-1");
   });
 
+  it("a session shared already: its URL, then Share it again or Back", async () => {
+    const { t, rec, done } = start();
+    await openDark(t);
+    act(t, ACTION.share);
+    await shareWithDefaults(t);
+    await t.waitFor("copied to clipboard");
+    await t.waitFor("What now?");
+    t.enter(); // Share publicly again
+    const already = await t.waitFor("Share it once more, at another URL?");
+    expect(already).toContain("https://fake-1.trycloudflare.com/tok1/  cloudflare · active");
+    t.down(1); // Back
+    t.enter();
+    await t.waitFor("What now?");
+    t.enter();
+    await t.waitFor("Share it once more");
+    t.enter(); // Share it again
+    await shareWithDefaults(t);
+    await t.waitFor("https://fake-2.trycloudflare.com/tok2/");
+    await leave(t, done);
+    expect(rec.started.length).toBe(2);
+  });
+
   it("no provider: says why, offers cloudflared, installs it and goes on", async () => {
     const { t, rec, done } = start({ providers: [{ ...NGROK_DOWN }] });
     await openDark(t);
