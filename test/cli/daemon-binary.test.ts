@@ -21,7 +21,7 @@ afterAll(async () => {
 const run = (args: string[]) => runBinary(args, { env: b.env });
 
 describe.skipIf(!hasBinary)("dist/panko: shares that survive", () => {
-  test("share, list from a new process, kill -9 the daemon, same URL, unshare, serve-stop", async () => {
+  test("share, list from a new process, kill -9 the daemon, same URL, upgrade, unshare, serve-stop", async () => {
     const file = b.session("bin", "from the binary");
     const shared = await run(["share", file]);
     expect(shared.code).toBe(0);
@@ -46,7 +46,22 @@ describe.skipIf(!hasBinary)("dist/panko: shares that survive", () => {
     expect(daemonPids(b)).not.toContain(daemon);
     expect(readFileSync(join(b.dataDir, "daemon.log"), "utf8")).toContain("tunnel adopted");
 
-    const un = await run(["unshare", again[0]!.id.slice(0, 8)]);
+    // An upgrade: the running daemon says it is an older panko; the next command replaces it and
+    // the new daemon adopts the share's tunnel (same URL).
+    await run(["serve-stop"]);
+    const old = await runBinary(["share", file, "--json"], { env: { ...b.env, PANKO_DAEMON_VERSION: "0.0.1" } });
+    const oldShare = JSON.parse(old.stdout) as ShareInfo;
+    const oldDaemon = daemonPids(b)[0]!;
+    const upgraded = await waitFor("the share under the new daemon", async () => {
+      const s = JSON.parse((await run(["shares", "--json"])).stdout) as ShareInfo[];
+      return s.find((x) => x.id === oldShare.id && x.status === "active");
+    });
+    expect(upgraded.publicUrl).toBe(oldShare.publicUrl);
+    expect(isAlive(oldDaemon)).toBe(false);
+    const st = JSON.parse((await run(["serve-status", "--json"])).stdout) as { version: string };
+    expect(st.version).not.toBe("0.0.1");
+
+    const un = await run(["unshare", upgraded.id]);
     expect(un.code).toBe(0);
     const stop = await run(["serve-stop"]);
     expect(stop.code).toBe(0);
