@@ -29,6 +29,7 @@ const suites: Record<string, string[][]> = {
   "daemon-rss-big": [[bench("daemon"), "rss-big"]],
   "daemon-adopt": [[bench("daemon"), "adopt"]],
   "daemon-loads": [[bench("daemon"), "loads"]],
+  picker: [...(existsSync(join(tree, "home")) ? [] : [[bench("gen-tree"), tree]]), [bench("picker"), tree]],
 };
 
 const wanted = process.argv.slice(2);

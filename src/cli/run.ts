@@ -32,8 +32,9 @@ export async function runCli(argv: string[], io: Io, signal: AbortSignal = new A
 async function dispatch(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
   const first = argv[0];
   if (first === undefined) {
-    io.out(topHelp(io));
-    return 0;
+    // The interactive flow (src/ui), loaded only when asked for.
+    const { runInteractive } = await import("../ui/entry.ts");
+    return runInteractive(io);
   }
   if (first === "--version" || first === "-V") {
     io.out(`panko ${VERSION}\n`);
@@ -190,6 +191,7 @@ function topHelp(io: Io): string {
     `${c.bold("panko")} ${VERSION} — browse, read and share the sessions your AI coding agents left on disk`,
     "",
     `${c.bold("Usage:")} panko <command> [options]`,
+    "       panko              (alone, in a terminal: pick a session and act on it interactively)",
     "",
     c.bold("Commands:"),
     ...commands.map((x) => `  ${x.name.padEnd(width)}  ${x.summary}`),
