@@ -22,15 +22,35 @@ export interface PickerModel {
   byPath: Map<string, SessionSummary>;
 }
 
-/** One option's label: title, then dimmed project · when · messages · source, cut to `width`. */
+/**
+ * One option's label: title, then project · when · messages · source, cut to `width` columns.
+ * The title is what a user scans for, so it keeps its room (up to ~60% of the line); a long
+ * project path gives way first, to its last folders (`…/moredip/session-share`).
+ */
 export function sessionLabel(s: SessionSummary, opts: { now: number; home?: string; width: number }): string {
   const when = formatAgo(s.updatedAt ?? s.createdAt, opts.now) || new Date(s.mtimeMs).toISOString().slice(0, 10);
-  const meta = [line(tildePath(s.project, opts.home)) || "no project", when, plural(s.prompts + s.assistantMessages, "message"), s.source].join(" · ");
+  const tail = [when, plural(s.prompts + s.assistantMessages, "message"), s.source].join(" · ");
   const title = line(s.title) || "(untitled)";
   const room = Math.max(20, opts.width);
-  const titleRoom = Math.max(12, Math.min(title.length, room - meta.length - 3));
-  const text = `${truncate(title, titleRoom)}  ${meta}`;
+  const titleWidth = Bun.stringWidth(title);
+  const project = line(tildePath(s.project, opts.home)) || "no project";
+  // what the title may take: all it needs when the rest fits, else at least ~60% of the line
+  const restWidth = Bun.stringWidth(project) + 3 + Bun.stringWidth(tail);
+  const titleRoom = Math.min(titleWidth, Math.max(room - 2 - restWidth, Math.floor(room * 0.6)));
+  const projectRoom = room - 2 - Math.min(titleWidth, titleRoom) - 3 - Bun.stringWidth(tail);
+  const text = `${truncate(title, titleRoom)}  ${[shortPath(project, projectRoom), tail].filter(Boolean).join(" · ")}`;
   return truncate(text, room);
+}
+
+/** A path cut to `width` columns from the left, at a folder boundary where it can be. */
+export function shortPath(path: string, width: number): string {
+  if (Bun.stringWidth(path) <= width) return path;
+  if (width < 4) return "";
+  const parts = path.split("/");
+  let out = parts.pop() ?? "";
+  while (parts.length && Bun.stringWidth(`…/${parts.at(-1)}/${out}`) <= width) out = `${parts.pop()}/${out}`;
+  out = `…/${out}`;
+  return Bun.stringWidth(out) <= width ? out : truncate(out, width);
 }
 
 export function buildPicker(sessions: SessionSummary[], opts: { now: number; home?: string; width: number; activeShares?: number }): PickerModel {
