@@ -118,6 +118,8 @@ export class ClaudeSessionBuilder {
   /** Results whose call has not been seen yet: placeholder ToolBlocks. */
   orphanResults = new Map<string, ToolBlock>();
   dropped = new Set<Block>();
+  /** The nodes that hold placeholders (where dropped ones are taken out). */
+  placeholderNodes = new Set<ChainNode>();
   usageByMessage = new Map<string, { model: string; usage: Usage }>();
   models: string[] = [];
   modelSet = new Set<string>();
@@ -315,7 +317,7 @@ export class ClaudeSessionBuilder {
       if (edits) block.edits = edits;
     }
     if (this.dropped.size) {
-      for (const n of this.nodes) if (n.blocks.some((b) => this.dropped.has(b))) n.blocks = n.blocks.filter((b) => !this.dropped.has(b));
+      for (const n of this.placeholderNodes) if (n.blocks.some((b) => this.dropped.has(b))) n.blocks = n.blocks.filter((b) => !this.dropped.has(b));
     }
     const turns = assembleTurns(this.nodes, (uuid) => this.byUuid.get(uuid));
 

@@ -26,6 +26,7 @@ export function attachResult(b: ClaudeSessionBuilder, part: JsonObject, meta: un
   placeholder.result = result;
   b.orphanResults.set(id, placeholder);
   b.push(node, placeholder, false, false);
+  b.placeholderNodes.add(node);
 }
 
 export function noteAgentCall(b: ClaudeSessionBuilder, block: ToolBlock): void {
