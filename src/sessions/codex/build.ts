@@ -21,7 +21,7 @@ import {
   type Turn,
   type Usage,
 } from "../model.ts";
-import { titleFields } from "../title.ts";
+import { titleFields, UNTITLED } from "../title.ts";
 import { extractPatch, parseApplyPatch } from "./patch.ts";
 import { imageBlock, toToolResult } from "./output.ts";
 import { classifyCodexUserText, isImageMarker, isInjection } from "./user.ts";
@@ -191,7 +191,7 @@ export class CodexSessionBuilder {
       id: this.id ?? sessionIdFromPath(this.path),
       source: "codex",
       path: this.path,
-      title: this.title ?? "Untitled Codex session",
+      title: this.title ?? UNTITLED,
       ...(this.titleSource !== undefined ? { titleSource: this.titleSource } : {}),
       models: [...this.models],
       usage: this.usage,

@@ -17,8 +17,8 @@ export interface SummaryOptions {
 /** Default switch from exact reading to the byte-level scan (tuned with scripts/bench/list.ts). */
 export const EXACT_MAX_BYTES = 2 * 1024 * 1024;
 
-/** Title of a session with no title record and no real prompt. */
-export const UNTITLED = "(untitled)";
+/** Title of a session with no title record and no real prompt (the one name used everywhere). */
+export { UNTITLED } from "../title.ts";
 
 /** How much of the head and of the tail is read for timestamps. */
 export const WINDOW = 64 * 1024;
