@@ -23,6 +23,13 @@ const suites: Record<string, string[][]> = {
   export: [[bench("export")]],
   view: [[bench("view")]],
   privacy: [[bench("privacy")]],
+  "daemon-ping": [[bench("daemon"), "ping"]],
+  "daemon-start": [[bench("daemon"), "start"]],
+  "daemon-rss": [[bench("daemon"), "rss"]],
+  "daemon-rss-big": [[bench("daemon"), "rss-big"]],
+  "daemon-adopt": [[bench("daemon"), "adopt"]],
+  "daemon-loads": [[bench("daemon"), "loads"]],
+  picker: [...(existsSync(join(tree, "home")) ? [] : [[bench("gen-tree"), tree]]), [bench("picker"), tree]],
 };
 
 const wanted = process.argv.slice(2);

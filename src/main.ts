@@ -5,7 +5,9 @@ import { runCli } from "./cli/run.ts";
 
 const controller = new AbortController();
 let interrupted = 0;
-for (const sig of ["SIGINT", "SIGTERM"] as const) {
+// `panko` alone is the interactive flow: it handles Ctrl+C itself (src/ui/interrupts.ts).
+const interactive = process.argv.length <= 2;
+for (const sig of interactive ? (["SIGTERM"] as const) : (["SIGINT", "SIGTERM"] as const)) {
   process.on(sig, () => {
     interrupted++;
     // A second Ctrl+C while a command is still cleaning up exits at once.

@@ -11,8 +11,13 @@ export function home(env: Env = process.env): string {
   return env.HOME || homedir();
 }
 
+/** $XDG_CONFIG_HOME, else ~/.config (where other programs' settings live too). */
+export function configDirBase(env: Env = process.env): string {
+  return env.XDG_CONFIG_HOME || join(home(env), ".config");
+}
+
 export function configDir(env: Env = process.env): string {
-  return join(env.XDG_CONFIG_HOME || join(home(env), ".config"), "panko");
+  return join(configDirBase(env), "panko");
 }
 
 export function configFile(env: Env = process.env): string {

@@ -67,3 +67,15 @@ export function report(result: { name: string; lines: string[]; ok: boolean }): 
   console.log(`${result.name}: ${result.ok ? "ok" : "MISSED its target"} · ${loadNote()}`);
   if (!result.ok) process.exit(1);
 }
+
+/** The environment of a run over a gen-tree.ts tree: HOME in the tree, the XDG dirs in `scratch`. */
+export function treeEnv(tree: string, scratch: string): Record<string, string> {
+  return {
+    HOME: join(tree, "home"),
+    CODEX_HOME: join(tree, "home", ".codex"),
+    XDG_CACHE_HOME: join(scratch, "cache"),
+    XDG_CONFIG_HOME: join(scratch, "config"),
+    XDG_DATA_HOME: join(scratch, "data"),
+    XDG_STATE_HOME: join(scratch, "state"),
+  };
+}

@@ -14,7 +14,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import { ensureBinary, median, report, timeProcess } from "./child.ts";
+import { ensureBinary, median, report, timeProcess, treeEnv } from "./child.ts";
 
 const COLD_MS = 2000;
 const WARM_MS = 300;
@@ -28,15 +28,7 @@ if (!tree) {
 
 const panko = ensureBinary();
 const scratch = mkdtempSync(join(tmpdir(), "panko-bench-"));
-const env: Record<string, string | undefined> = {
-  HOME: join(tree, "home"),
-  CODEX_HOME: join(tree, "home", ".codex"),
-  XDG_CACHE_HOME: join(scratch, "cache"),
-  XDG_CONFIG_HOME: join(scratch, "config"),
-  XDG_DATA_HOME: join(scratch, "data"),
-  XDG_STATE_HOME: join(scratch, "state"),
-  CLAUDE_CONFIG_DIR: undefined,
-};
+const env: Record<string, string | undefined> = { ...treeEnv(tree, scratch), CLAUDE_CONFIG_DIR: undefined };
 const runs = Number(values.runs);
 const cold: number[] = [];
 const warm: number[] = [];

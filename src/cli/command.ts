@@ -47,6 +47,8 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
   /** Positional arguments: [min, max] (max Infinity for a list). */
   positionals?: { min: number; max: number };
   examples?: string[];
+  /** Internal (the daemon runs it itself): left out of help and suggestions. */
+  hidden?: boolean;
   /** Subcommands (e.g. `config show`); when present, the first positional picks one. */
   subcommands?: Command<any>[];
   /** Returns the exit code (0 when omitted). Throws PankoError for failures a user can act on. */

@@ -4,7 +4,6 @@
  */
 import { terminalSafe } from "../terminal-text.ts";
 import { parseArgs } from "node:util";
-import pkg from "../../package.json" with { type: "json" };
 import { loadConfig } from "../config.ts";
 import { PankoError, describeError, isPankoError, usageError } from "../errors.ts";
 import { configureLog, log } from "../log.ts";
@@ -12,8 +11,9 @@ import type { Command, OptionSpecs } from "./command.ts";
 import type { Io } from "./io.ts";
 import { commands } from "./registry.ts";
 import { nearest } from "./suggest.ts";
+import { VERSION } from "../version.ts";
 
-export const VERSION: string = pkg.version;
+export { VERSION };
 
 const GLOBAL_OPTIONS: OptionSpecs = {
   help: { type: "boolean", short: "h", description: "Show help" },
@@ -32,8 +32,9 @@ export async function runCli(argv: string[], io: Io, signal: AbortSignal = new A
 async function dispatch(argv: string[], io: Io, signal: AbortSignal): Promise<number> {
   const first = argv[0];
   if (first === undefined) {
-    io.out(topHelp(io));
-    return 0;
+    // The interactive flow (src/ui), loaded only when asked for.
+    const { runInteractive } = await import("../ui/entry.ts");
+    return runInteractive(io);
   }
   if (first === "--version" || first === "-V") {
     io.out(`panko ${VERSION}\n`);
@@ -74,7 +75,7 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
     const sub = findCommand(command.subcommands, argv[0]);
     if (sub) return runCommand(sub, argv.slice(1), io, signal, `${path} ${sub.name}`);
     if (command.positionals === undefined || command.positionals.max === 0) {
-      const names = command.subcommands.map((c) => c.name);
+      const names = command.subcommands.filter((c) => !c.hidden).map((c) => c.name);
       throw usageError(`unknown command "${path} ${argv[0]}"${hint(argv[0], names)}`, [`Run \`${path} --help\` to see its commands.`]);
     }
   }
@@ -105,7 +106,7 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
   }
   if (parsed.positionals.length > max) {
     const extra = parsed.positionals[max];
-    const subs = command.subcommands?.map((c) => c.name) ?? [];
+    const subs = command.subcommands?.filter((c) => !c.hidden).map((c) => c.name) ?? [];
     throw usageError(`${path}: unexpected argument "${extra}"${subs.length ? hint(extra, subs) : ""}`, [`Usage: ${command.usage}`]);
   }
   log.debug(`running ${path}`, argv);
@@ -171,10 +172,11 @@ function commandHelp(command: Command<any>, path: string, io: Io): string {
   const c = io.colors;
   const lines = [`${c.bold("Usage:")} ${command.usage}`, "", command.summary];
   if (command.description) lines.push("", command.description);
-  if (command.subcommands?.length) {
+  const visible = command.subcommands?.filter((s) => !s.hidden) ?? [];
+  if (visible.length) {
     lines.push("", c.bold("Commands:"));
-    const width = Math.max(...command.subcommands.map((s) => s.name.length));
-    for (const s of command.subcommands) lines.push(`  ${s.name.padEnd(width)}  ${s.summary}`);
+    const width = Math.max(...visible.map((s) => s.name.length));
+    for (const s of visible) lines.push(`  ${s.name.padEnd(width)}  ${s.summary}`);
   }
   lines.push("", c.bold("Options:"), ...optionLines({ ...command.options, ...GLOBAL_OPTIONS }));
   if (command.examples?.length) lines.push("", c.bold("Examples:"), ...command.examples.map((x) => `  ${x}`));
@@ -189,6 +191,7 @@ function topHelp(io: Io): string {
     `${c.bold("panko")} ${VERSION} — browse, read and share the sessions your AI coding agents left on disk`,
     "",
     `${c.bold("Usage:")} panko <command> [options]`,
+    "       panko              (alone, in a terminal: pick a session and act on it interactively)",
     "",
     c.bold("Commands:"),
     ...commands.map((x) => `  ${x.name.padEnd(width)}  ${x.summary}`),

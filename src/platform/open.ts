@@ -1,7 +1,8 @@
 /**
  * Opening a URL in the user's default browser: `open` on macOS, `xdg-open` on Linux and the BSDs,
  * `start` (through cmd) on Windows. Skipped where there is no one to see it (CI, a Linux session
- * without a display); never throws — a browser that did not open is not a failed command.
+ * without a display); never throws — a browser that did not open is not a failed command. Folders
+ * open the same way (the file manager), for the interactive flow's Open folder.
  */
 
 type Env = Record<string, string | undefined>;
@@ -48,12 +49,22 @@ async function defaultSpawn(cmd: string[]): Promise<number> {
 }
 
 export async function openBrowser(url: string, deps: OpenDeps = {}): Promise<OpenResult> {
+  if (!/^https?:\/\//i.test(url)) return { opened: false, reason: "not a web address" };
+  return openTarget(url, deps);
+}
+
+/** Opens a folder in the file manager, as openBrowser opens a URL. */
+export async function openFolder(path: string, deps: OpenDeps = {}): Promise<OpenResult> {
+  if (!path.startsWith("/") && !/^[A-Za-z]:[\\/]/.test(path)) return { opened: false, reason: "not an absolute path" };
+  return openTarget(path, deps);
+}
+
+async function openTarget(target: string, deps: OpenDeps): Promise<OpenResult> {
   const platform = deps.platform ?? process.platform;
   const env = deps.env ?? process.env;
-  if (!/^https?:\/\//i.test(url)) return { opened: false, reason: "not a web address" };
   const reason = cannotOpenReason(platform, env);
   if (reason) return { opened: false, reason };
-  const cmd = openerCommand(platform, url);
+  const cmd = openerCommand(platform, target);
   try {
     const code = await (deps.spawn ?? defaultSpawn)(cmd);
     return code === 0 ? { opened: true } : { opened: false, reason: `${cmd[0]} exited with code ${code}` };

@@ -248,6 +248,8 @@ export interface SessionSummary {
   path: string;
   project?: string;
   title: string;
+  /** The first real prompt, its start (up to FIRST_PROMPT_MAX characters, line breaks kept). */
+  firstPrompt?: string;
   gitBranch?: string;
   createdAt?: string;
   updatedAt?: string;

@@ -43,6 +43,9 @@ const DETAIL_LINES = 12;
 const MAX_LINE = 64 * 1024;
 const PROBE_EVERY_MS = 200;
 const TAIL_EVERY_MS = 100;
+/** While a leased tunnel starts, its output is read this often (its ready line is what a share waits for). */
+const TAIL_STARTING_MS = 10;
+const TAIL_STARTING_FOR_MS = 3_000;
 const ADOPTED_POLL_MS = 500;
 const GONE_POLL_MS = 10;
 
@@ -241,12 +244,18 @@ function tailFile(path: string, name: Stream, onLine: (line: string, stream: Str
       for (const line of splitter.push(decoder.decode(buf.subarray(0, n), { stream: true }))) onLine(line, name);
     }
   };
-  const timer = setInterval(pull, TAIL_EVERY_MS);
+  // Quick at first (a start waits on these lines), then at the steady pace.
+  let timer = setInterval(pull, TAIL_STARTING_MS);
+  const slow = setTimeout(() => {
+    clearInterval(timer);
+    timer = setInterval(pull, TAIL_EVERY_MS);
+  }, TAIL_STARTING_FOR_MS);
   pull();
   return {
     /** Reads what is left, then stops. */
     end() {
       clearInterval(timer);
+      clearTimeout(slow);
       pull();
       for (const line of splitter.end()) onLine(line, name);
       if (fd !== null) closeSync(fd);
@@ -254,6 +263,7 @@ function tailFile(path: string, name: Stream, onLine: (line: string, stream: Str
     },
     stop() {
       clearInterval(timer);
+      clearTimeout(slow);
       if (fd !== null) closeSync(fd);
       fd = null;
     },

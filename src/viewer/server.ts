@@ -65,6 +65,8 @@ export interface ViewerOptions {
   live?: boolean;
   /** The renderer; defaults to src/render. Tests pass their own. */
   renderer?: PageRenderer;
+  /** Called for every page view (the daemon counts them). */
+  onPageView?(): void;
   /** Tuning, mostly for tests: heartbeat (default 15000), debounce (75) and poll (1000) intervals in ms. */
   timing?: { heartbeatMs?: number; debounceMs?: number; pollMs?: number };
 }
@@ -226,6 +228,11 @@ export async function startViewer(opts: ViewerOptions): Promise<Viewer> {
   // together wait for one render, later visitors of the same state are sent its bytes.
   let rendered: RenderedPage | undefined;
   const page = async (): Promise<Response> => {
+    try {
+      opts.onPageView?.();
+    } catch {
+      // counting must not break the page
+    }
     if (live) await held.refresh(); // a stat; re-parses only when the file changed since the last parse
     const s = held.session;
     if (!rendered || rendered.session !== s || rendered.failed) {

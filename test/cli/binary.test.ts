@@ -50,7 +50,7 @@ describe.skipIf(!hasBinary)("dist/panko", () => {
     const json = JSON.parse((await runBinary(["list", "--json"], { env })).stdout);
     expect(json).toHaveLength(3);
     expect(Object.keys(json[0]).sort()).toEqual(
-      ["assistantMessages", "createdAt", "gitBranch", "id", "models", "mtimeMs", "path", "project", "prompts", "size", "source", "title", "tools", "updatedAt"].sort(),
+      ["assistantMessages", "createdAt", "firstPrompt", "gitBranch", "id", "models", "mtimeMs", "path", "project", "prompts", "size", "source", "title", "tools", "updatedAt"].sort(),
     );
     expect(json.find((s: { id: string }) => s.id.startsWith("aaaa1111"))).toMatchObject({
       source: "claude",

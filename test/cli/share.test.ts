@@ -28,7 +28,7 @@ describe("panko share --foreground", () => {
     const out = m.stdout();
     const share = JSON.parse(out);
     expect(out.trim().split("\n")).toHaveLength(1);
-    expect(Object.keys(share).sort()).toEqual(["expiresAt", "id", "localUrl", "provider", "publicUrl", "redactions"]);
+    expect(Object.keys(share).sort()).toEqual(["expiresAt", "id", "localUrl", "provider", "publicUrl", "redactions", "status"]);
     expect(share.provider).toBe("cloudflare");
     // The token sits in the prompt and in the title made from it: both are hidden.
     expect(share.redactions).toEqual({ "github-token": 2, "aws-access-key": 1 });
@@ -141,13 +141,13 @@ describe("panko share --foreground", () => {
     ac.abort();
     await done;
     const bad = memoryIo({ env: fakeEnv() });
-    expect(await runCli(["share", secretSession(), "--redact-pattern", "("], bad.io)).toBe(2);
+    expect(await runCli(["share", secretSession(), "--foreground", "--redact-pattern", "("], bad.io)).toBe(2);
   });
 
   test("a tunnel that fails gives its failure line and leaves nothing running", async () => {
     const pidfile = join(tempDir(), "pids");
     const m = memoryIo({ env: fakeEnv({ FAKE_TUNNEL_MODE: "fail", FAKE_TUNNEL_PIDFILE: pidfile }) });
-    const code = await runCli(["share", secretSession()], m.io);
+    const code = await runCli(["share", secretSession(), "--foreground"], m.io);
     expect(code).toBe(1);
     expect(m.stderr()).toContain("failed to request quick Tunnel");
     expect(await waitGone(readPids(pidfile))).toEqual([]);
@@ -170,7 +170,7 @@ describe("panko share --foreground", () => {
 
   test("no provider available: explains each one and how to get cloudflared", async () => {
     const m = memoryIo({ env: fakeEnv({}, false) });
-    expect(await runCli(["share", secretSession()], m.io)).toBe(1);
+    expect(await runCli(["share", secretSession(), "--foreground"], m.io)).toBe(1);
     const err = m.stderr();
     expect(err).toContain("No tunnel provider is available");
     expect(err).toContain("ngrok");
@@ -186,7 +186,7 @@ describe("panko share --foreground", () => {
     ac.abort();
     await done;
     const m2 = memoryIo({ env: fakeEnv() });
-    expect(await runCli(["share", secretSession(), "--tunnel", "ngrok"], m2.io)).toBe(1);
+    expect(await runCli(["share", secretSession(), "--foreground", "--tunnel", "ngrok"], m2.io)).toBe(1);
     expect(m2.stderr()).toContain("ngrok_token");
   });
 });
@@ -194,7 +194,7 @@ describe("panko share --foreground", () => {
 describe.skipIf(!hasBinary)("dist/panko share", () => {
   test("runs from the binary, prints the URL and stops on SIGINT without leftovers", async () => {
     const pidfile = join(tempDir(), "pids");
-    const proc = Bun.spawn([BINARY, "share", secretSession(), "--json"], {
+    const proc = Bun.spawn([BINARY, "share", secretSession(), "--json", "--foreground"], {
       env: fakeEnv({ FAKE_TUNNEL_PIDFILE: pidfile }) as Record<string, string>,
       stdout: "pipe",
       stderr: "pipe",

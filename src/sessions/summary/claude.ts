@@ -39,7 +39,7 @@ import type { SessionSummary } from "../model.ts";
 import { classifyUserText } from "../claude/prompt.ts";
 import { cutTitle } from "../title.ts";
 import { MarkerCounter, jsonStringAt, jsonStringField, parseLine, readLines, type LineSink } from "./lines.ts";
-import { EXACT_MAX_BYTES, UNTITLED, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
+import { EXACT_MAX_BYTES, UNTITLED, firstPromptOf, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
 
 const PREFIX = 2048;
 /** Stands for "an image" in the keys of counted prompts (no prompt text holds a NUL). */
@@ -219,6 +219,7 @@ export function summarizeClaude(path: string, stat: FileStat, opts: SummaryOptio
     path,
     ...(acc.cwd ? { project: acc.cwd } : {}),
     title: title ? cutTitle(title) || UNTITLED : UNTITLED,
+    ...firstPromptOf(acc.firstPrompt),
     ...(acc.gitBranch ? { gitBranch: acc.gitBranch } : {}),
     ...(createdAt ? { createdAt: normalizeTs(createdAt) } : {}),
     ...(updatedAt ? { updatedAt: normalizeTs(updatedAt) } : {}),

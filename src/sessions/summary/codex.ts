@@ -20,7 +20,7 @@ import type { SessionSummary } from "../model.ts";
 import { classifyCodexUserText, isInjection } from "../codex/user.ts";
 import { cutTitle } from "../title.ts";
 import { jsonStringField, parseLine, readLines, type LineSink } from "./lines.ts";
-import { EXACT_MAX_BYTES, UNTITLED, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
+import { EXACT_MAX_BYTES, UNTITLED, firstPromptOf, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
 
 const PREFIX = 2048;
 type Rec = Record<string, unknown>;
@@ -161,6 +161,7 @@ export function summarizeCodex(path: string, stat: FileStat, opts: SummaryOption
     path,
     ...(acc.cwd ? { project: acc.cwd } : {}),
     title: title ? cutTitle(title) || UNTITLED : UNTITLED,
+    ...firstPromptOf(title),
     ...(acc.gitBranch ? { gitBranch: acc.gitBranch } : {}),
     ...(createdAt ? { createdAt: normalizeTs(createdAt) } : {}),
     ...(updatedAt ? { updatedAt: normalizeTs(updatedAt) } : {}),

@@ -17,6 +17,15 @@ export interface SummaryOptions {
 /** Default switch from exact reading to the byte-level scan (tuned with scripts/bench/list.ts). */
 export const EXACT_MAX_BYTES = 2 * 1024 * 1024;
 
+/** How much of the first prompt a summary keeps (for the interactive picker's filter and preview). */
+export const FIRST_PROMPT_MAX = 1000;
+
+/** The start of a first prompt as a summary keeps it. */
+export function firstPromptOf(text: string | undefined): { firstPrompt?: string } {
+  const t = text?.trim();
+  return t ? { firstPrompt: t.length > FIRST_PROMPT_MAX ? t.slice(0, FIRST_PROMPT_MAX) + "…" : t } : {};
+}
+
 /** Title of a session with no title record and no real prompt (the one name used everywhere). */
 export { UNTITLED } from "../title.ts";
 

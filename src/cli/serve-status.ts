@@ -1,0 +1,36 @@
+/** `panko serve-status`: is the daemon running, its pid, version, uptime, files and shares. Never starts it. */
+import { daemonStatus } from "../daemon/client.ts";
+import { defineCommand } from "./command.ts";
+import { formatElapsed } from "./format.ts";
+import { sharesTable } from "./shares.ts";
+
+export default defineCommand({
+  name: "serve-status",
+  summary: "Show whether the daemon runs, and its shares",
+  usage: "panko serve-status [--json]",
+  options: {
+    json: { type: "boolean", description: "Print the status as JSON" },
+  },
+  async run({ values, io }) {
+    const st = await daemonStatus(io.env);
+    const shares = st.shares ?? [];
+    const counts: Record<string, number> = {};
+    for (const s of shares) counts[s.status] = (counts[s.status] ?? 0) + 1;
+    if (values.json) {
+      io.out(JSON.stringify({ ...st, counts }) + "\n");
+      return;
+    }
+    const c = io.colors;
+    if (!st.running) {
+      io.out(`The panko daemon is ${c.bold("not running")}. (\`panko serve\` or \`panko share\` starts it.)\n`);
+    } else {
+      io.out(`The panko daemon is ${c.bold(c.green("running"))}: pid ${st.pid}, panko ${st.version}, up ${formatElapsed(st.uptimeMs ?? 0)}.\n`);
+    }
+    io.out(`  socket  ${st.socket}\n  state   ${st.db}\n  log     ${st.log}\n`);
+    if (st.running) {
+      const summary = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
+      io.out(`  shares  ${summary}\n\n`);
+      if (shares.length) io.out(sharesTable(shares, io));
+    }
+  },
+});
