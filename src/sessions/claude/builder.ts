@@ -183,6 +183,9 @@ export class ClaudeSessionBuilder {
       [],
     );
     if (node.conversational) this.conversationRecords++;
+    // The parent is usually the record just read: found now, while it is at hand (an uuid's node
+    // never changes once set, so this is what assembleTurns' lookup would find).
+    if (node.parent !== undefined) node.knownParent = this.byUuid.get(node.parent);
     const ts = str(rec.timestamp);
     switch (type) {
       case "user":
