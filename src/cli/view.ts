@@ -9,6 +9,7 @@ import { terminalSafe } from "../terminal-text.ts";
 import { defineCommand } from "./command.ts";
 import { commandConfig } from "./settings.ts";
 import { plural } from "../plural.ts";
+import { UNTITLED } from "../sessions/title.ts";
 import type { Io } from "./io.ts";
 
 const FALLBACK_PORT = 3000;
@@ -82,7 +83,7 @@ export default defineCommand({
       if (!isLoopback(host)) {
         io.err(`${c.yellow("warning:")} listening on ${host}: anyone who can reach this machine on port ${viewer.port} can read this session\n`);
       }
-      io.err(`${c.bold(terminalSafe(session.title) || "(untitled session)")} ${c.dim(`— ${plural(session.turns.length, "turn")}`)}\n`);
+      io.err(`${c.bold(terminalSafe(session.title) || UNTITLED)} ${c.dim(`— ${plural(session.turns.length, "turn")}`)}\n`);
       io.out(`${viewer.url}\n`);
       io.err(c.dim("Press Ctrl+C to stop.\n"));
 

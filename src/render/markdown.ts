@@ -8,6 +8,7 @@ import type { Block, FileEdit, Session, ToolBlock, Turn } from "../sessions/mode
 import { stripAnsi } from "./ansi.ts";
 import { formatCount, formatDuration } from "./escape.ts";
 import { plural } from "../plural.ts";
+import { UNTITLED } from "../sessions/title.ts";
 import { NO_CONTENT } from "../sessions/claude/prompt.ts";
 import { commandOf } from "./tools/bash.ts";
 import { isObj, splitReminders, str } from "./tools/frame.ts";
@@ -207,7 +208,7 @@ function turnMd(t: Turn, o: MarkdownOptions): string {
 }
 
 function headerMd(s: Session): string {
-  const lines = [`# ${s.title || "Untitled session"}`, ""];
+  const lines = [`# ${s.title || UNTITLED}`, ""];
   const fact = (k: string, v: string | undefined) => v && lines.push(`- ${k}: ${v}`);
   fact("Source", `${SOURCE_NAME[s.source] ?? s.source}${s.version ? ` ${s.version}` : ""}, session ${inline(s.id)}`);
   fact("Project", s.project && inline(s.project));

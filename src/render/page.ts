@@ -20,6 +20,7 @@
  */
 import type { Session, Turn } from "../sessions/model.ts";
 import { log } from "../log.ts";
+import { UNTITLED } from "../sessions/title.ts";
 import { ASSETS, FAVICON_SVG, assetHash } from "./assets.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, formatCount, formatDuration, timeTag } from "./escape.ts";
@@ -87,7 +88,7 @@ function headerHtml(session: Session): string {
   const models = session.models.map((m) => `<code>${esc(m)}</code>`).join(" ");
   const source = `${SOURCE_NAME[session.source] ?? esc(session.source)}${session.version ? ` ${esc(session.version)}` : ""}`;
   return (
-    `<header class="session"><div class="kicker">${source} session</div><h1 id="title">${esc(session.title || "Untitled session")}</h1><dl class="facts">` +
+    `<header class="session"><div class="kicker">${source} session</div><h1 id="title">${esc(session.title || UNTITLED)}</h1><dl class="facts">` +
     fact("Project", session.project ? `<code>${esc(session.project)}</code>` : "") +
     fact("Branch", session.gitBranch ? `<code>${esc(session.gitBranch)}</code>` : "") +
     fact("Models", models) +
@@ -130,7 +131,7 @@ function barHtml(session: Session, opts: RenderOptions): string {
   const dl = opts.downloadUrl ? `<a class="ib" id="b-download" href="${esc(opts.downloadUrl)}" download title="${label}" aria-label="${label}">${ICONS.download}</a>` : "";
   return (
     `<div class="bar" id="bar"><button class="ib" id="b-outline" type="button" title="Outline" aria-label="Show outline" aria-controls="outline">${ICONS.outline}</button>` +
-    `<a class="bt" href="#top" id="bar-title">${esc(session.title || "Untitled session")}</a>` +
+    `<a class="bt" href="#top" id="bar-title">${esc(session.title || UNTITLED)}</a>` +
     (opts.eventsUrl ? `<span class="live-state" id="live" role="status" aria-live="polite" data-state="connecting" title="Live updates: connecting">connecting</span>` : "") +
     `<button class="ib" id="b-find" type="button" title="Find (/)" aria-label="Find in page">${ICONS.find}</button>` +
     `<button class="ib" id="b-thinking" type="button" title="Show/hide all thinking (t)" aria-label="Toggle all thinking">${ICONS.thinking}</button>` +
@@ -158,7 +159,7 @@ const HELP = `<div class="help" id="help" hidden role="dialog" aria-label="Keybo
 </dl><button type="button" class="btn" id="help-close">Close</button></div></div>`;
 
 function headHtml(session: Session, opts: RenderOptions): string {
-  const title = esc(`${session.title || "Untitled session"} · panko`);
+  const title = esc(`${session.title || UNTITLED} · panko`);
   const meta = `<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><meta name="color-scheme" content="light dark"><meta name="referrer" content="no-referrer"><meta name="generator" content="panko">`;
   let assets: string;
   if (opts.assets.mode === "served") {

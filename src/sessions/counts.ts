@@ -136,7 +136,11 @@ export function sessionCounts(session: Session): SessionCounts {
 
 /** The counts a user compares, in words: "2 prompts · 5 messages · 7 tool calls (+5 in 2 sub-agents)". */
 export function describeCounts(c: SessionCounts): string {
-  let tools = plural(c.toolCalls, "tool call");
-  if (c.subAgents > 0) tools += ` (+${c.subAgentToolCalls} in ${plural(c.subAgents, "sub-agent")})`;
-  return `${plural(c.prompts, "prompt")} · ${plural(c.messages, "message")} · ${tools}`;
+  return `${plural(c.prompts, "prompt")} · ${plural(c.messages, "message")} · ${describeToolCalls(c)}`;
+}
+
+/** The tool calls alone, in words: "7 tool calls", "7 tool calls (+5 in 2 sub-agents)". */
+export function describeToolCalls(c: SessionCounts): string {
+  const own = plural(c.toolCalls, "tool call");
+  return c.subAgents > 0 ? `${own} (+${c.subAgentToolCalls} in ${plural(c.subAgents, "sub-agent")})` : own;
 }

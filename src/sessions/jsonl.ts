@@ -4,7 +4,7 @@
  * Exported API (stable, other modules code against it):
  *
  *   readJsonl(path, onRecord, stats): Promise<void>
- *     Streams the file (Bun.file(path).stream()), splits on "\n" bytes across chunk boundaries,
+ *     Reads the file in 1 MB pieces into one reused buffer, splits on "\n" bytes across pieces,
  *     decodes each line on its own and JSON.parses it. Never holds the whole file as one string,
  *     so files of GBs and lines of many MB (base64 images) are fine.
  *
@@ -25,10 +25,12 @@
  * Speed: per line the cost is one indexOf over bytes, one UTF-8 decode of the line bytes
  * (Buffer#toString, measured a little faster than TextDecoder#decode) and one JSON.parse; this
  * was measured faster than decoding whole chunks with a streaming TextDecoder and splitting
- * strings, and faster than reading the whole file and splitting it. Invalid UTF-8 becomes U+FFFD;
+ * strings, than reading the whole file and splitting it, and than Bun.JSONL.parseChunk on the
+ * line's bytes. Invalid UTF-8 becomes U+FFFD;
  * a byte-order mark at the start of the file is dropped.
  */
 
+import { closeSync, openSync, readSync } from "node:fs";
 import type { ParseStats } from "./model.ts";
 
 /** A parsed JSONL record: always a plain JSON object. */
@@ -68,68 +70,68 @@ function malformed(stats: ParseStats, line: number, error: string): void {
   }
 }
 
+/** Bytes read per call; a line longer than this grows the buffer (doubling). */
+const READ_SIZE = 1 << 20;
+
 /**
  * Streams a JSONL file record by record. Resolves when the file is read (or the handler returned
- * false). I/O errors (missing file, permission) reject with the underlying error.
+ * false). I/O errors (missing file, permission, a directory) reject with the underlying error.
+ *
+ * The file is read in 1 MB pieces into one reused buffer, and the event loop gets a turn after
+ * each piece, so a long file never holds it for more than one piece's parse. One buffer rather
+ * than a fresh chunk per read (what a stream gives) leaves the garbage collector less to do and
+ * the process fewer new pages to touch: measured faster than Bun.file().stream() on a 100 MB
+ * session.
  */
 export async function readJsonl(path: string, onRecord: RecordHandler, stats: ParseStats): Promise<void> {
-  const reader = Bun.file(path).stream().getReader();
-  // Pieces of a line that spans chunk boundaries; joined once when its newline arrives, so a
-  // line of many MB costs one copy, not one per chunk.
-  let carry: Uint8Array[] = [];
-  let carryLen = 0;
-  let lineNo = 0;
-  const line = (text: string) => {
-    if (lineNo === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-    return handleLine(text, ++lineNo, onRecord, stats);
-  };
+  const fd = openSync(path, "r");
   try {
+    let buf = Buffer.allocUnsafe(READ_SIZE);
+    let start = 0; // first byte of the line being read
+    let end = 0; // end of the bytes read
+    let lineNo = 0;
+    const line = (from: number, to: number): boolean => {
+      let text = buf.toString("utf8", from, to);
+      if (lineNo === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      return handleLine(text, ++lineNo, onRecord, stats);
+    };
     for (;;) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      const chunk = value as Uint8Array;
-      const buf = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-      let pos = 0;
-      for (;;) {
-        const nl = chunk.indexOf(NEWLINE, pos);
-        if (nl < 0) break;
-        let text: string;
-        if (carryLen > 0) {
-          text = decode(join(carry, carryLen, chunk.subarray(pos, nl)));
-          carry = [];
-          carryLen = 0;
+      if (end === buf.length) {
+        if (start > 0) {
+          // The line in progress moves to the front of the buffer.
+          buf.copy(buf, 0, start, end);
         } else {
-          text = buf.toString("utf8", pos, nl);
+          // A line longer than the buffer: a bigger one.
+          const bigger = Buffer.allocUnsafe(buf.length * 2);
+          buf.copy(bigger, 0, 0, end);
+          buf = bigger;
         }
-        pos = nl + 1;
-        if (!line(text)) return;
+        end -= start;
+        start = 0;
       }
-      if (pos < chunk.length) {
-        // Copy: the stream may reuse its buffer.
-        carry.push(chunk.slice(pos));
-        carryLen += chunk.length - pos;
+      const got = readSync(fd, buf, end, buf.length - end, null);
+      if (got === 0) break;
+      // Only the new bytes can hold a newline: the line in progress had none.
+      let pos = end;
+      end += got;
+      const view = end === buf.length ? buf : buf.subarray(0, end);
+      for (;;) {
+        const nl = view.indexOf(NEWLINE, pos);
+        if (nl < 0) break;
+        if (!line(start, nl)) return;
+        start = pos = nl + 1;
       }
+      if (start === end) {
+        start = end = 0;
+        // After a very long line, back to the usual buffer size.
+        if (buf.length > READ_SIZE) buf = Buffer.allocUnsafe(READ_SIZE);
+      }
+      await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    if (carryLen > 0) line(decode(join(carry, carryLen, undefined)));
+    if (end > start) line(start, end);
   } finally {
-    await reader.cancel().catch(() => {});
+    closeSync(fd);
   }
-}
-
-function decode(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("utf8");
-}
-
-function join(parts: Uint8Array[], len: number, tail: Uint8Array | undefined): Uint8Array {
-  if (parts.length === 1 && !tail?.length) return parts[0];
-  const out = new Uint8Array(len + (tail?.length ?? 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  if (tail) out.set(tail, o);
-  return out;
 }
 
 /** Same contract as readJsonl, on a string already in memory. */

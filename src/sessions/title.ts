@@ -2,6 +2,9 @@
 
 export const TITLE_MAX = 100;
 
+/** What a session with no title (no title record, no prompt) is called, everywhere: list, page, exports, terminal. */
+export const UNTITLED = "Untitled session";
+
 export function cutTitle(text: string, max = TITLE_MAX): string {
   const oneLine = text.replace(/\s+/g, " ").trim();
   if (oneLine.length <= max) return oneLine;

@@ -47,6 +47,7 @@ const TAIL_EVERY_MS = 100;
 const TAIL_STARTING_MS = 10;
 const TAIL_STARTING_FOR_MS = 3_000;
 const ADOPTED_POLL_MS = 500;
+const GONE_POLL_MS = 10;
 
 export type Stream = "stdout" | "stderr";
 export type LineVerdict =
@@ -273,6 +274,27 @@ function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/**
+ * Waits until the process `pid` that started at `start` is gone or a zombie (its parent's to
+ * reap); one still there after `ms` gets a SIGKILL of its own and is waited for a little longer.
+ */
+async function untilGone(pid: number, start: string, ms: number): Promise<void> {
+  const gone = async (until: number) => {
+    for (;;) {
+      if (!isSameProcess(pid, start)) return true;
+      if (Date.now() > until) return false;
+      await sleep(GONE_POLL_MS);
+    }
+  };
+  if (await gone(Date.now() + ms)) return;
+  try {
+    process.kill(pid, "SIGKILL");
+  } catch {
+    return; // gone meanwhile
+  }
+  await gone(Date.now() + 5000);
+}
+
 /** Resolves true if p settled within ms, false otherwise. */
 async function within(p: Promise<unknown>, ms: number): Promise<boolean> {
   let timer: ReturnType<typeof setTimeout> | undefined;
@@ -354,6 +376,8 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
 
   const log = lineLog(o.onOutput);
   let pid: number | null = null;
+  /** The tunnel's start time, read when its pid is reported (null: gone already, or not known). */
+  let tunnelStart: string | null = null;
   let pidKnown!: () => void;
   const pidPromise = new Promise<void>((resolve) => (pidKnown = resolve));
   let url: string | null = null;
@@ -366,6 +390,7 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
       const m = PID_MARKER.exec(line);
       if (m) {
         pid = Number(m[1]);
+        tunnelStart = processStart(pid);
         pidKnown();
         return;
       }
@@ -444,6 +469,10 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
       }
       closeStdin();
       await shExited;
+      // The watchdog reaped is not the tunnel gone: a SIGKILLed process runs its exit only once
+      // it is scheduled again, which on a busy machine can be after the watchdog (killed in the
+      // same breath) has been reaped. Resolve once the tunnel itself is gone (or a zombie).
+      if (pid !== null && tunnelStart !== null) await untilGone(pid, tunnelStart, graceMs);
       // The pipes close once the tunnel is gone; do not wait forever on a grandchild holding them.
       await within(readers, 1000);
     })();
@@ -507,7 +536,7 @@ export async function startTunnelProcess(o: TunnelProcessOptions): Promise<Start
     // The pid marker is the very first stderr line, but stdout may win the race.
     await within(pidPromise, 2000);
     const tunnelPid = pid as number | null;
-    const pidStart = tunnelPid === null ? null : processStart(tunnelPid);
+    const pidStart = tunnelPid === null ? null : (tunnelStart as string | null);
     if (tunnelPid === null || pidStart === null) {
       await stop();
       throw fail(`${name} said it was ready but its process could not be tracked.`);

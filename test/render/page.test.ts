@@ -122,3 +122,22 @@ describe("renderPage", () => {
     }
   });
 });
+
+describe("sub-agent facts", () => {
+  test("count tool calls as sessionCounts does: the agent's own (placeholders left out), nested ones apart, with plurals", async () => {
+    const nested = session([[tool("Read", { file_path: "/a" }, { text: "x" }), tool("Grep", { pattern: "y" }, { text: "" })]], { id: "agent-2" });
+    const sub = session(
+      [
+        [
+          tool("Task", { prompt: "go deeper" }, { text: "done" }, { subAgent: nested }),
+          tool("unknown", null, { text: "orphan result" }, { placeholder: true }),
+        ],
+      ],
+      { id: "agent-1" },
+    );
+    const main = session([[tool("Task", { prompt: "look around", description: "look" }, { text: "report" }, { subAgent: sub })]]);
+    const { html } = await readStream(renderPage(main, served));
+    expect(html).toContain("1 tool call (+2 in 1 sub-agent)");
+    expect(html).not.toContain("4 tool calls");
+  });
+});

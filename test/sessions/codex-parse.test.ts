@@ -6,6 +6,7 @@ import { buildCodexSession, patchText, sessionIdFromPath } from "../../src/sessi
 import { parseApplyPatch } from "../../src/sessions/codex/patch.ts";
 import { headerExitCode, toToolResult } from "../../src/sessions/codex/output.ts";
 import { classifyCodexUserText, stripIdeContext } from "../../src/sessions/codex/user.ts";
+import { UNTITLED } from "../../src/sessions/title.ts";
 
 const fixtures = join(import.meta.dir, "../fixtures/codex");
 const blocks = (s: Session): Block[] => s.turns.flatMap((t) => t.blocks);
@@ -233,7 +234,7 @@ describe("dedupe rules", () => {
 
   test("no prompt: a fallback title, id from the file name", () => {
     const s = buildCodexSession([], "/x/rollout-2025-05-01T10-00-00-0197aaaa-bbbb-7ccc-8ddd-eeeeffff0000.jsonl");
-    expect(s.title).toBe("Untitled Codex session");
+    expect(s.title).toBe(UNTITLED);
     expect(s.id).toBe("0197aaaa-bbbb-7ccc-8ddd-eeeeffff0000");
     expect(s.turns).toEqual([]);
   });

@@ -63,6 +63,16 @@ describe("readJsonl", () => {
     expect(stats.malformedLines).toBe(0);
   });
 
+  test("lines across the reader's 1 MB pieces keep their order and numbers; a long line between short ones", async () => {
+    const lines: string[] = [];
+    for (let i = 0; i < 30_000; i++) lines.push(JSON.stringify({ i, pad: "é".repeat(i % 97) }));
+    lines.splice(12_345, 0, JSON.stringify({ i: "long", s: "x".repeat(2_500_000) }));
+    const { stats, recs } = await readAll(file(lines.join("\n")));
+    expect(recs.length).toBe(30_001);
+    expect(stats.lines).toBe(30_001);
+    expect(recs.every(([r, l], k) => l === k + 1 && JSON.stringify(r) === lines[k])).toBe(true);
+  });
+
   test("handler returning false stops reading", async () => {
     const stats = emptyStats();
     const seen: number[] = [];

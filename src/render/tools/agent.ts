@@ -10,18 +10,8 @@ import { esc, formatDuration } from "../escape.ts";
 import { markdownToHtml } from "../markdown-html.ts";
 import { lineCount } from "../output.ts";
 import { frame, inputOf, str } from "./frame.ts";
-
-/** Tool calls in a session, sub-agents included. */
-export function countTools(session: Session): number {
-  let n = 0;
-  for (const t of session.turns)
-    for (const b of t.blocks)
-      if (b.kind === "tool") {
-        n++;
-        if (b.subAgent) n += countTools(b.subAgent);
-      }
-  return n;
-}
+import { describeToolCalls, sessionCounts } from "../../sessions/counts.ts";
+import { plural } from "../../plural.ts";
 
 function subAgentHtml(sub: Session, ctx: Ctx): string {
   const inner: Ctx = { ...ctx, depth: ctx.depth + 1 };
@@ -29,9 +19,10 @@ function subAgentHtml(sub: Session, ctx: Ctx): string {
   for (const turn of sub.turns) {
     for (const b of turn.blocks) body += renderBlock(b, inner);
   }
-  const tools = countTools(sub);
+  // The sub-agent's own calls, and those of sub-agents it spawned, counted as everywhere else.
+  const tools = describeToolCalls(sessionCounts(sub));
   const dur = formatDuration(sub.startedAt, sub.endedAt);
-  const facts = [`${tools} tool call${tools === 1 ? "" : "s"}`, dur, sub.models[0]].filter(Boolean).map((x) => esc(x!)).join(" · ");
+  const facts = [tools, dur, sub.models[0]].filter(Boolean).map((x) => esc(x!)).join(" · ");
   return `<details class="subagent"><summary>Sub-agent transcript <span class="muted">${facts}</span></summary>${part(`<div class="sub">${body}</div>`)}</details>`;
 }
 
@@ -49,7 +40,7 @@ export function renderAgent(block: ToolBlock, ctx: Ctx): string {
     const lines = lineCount(result.text);
     body +=
       lines > 30
-        ? `<details class="report${result.isError ? " bad" : ""}"><summary>Report <span class="muted">${lines} lines</span></summary>${part(md)}</details>`
+        ? `<details class="report${result.isError ? " bad" : ""}"><summary>Report <span class="muted">${plural(lines, "line")}</span></summary>${part(md)}</details>`
         : `<div class="report${result.isError ? " bad" : ""}">${md}</div>`;
   }
   const label = type ? `${block.name} · ${type}` : block.name;

@@ -8,6 +8,7 @@ import { esc } from "../escape.ts";
 import { highlight, langFromPath } from "../highlight.ts";
 import { numberLines, pre } from "../output.ts";
 import { frame, inputOf, remindersHtml, resultHtml, splitReminders, str } from "./frame.ts";
+import { plural } from "../../plural.ts";
 
 const NUMBERED = /^ *(\d+)[→\t]/;
 
@@ -32,7 +33,7 @@ export function splitNumbered(text: string): { numbers: number[]; code: string; 
 export function renderRead(block: ToolBlock, ctx: Ctx): string {
   const input = inputOf(block);
   const path = str(input.file_path) ?? str(input.path) ?? str(input.notebook_path) ?? "";
-  const range = [input.offset !== undefined ? `from line ${Number(input.offset)}` : "", input.limit !== undefined ? `${Number(input.limit)} lines` : ""]
+  const range = [input.offset !== undefined ? `from line ${Number(input.offset)}` : "", input.limit !== undefined ? plural(Number(input.limit), "line") : ""]
     .filter(Boolean)
     .join(", ");
   const result = block.result;

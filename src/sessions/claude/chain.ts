@@ -39,6 +39,11 @@ export interface ChainNode {
   uuid?: string;
   /** parentUuid, or logicalParentUuid when parentUuid is null. */
   parent?: string;
+  /**
+   * The node `parent` names, when its maker knew it already (it must be what `lookup` would
+   * give): spares the lookup. Left undefined, the lookup is made.
+   */
+  knownParent?: ChainNode;
   /** A user/assistant/system/attachment record: candidate for the leaf. */
   conversational: boolean;
   blocks: Block[];
@@ -73,6 +78,7 @@ export function chainNode(seq: number, uuid: string | undefined, parent: string 
     seq,
     uuid,
     parent,
+    knownParent: undefined,
     conversational,
     blocks,
     userInput: undefined,
@@ -111,7 +117,7 @@ export function assembleTurns(nodes: ChainNode[], lookup?: (uuid: string) => Cha
   }
   for (const n of nodes) {
     if (n.parent === undefined) continue;
-    const p = lookup(n.parent);
+    const p = n.knownParent ?? lookup(n.parent);
     if (p !== undefined && p.abandoned === true) n.parentNode = p;
   }
   for (const n of nodes) n.abandoned = false;

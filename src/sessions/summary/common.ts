@@ -26,8 +26,8 @@ export function firstPromptOf(text: string | undefined): { firstPrompt?: string 
   return t ? { firstPrompt: t.length > FIRST_PROMPT_MAX ? t.slice(0, FIRST_PROMPT_MAX) + "…" : t } : {};
 }
 
-/** Title of a session with no title record and no real prompt. */
-export const UNTITLED = "(untitled)";
+/** Title of a session with no title record and no real prompt (the one name used everywhere). */
+export { UNTITLED } from "../title.ts";
 
 /** How much of the head and of the tail is read for timestamps. */
 export const WINDOW = 64 * 1024;

@@ -1,0 +1,101 @@
+/** System records, attachments, and the record types that are bookkeeping. */
+import type { JsonObject } from "../jsonl.ts";
+import type { CompactionBlock } from "../model.ts";
+import type { ClaudeSessionBuilder } from "./builder.ts";
+import { head, noticeBlock, promptBlock } from "./blocks.ts";
+import type { ChainNode } from "./chain.ts";
+import { isObj, str } from "./fields.ts";
+import { classifyUserText } from "./prompt.ts";
+import { addCommand } from "./user.ts";
+
+export const KNOWN_RECORD_TYPES = new Set([
+  "user",
+  "assistant",
+  "system",
+  "summary",
+  "progress",
+  "queue-operation",
+  "file-history-snapshot",
+  "attachment",
+  "ai-title",
+  "custom-title",
+  "last-prompt",
+  "session-id",
+  "agent-name",
+  "mode",
+  "permission-mode",
+]);
+
+/** Types that are consumed without producing anything. */
+export const SILENT_TYPES = new Set(["progress", "queue-operation", "file-history-snapshot", "last-prompt", "agent-name", "mode", "permission-mode"]);
+const SILENT_SYSTEM = new Set(["turn_duration"]);
+
+export function addSystem(b: ClaudeSessionBuilder, rec: JsonObject, node: ChainNode, ts: string | undefined): void {
+  const subtype = str(rec.subtype) ?? "";
+  const uuid = node.uuid;
+  if (SILENT_SYSTEM.has(subtype)) return;
+  if (subtype === "api_error") {
+    b.push(node, noticeBlock(b.blockId(uuid, node), ts, "error", subtype, apiErrorText(rec)));
+    return;
+  }
+  if (subtype === "compact_boundary") {
+    const m = isObj(rec.compactMetadata) ? rec.compactMetadata : {};
+    const c = head("compaction", b.blockId(uuid, node), ts) as CompactionBlock;
+    if (typeof m.trigger === "string") c.trigger = m.trigger;
+    if (typeof m.preTokens === "number") c.preTokens = m.preTokens;
+    b.lastCompaction = c;
+    b.push(node, c);
+    return;
+  }
+  const content = str(rec.content);
+  if (content === undefined || !content.trim()) return;
+  if (subtype === "local_command") {
+    const cls = classifyUserText(content);
+    if (cls.kind === "command") {
+      addCommand(b, node, ts, cls);
+      return;
+    }
+  }
+  const level = rec.level === "error" ? "error" : rec.level === "warning" ? "warning" : "info";
+  b.push(node, noticeBlock(b.blockId(uuid, node), ts, level, subtype || "system", content));
+}
+
+export function addAttachment(b: ClaudeSessionBuilder, rec: JsonObject, node: ChainNode, ts: string | undefined): void {
+  const a = isObj(rec.attachment) ? rec.attachment : undefined;
+  if (!a) return;
+  const type = str(a.type) ?? "";
+  if (type === "queued_command") {
+    const prompt = str(a.prompt) ?? (Array.isArray(a.prompt) ? a.prompt.filter(isObj).map((p) => str(p.text) ?? "").join("\n\n") : undefined);
+    if (!prompt) return;
+    const cls = classifyUserText(prompt);
+    if (cls.kind === "prompt") b.push(node, promptBlock(b.blockId(node.uuid, node), ts, cls.text), true);
+    else if (cls.kind === "command") addCommand(b, node, ts, { ...cls, output: undefined });
+    else if (cls.kind === "notice") b.push(node, noticeBlock(b.blockId(node.uuid, node), ts, cls.level, cls.subtype, cls.text));
+    return;
+  }
+  if (type.includes("error")) {
+    const text = str(a.content) ?? str(a.stderr) ?? str(a.message) ?? (isObj(a.blockingError) ? str(a.blockingError.blockingError) : undefined) ?? type;
+    const name = str(a.hookName);
+    b.push(node, noticeBlock(b.blockId(node.uuid, node), ts, "warning", type, name ? `${name}: ${text}` : text));
+  }
+}
+
+function apiErrorText(rec: JsonObject): string {
+  const err = isObj(rec.error) ? rec.error : undefined;
+  const cause = isObj(rec.cause) ? rec.cause : err && isObj(err.cause) ? err.cause : undefined;
+  const parts: string[] = [];
+  const status = err ? (err.status ?? (isObj(err.error) && isObj(err.error.error) ? err.error.error.type : undefined)) : undefined;
+  const code = cause ? str(cause.code) : undefined;
+  let head = "API error";
+  const detail = [status !== undefined ? String(status) : undefined, code].filter(Boolean).join(" ");
+  if (detail) head += ` (${detail})`;
+  const message = err ? (str(err.message) ?? (isObj(err.error) && isObj(err.error.error) ? str(err.error.error.message) : undefined)) : undefined;
+  if (message) head += `: ${message.length > 160 ? message.slice(0, 160) + "…" : message}`;
+  parts.push(head);
+  if (typeof rec.retryAttempt === "number") {
+    let retry = `retry ${rec.retryAttempt}${typeof rec.maxRetries === "number" ? `/${rec.maxRetries}` : ""}`;
+    if (typeof rec.retryInMs === "number") retry += ` in ${(rec.retryInMs / 1000).toFixed(1)}s`;
+    parts.push(retry);
+  }
+  return parts.join(", ");
+}
