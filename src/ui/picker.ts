@@ -5,6 +5,7 @@
  * option is built once, lower-cased, so a keystroke over thousands of sessions is one pass of
  * `includes`.
  */
+import { UNTITLED } from "../sessions/title.ts";
 import type { SessionSummary } from "../sessions/model.ts";
 import type { Choice, Ui } from "./prompts.ts";
 import { formatAgo, line, plural, tildePath, truncate } from "./text.ts";
@@ -30,7 +31,7 @@ export interface PickerModel {
 export function sessionLabel(s: SessionSummary, opts: { now: number; home?: string; width: number }): string {
   const when = formatAgo(s.updatedAt ?? s.createdAt, opts.now) || new Date(s.mtimeMs).toISOString().slice(0, 10);
   const tail = [when, plural(s.prompts + s.assistantMessages, "message"), s.source].join(" · ");
-  const title = line(s.title) || "(untitled)";
+  const title = line(s.title) || UNTITLED;
   const room = Math.max(20, opts.width);
   const titleWidth = Bun.stringWidth(title);
   const project = line(tildePath(s.project, opts.home)) || "no project";

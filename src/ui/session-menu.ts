@@ -1,4 +1,5 @@
 /** A picked session: its preview, then the actions until Back (or the session is deleted). */
+import { UNTITLED } from "../sessions/title.ts";
 import type { Session, SessionSummary } from "../sessions/model.ts";
 import { copyContextAction, copyPathAction } from "./actions/copy.ts";
 import { exportAction } from "./actions/export.ts";
@@ -46,7 +47,7 @@ async function showPreview(ctx: FlowCtx, summary: SessionSummary): Promise<void>
     if (!session) tokensNote = "unknown (the file cannot be read)";
   } else tokensNote = "not counted for a file this big (see View in browser)";
   const lines = previewLines(summary, { now: ctx.deps.now(), home: ctx.deps.env.HOME, width, session, tokensNote });
-  ctx.ui.note(lines.join("\n"), truncate(line(summary.title) || "(untitled)", width));
+  ctx.ui.note(lines.join("\n"), truncate(line(summary.title) || UNTITLED, width));
 }
 
 /** Returns when the user goes back; the picker then lists the sessions again. */
