@@ -2,7 +2,7 @@
 import { daemonStatus } from "../daemon/client.ts";
 import { defineCommand } from "./command.ts";
 import { formatElapsed } from "./format.ts";
-import { sharesTable } from "./shares.ts";
+import { listedShares, sharesTable } from "./shares.ts";
 
 export default defineCommand({
   name: "serve-status",
@@ -29,8 +29,9 @@ export default defineCommand({
     io.out(`  socket  ${st.socket}\n  state   ${st.db}\n  log     ${st.log}\n`);
     if (st.running) {
       const summary = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
-      io.out(`  shares  ${summary}\n\n`);
-      if (shares.length) io.out(sharesTable(shares, io));
+      io.out(`  shares  ${summary}\n`);
+      const shown = listedShares(shares);
+      if (shown.length) io.out(`\n${sharesTable(shown, io, { hidden: shares.length - shown.length })}`);
     }
   },
 });
