@@ -25,6 +25,6 @@ export default defineCommand({
       client.close();
     }
     if (!(await waitForExit(pid, 30_000))) throw new PankoError("daemon", `the daemon (pid ${pid}) did not exit within 30 s`);
-    io.err(`Stopped ${plural(live, "share")} and the daemon (pid ${pid}).\n`);
+    io.err(live === 0 ? `Stopped the panko daemon (pid ${pid}); no share was running.\n` : `Stopped ${plural(live, "share")} and the panko daemon (pid ${pid}).\n`);
   },
 });

@@ -37,18 +37,20 @@ export default defineCommand({
     const stopped: ShareInfo[] = [];
     try {
       const before = await client.listShares();
+      // The ids as `panko shares` shows them (an ended share: as `shares --all` does).
       const short = shortShareIds(before.filter((s) => isListedStatus(s.status)).map((s) => s.id));
-      const name = (s: ShareInfo) => `${short.get(s.id) ?? s.id} ${terminalSafe(s.sessionName)}`;
+      const shortAll = shortShareIds(before.map((s) => s.id));
+      const name = (s: ShareInfo) => `${short.get(s.id) ?? shortAll.get(s.id) ?? s.id}  ${terminalSafe(s.sessionName)}`;
       const refs = values.all ? before.filter((s) => isListedStatus(s.status)).map((s) => s.id) : positionals;
       for (const ref of refs) {
         const info = await client.stopShare(ref);
         const was = before.find((s) => s.id === info.id)?.status;
         if (was === "stopped" || was === "expired") {
-          if (!values.json) io.err(`${name(info)}: had already ${was === "expired" ? "expired" : "stopped"}; nothing to do.\n`);
+          if (!values.json) io.err(`Already ${was}, nothing to do: ${name(info)}\n`);
           continue;
         }
         stopped.push(info);
-        if (!values.json) io.err(`Stopped ${name(info)}${was === "error" ? " (it had failed; cleared)" : ""}.\n`);
+        if (!values.json) io.err(was === "error" ? `Cleared (it had failed): ${name(info)}\n` : `Stopped ${name(info)}\n`);
       }
       if (values.all && !values.json) io.err(refs.length === 0 ? "No shares are running.\n" : `Stopped ${plural(stopped.length, "share")}.\n`);
     } finally {

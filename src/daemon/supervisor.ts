@@ -28,7 +28,7 @@ import type { Env, Lease, ProviderName, Tunnel, TunnelProvider, TunnelRecord } f
 import type { StateDb, ShareRow } from "./db.ts";
 import type { DaemonLog } from "./log.ts";
 import { RedactionSettings, type ShareInfo, type StartShareParams } from "./protocol.ts";
-import { isListedStatus, matchesShareId } from "./share-ids.ts";
+import { isListedStatus, matchesShareId, shortShareIds } from "./share-ids.ts";
 import { SourcePool } from "./sources.ts";
 
 export const FAILURES_TO_ERROR = 5;
@@ -466,7 +466,10 @@ export class Supervisor {
     const pick = listed.length > 0 ? listed : rows;
     if (pick.length === 1) return pick[0]!;
     if (pick.length === 0) throw new PankoError("not-found", `no share with id ${ref}`, { details: ["See them with `panko shares`."] });
-    throw new PankoError("ambiguous", `${pick.length} shares start with ${ref}`, { details: pick.slice(0, 10).map((r) => `${r.id}  ${r.session_name}`) });
+    const short = shortShareIds(pick.map((r) => r.id));
+    throw new PankoError("ambiguous", `${pick.length} shares start with ${ref}; give more of the id:`, {
+      details: pick.slice(0, 10).map((r) => `${short.get(r.id)}  ${r.status}  ${r.session_name}`),
+    });
   }
 
   async stop(ref: string): Promise<ShareInfo> {

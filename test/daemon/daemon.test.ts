@@ -103,7 +103,7 @@ describe("daemon: share, list, unshare, stop", () => {
 
     const un = await panko(["unshare", s.id.slice(0, 6)], b.env);
     expect(un.code).toBe(0);
-    expect(un.stderr).toBe(`Stopped ${s.id.replace(/-/g, "").slice(0, 8)} hello daemon.\n`);
+    expect(un.stderr).toBe(`Stopped ${s.id.replace(/-/g, "").slice(0, 8)}  hello daemon\n`);
     expect((await list(b))[0]!.status).toBe("stopped");
     // Stopped shares are history: listed with --all only, and said so.
     expect(await pankoJson(["shares", "--json"], b.env)).toEqual([]);
@@ -112,7 +112,7 @@ describe("daemon: share, list, unshare, stop", () => {
     expect((await panko(["shares", "--all"], b.env)).stdout).toContain("stopped");
     const again = await panko(["unshare", s.id], b.env);
     expect(again.code).toBe(0);
-    expect(again.stderr).toContain("had already stopped; nothing to do.");
+    expect(again.stderr).toBe(`Already stopped, nothing to do: ${s.id.replace(/-/g, "").slice(0, 8)}  hello daemon\n`);
     expect((await fetch(s.localUrl!).catch(() => null))?.status ?? 0).not.toBe(200);
     await stopAll(b);
   });
@@ -255,7 +255,7 @@ describe("daemon: concurrency and restarts", () => {
     const [name, short] = [...shown.entries()][3]!;
     const un = await panko(["unshare", short], b.env);
     expect(un.code).toBe(0);
-    expect(un.stderr).toBe(`Stopped ${short} ${name}.\n`);
+    expect(un.stderr).toBe(`Stopped ${short}  ${name}\n`);
     const left = await list(b);
     expect(left.filter((s) => s.status === "stopped").map((s) => s.sessionName)).toEqual([name]);
     await stopAll(b);
@@ -401,7 +401,7 @@ describe("daemon: concurrency and restarts", () => {
     expect(table).toContain(`clear it with \`panko unshare ${short[0]}\``);
     const un = await panko(["unshare", short[0]!], b.env);
     expect(un.code).toBe(0);
-    expect(un.stderr).toContain("(it had failed; cleared).");
+    expect(un.stderr).toStartWith(`Cleared (it had failed): ${short[0]}  `);
     expect((await list(b)).find((x) => x.id === s.id)?.status).toBe("stopped");
     const all = await pankoJson<ShareInfo[]>(["unshare", "--all", "--json"], b.env);
     expect(all.map((x) => [x.id, x.status])).toEqual([[other.id, "stopped"]]);
