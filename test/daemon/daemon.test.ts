@@ -9,7 +9,7 @@ import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, sta
 import { join } from "node:path";
 import type { ShareInfo } from "../../src/daemon/protocol.ts";
 import { FAKES, isAlive } from "../tunnels/helpers.ts";
-import { daemonPids, killSandbox, panko, pankoJson, sandbox, sandboxPids, waitFor, type Sandbox } from "./helpers.ts";
+import { daemonPids, killSandbox, panko, pankoJson, sandbox, sandboxPids, waitFor, waitUnlocked, type Sandbox } from "./helpers.ts";
 
 // Real processes on a shared machine: generous, so load never fails a test.
 setDefaultTimeout(60_000);
@@ -268,6 +268,7 @@ describe("daemon: concurrency and restarts", () => {
     const [daemon] = daemonPids(b);
     process.kill(daemon!, "SIGKILL");
     await waitFor("the daemon to die", () => !isAlive(daemon!));
+    await waitUnlocked(b);
     const t0 = Date.now();
     const back = await waitFor(
       "5 active shares",
@@ -299,6 +300,7 @@ describe("daemon: concurrency and restarts", () => {
     await panko(["unshare", stopped.id], b.env);
     const before = tunnelPids(b).get(s.id);
     await killSandbox(b); // the machine went down: nothing of ours survives
+    await waitUnlocked(b);
     const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
     expect(new URL(back.publicUrl!).pathname).toBe(new URL(s.publicUrl!).pathname);
     expect(tunnelPids(b).get(s.id)).not.toBe(before);
@@ -442,6 +444,7 @@ describe("daemon: concurrency and restarts", () => {
 
     // A reboot: the next daemon (the old PATH again) starts the share with the same executable.
     await killSandbox(b);
+    await waitUnlocked(b);
     expect((await panko(["serve"], oldEnv)).code).toBe(0);
     const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
     expect(new URL(back.publicUrl!).pathname).toBe(new URL(s.publicUrl!).pathname);
