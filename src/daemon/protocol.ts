@@ -4,8 +4,9 @@
  * optional echo so several requests can share a connection (answers come back in order anyway).
  *
  *   Ping                          -> Pong {version, protocol, pid, uptime}
- *   StartShare StartShareParams   -> ShareStarted ShareInfo
- *   StopShare {share_id}          -> ShareStopped ShareInfo
+ *   StartShare StartShareParams   -> ShareStarted ShareInfo   (a start that fails leaves no share behind)
+ *   StopShare {share_id}          -> ShareStopped ShareInfo   (share_id: an id or a prefix, hyphens optional:
+ *                                                             share-ids.ts; a share in error becomes stopped)
  *   ListShares                    -> ShareList ShareInfo[]
  *   Shutdown {stopShares?}        -> ShuttingDown {}
  *   any failure                   -> Error {message, code, details?}
