@@ -26,7 +26,8 @@ type Env = Record<string, string | undefined>;
 
 function sandbox(): { root: string; env: Env } {
   const root = mkdtempSync(join(tmpdir(), "panko-bench-"));
-  const env: Env = { ...process.env, PATH: `${FAKES}:/usr/bin:/bin`, NO_COLOR: "1" };
+  // The light fake cloudflared runs its metrics hub with this bun (PATH holds only the fakes and the system).
+  const env: Env = { ...process.env, PATH: `${FAKES}:/usr/bin:/bin`, FAKE_BUN: process.execPath, NO_COLOR: "1" };
   for (const [k, d] of [["HOME", "h"], ["XDG_CONFIG_HOME", "c"], ["XDG_DATA_HOME", "d"], ["XDG_CACHE_HOME", "k"], ["XDG_STATE_HOME", "s"]] as const) {
     mkdirSync(join(root, d), { recursive: true, mode: 0o700 });
     env[k] = join(root, d);

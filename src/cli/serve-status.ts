@@ -2,7 +2,10 @@
 import { daemonStatus } from "../daemon/client.ts";
 import { defineCommand } from "./command.ts";
 import { formatElapsed } from "./format.ts";
-import { sharesTable } from "./shares.ts";
+import { listedShares, sharesTable } from "./shares.ts";
+
+/** Running first, then what needs the user, then history. */
+const STATUS_ORDER = ["active", "starting", "restarting", "error", "stopped", "expired"];
 
 export default defineCommand({
   name: "serve-status",
@@ -28,9 +31,10 @@ export default defineCommand({
     }
     io.out(`  socket  ${st.socket}\n  state   ${st.db}\n  log     ${st.log}\n`);
     if (st.running) {
-      const summary = Object.entries(counts).map(([k, n]) => `${n} ${k}`).join(", ") || "none";
-      io.out(`  shares  ${summary}\n\n`);
-      if (shares.length) io.out(sharesTable(shares, io));
+      const summary = STATUS_ORDER.filter((k) => counts[k]).map((k) => `${counts[k]} ${k}`).join(", ") || "none";
+      io.out(`  shares  ${summary}\n`);
+      const shown = listedShares(shares);
+      if (shown.length) io.out(`\n${sharesTable(shown, io, { hidden: shares.length - shown.length })}`);
     }
   },
 });

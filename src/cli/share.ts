@@ -18,11 +18,12 @@ import { parseSession } from "../sessions/parse.ts";
 import { resolveSessionPath } from "../sessions/resolve.ts";
 import { terminalSafe } from "../terminal-text.ts";
 import { startShare } from "../share/share.ts";
-import { pickProvider } from "../tunnels/registry.ts";
+import { pickProvider, pickTunnel } from "../tunnels/registry.ts";
 import { connectDaemon } from "../daemon/client.ts";
 import type { ShareInfo } from "../daemon/protocol.ts";
 import { defineCommand } from "./command.ts";
-import { shortIds } from "./shares.ts";
+import { shortShareIds } from "../daemon/share-ids.ts";
+import { listedShares } from "./shares.ts";
 import type { Io } from "./io.ts";
 import { commandConfig } from "./settings.ts";
 import { printRedactionReport } from "./redact.ts";
@@ -114,22 +115,23 @@ export default defineCommand({
     if (values.foreground) return foreground({ io, signal, config, path, requested, redact, redactOptions, allowDownload, ttlMs, json: values.json });
 
     const c = io.colors;
-    if (requested !== undefined && !["cloudflare", "ngrok", "tailscale"].includes(requested)) {
-      throw new PankoError("tunnel", `Unknown tunnel provider "${requested}".`, { details: ["Choose one of: cloudflare, ngrok, tailscale"] });
-    }
-    if (!values.json) io.err(`Sharing ${c.bold(basename(path))}…\n`);
+    // The provider and its executable as this terminal sees them (PATH, config): the daemon may
+    // have been started long ago, with another PATH. It runs what we found.
+    const { provider, executable } = await pickTunnel(requested, config, io.env);
+    if (!values.json) io.err(`Sharing ${c.bold(basename(path))} through ${provider.displayName}…\n`);
     const client = await connectDaemon({ env: io.env });
     let share: ShareInfo;
     let shortId: string;
     try {
       share = await client.startShare({
         sessionPath: path,
-        provider: requested as "cloudflare" | "ngrok" | "tailscale" | undefined,
+        provider: provider.name,
+        executable,
         ttlMs: values.ttl !== undefined ? (ttlMs ?? null) : undefined,
         redaction: { redact, patterns, keep },
         allowDownload,
       });
-      shortId = shortIds((await client.listShares()).map((s) => s.id)).get(share.id) ?? share.id;
+      shortId = shortShareIds(listedShares(await client.listShares()).map((s) => s.id)).get(share.id) ?? share.id;
     } finally {
       client.close();
     }

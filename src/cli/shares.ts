@@ -1,27 +1,17 @@
-/** `panko shares`: every share the daemon knows, with its URL, status, age, expiry and views. */
+/**
+ * `panko shares`: the shares that run or need attention (active, starting, restarting, error),
+ * with id, status, tunnel, views, age, expiry, session and URL; `--all` adds the ended ones
+ * (stopped, expired: kept 7 days). The ID column follows daemon/share-ids.ts: the shortest
+ * hyphen-free prefix that names the share among those listed, which `panko unshare` accepts.
+ */
 import { connectDaemon } from "../daemon/client.ts";
+import { isListedStatus, isLiveStatus, shortShareIds } from "../daemon/share-ids.ts";
+import { plural } from "../plural.ts";
 import { terminalSafe } from "../terminal-text.ts";
 import type { ShareInfo } from "../daemon/protocol.ts";
 import { defineCommand } from "./command.ts";
 import { formatAgo, formatElapsed, truncate } from "./format.ts";
 import type { Io } from "./io.ts";
-
-const LIVE = new Set(["starting", "active", "restarting"]);
-
-/**
- * The shortest prefix of each id (8 characters at least) that no other id starts with. A uuid v7
- * starts with its time, so shares made within a minute share their first 8 characters.
- */
-export function shortIds(ids: string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const id of ids) {
-    let n = 8;
-    while (n < id.length && ids.some((o) => o !== id && o.startsWith(id.slice(0, n)))) n++;
-    if (id[n - 1] === "-") n++;
-    out.set(id, id.slice(0, n));
-  }
-  return out;
-}
 
 export function expiryLabel(expiresAt: string | null, now = Date.now()): string {
   if (!expiresAt) return "never";
@@ -29,41 +19,60 @@ export function expiryLabel(expiresAt: string | null, now = Date.now()): string 
   return left <= 0 ? "now" : `in ${formatElapsed(left)}`;
 }
 
-export function sharesTable(shares: ShareInfo[], io: Io, now = Date.now()): string {
+/** The shares a listing shows: the live and failed ones, or every one with `all`. */
+export function listedShares(shares: ShareInfo[], all = false): ShareInfo[] {
+  return all ? shares : shares.filter((s) => isListedStatus(s.status));
+}
+
+/** The table of `shares` (already filtered: see listedShares); `hidden` ended shares are mentioned. */
+export function sharesTable(shares: ShareInfo[], io: Io, opts: { now?: number; hidden?: number } = {}): string {
   const c = io.colors;
-  if (shares.length === 0) return "No shares. Start one with `panko share SESSION`.\n";
-  const short = shortIds(shares.map((s) => s.id));
+  const now = opts.now ?? Date.now();
+  const hidden = opts.hidden ?? 0;
+  const more = hidden > 0 ? `${plural(hidden, "ended share")} not shown: \`panko shares --all\` lists ${hidden === 1 ? "it" : "them"}.\n` : "";
+  if (shares.length === 0) return `No shares running. Start one with \`panko share SESSION\`.\n${more}`;
+  const short = shortShareIds(shares.map((s) => s.id));
   const rows = shares.map((s) => [
     short.get(s.id)!,
     s.status,
     s.provider,
     String(s.views),
     formatAgo(s.startedAt, now) || "?",
-    LIVE.has(s.status) ? expiryLabel(s.expiresAt, now) : "-",
+    isLiveStatus(s.status) ? expiryLabel(s.expiresAt, now) : "-",
     terminalSafe(s.sessionName),
     s.publicUrl ?? "",
   ]);
   const head = ["ID", "STATUS", "TUNNEL", "VIEWS", "STARTED", "EXPIRES", "SESSION", "URL"];
   const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => (i === 6 ? Math.min(40, r[i]!.length) : r[i]!.length))));
-  const line = (cells: string[]) => cells.map((x, i) => (i === cells.length - 1 ? x : truncate(x, widths[i]!).padEnd(widths[i]!))).join("  ");
+  const line = (cells: string[]) => cells.map((x, i) => (i === cells.length - 1 ? x : truncate(x, widths[i]!).padEnd(widths[i]!))).join("  ").trimEnd();
+  const indent = " ".repeat(widths[0]! + 2);
   const out = [c.bold(line(head))];
   shares.forEach((s, k) => {
     const text = line(rows[k]!);
-    out.push(LIVE.has(s.status) ? text : c.dim(text));
-    if (s.lastError && s.status !== "stopped") out.push(c.dim(`          ${s.status === "error" ? "error" : "last error"}: ${terminalSafe(s.lastError)}`));
-    for (const note of LIVE.has(s.status) ? s.notes : []) out.push(c.dim(`          note: ${terminalSafe(note)}`));
+    out.push(isLiveStatus(s.status) ? text : c.dim(text));
+    if (s.status === "error") {
+      out.push(c.red(`${indent}error: ${terminalSafe(s.lastError ?? "unknown")}`));
+      out.push(c.dim(`${indent}clear it with \`panko unshare ${short.get(s.id)}\`, or share the session again`));
+    } else if (s.lastError && isLiveStatus(s.status)) out.push(c.dim(`${indent}last error: ${terminalSafe(s.lastError)}`));
+    for (const note of isLiveStatus(s.status) ? s.notes : []) out.push(c.dim(`${indent}note: ${terminalSafe(note)}`));
   });
-  return out.join("\n") + "\n";
+  return out.join("\n") + "\n" + (more ? `\n${c.dim(more.trimEnd())}\n` : "");
 }
 
 export default defineCommand({
   name: "shares",
-  summary: "List the shares the daemon runs (and recently ended ones)",
-  usage: "panko shares [--json]",
+  summary: "List the shares the daemon runs (--all: also the ended ones)",
+  usage: "panko shares [--all] [--json]",
+  description:
+    "Lists the shares that are active, starting, restarting, or in error (a tunnel that failed too often:\n" +
+    "the reason is shown). --all also lists the stopped and expired ones of the last 7 days. The ID\n" +
+    "column is the shortest prefix of the share's id (without hyphens) that names it: give it to\n" +
+    "`panko unshare`.",
   options: {
-    json: { type: "boolean", description: "Print the shares as a JSON array" },
+    all: { type: "boolean", description: "Also list stopped and expired shares" },
+    json: { type: "boolean", description: "Print the same shares as a JSON array" },
   },
-  examples: ["panko shares", "panko shares --json"],
+  examples: ["panko shares", "panko shares --all", "panko shares --json"],
   async run({ values, io }) {
     const client = await connectDaemon({ env: io.env });
     let shares: ShareInfo[];
@@ -72,7 +81,8 @@ export default defineCommand({
     } finally {
       client.close();
     }
-    if (values.json) io.out(JSON.stringify(shares) + "\n");
-    else io.out(sharesTable(shares, io));
+    const shown = listedShares(shares, values.all === true);
+    if (values.json) io.out(JSON.stringify(shown) + "\n");
+    else io.out(sharesTable(shown, io, { hidden: shares.length - shown.length }));
   },
 });

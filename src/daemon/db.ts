@@ -37,6 +37,8 @@ export const MIGRATIONS: string[] = [
    );
    CREATE INDEX shares_status ON shares (status);`,
   `ALTER TABLE shares ADD COLUMN allow_download INTEGER NOT NULL DEFAULT 0;`,
+  // The tunnel executable the client located (absolute path), used for every start of the share; null: the daemon looks it up.
+  `ALTER TABLE shares ADD COLUMN tunnel_executable TEXT;`,
 ];
 
 export interface ShareRow {
@@ -68,9 +70,12 @@ export interface ShareRow {
   ended_at: string | null;
   updated_at: string;
   allow_download: number;
+  /** The provider executable to run (absolute), or null: the daemon locates it itself. */
+  tunnel_executable: string | null;
 }
 
 export type NewShare = Pick<ShareRow, "id" | "session_path" | "session_name" | "provider_name" | "started_at" | "token" | "expires_at" | "allow_download"> & {
+  tunnel_executable?: string | null;
   redaction: RedactionSettings;
 };
 
@@ -99,10 +104,10 @@ export class StateDb {
   insert(s: NewShare, now: string): ShareRow {
     this.db
       .query(
-        `INSERT INTO shares (id, session_path, session_name, provider_name, started_at, status, token, expires_at, redaction, allow_download, updated_at)
-         VALUES ($id, $session_path, $session_name, $provider_name, $started_at, 'starting', $token, $expires_at, $redaction, $allow_download, $now)`,
+        `INSERT INTO shares (id, session_path, session_name, provider_name, started_at, status, token, expires_at, redaction, allow_download, tunnel_executable, updated_at)
+         VALUES ($id, $session_path, $session_name, $provider_name, $started_at, 'starting', $token, $expires_at, $redaction, $allow_download, $tunnel_executable, $now)`,
       )
-      .run({ ...s, redaction: JSON.stringify(s.redaction), now });
+      .run({ ...s, tunnel_executable: s.tunnel_executable ?? null, redaction: JSON.stringify(s.redaction), now });
     return this.get(s.id)!;
   }
 
@@ -127,6 +132,11 @@ export class StateDb {
     const params: Record<string, string | number | null> = { id, updated_at: now };
     for (const k of keys) params[k] = (fields as Record<string, string | number | null>)[k] ?? null;
     this.db.query(sql).run(params);
+  }
+
+  /** Forgets a share (one whose start failed: it never served, and the caller was told why). */
+  remove(id: string): void {
+    this.db.query("DELETE FROM shares WHERE id = ?").run(id);
   }
 
   /** Adds page views counted in memory since the last flush. */
@@ -155,7 +165,7 @@ export class StateDb {
 const COLUMNS = new Set([
   "session_path", "session_name", "public_url", "provider_name", "local_port", "started_at", "status", "token", "expires_at",
   "redaction", "redactions", "tunnel_record", "tunnel_pid", "tunnel_pid_start", "tunnel_health_url", "last_error", "restarts",
-  "views", "last_viewed_at", "notes", "ended_at",
+  "views", "last_viewed_at", "notes", "ended_at", "tunnel_executable",
 ]);
 
 /** Runs the steps after the stored user_version, each in its own transaction. */

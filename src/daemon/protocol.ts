@@ -4,8 +4,9 @@
  * optional echo so several requests can share a connection (answers come back in order anyway).
  *
  *   Ping                          -> Pong {version, protocol, pid, uptime}
- *   StartShare StartShareParams   -> ShareStarted ShareInfo
- *   StopShare {share_id}          -> ShareStopped ShareInfo
+ *   StartShare StartShareParams   -> ShareStarted ShareInfo   (a start that fails leaves no share behind)
+ *   StopShare {share_id}          -> ShareStopped ShareInfo   (share_id: an id or a prefix, hyphens optional:
+ *                                                             share-ids.ts; a share in error becomes stopped)
  *   ListShares                    -> ShareList ShareInfo[]
  *   Shutdown {stopShares?}        -> ShuttingDown {}
  *   any failure                   -> Error {message, code, details?}
@@ -37,14 +38,24 @@ export type RedactionSettings = z.infer<typeof RedactionSettings>;
 export const StartShareParams = z.object({
   /** Absolute path of the session file (the daemon's working directory is not the caller's). */
   sessionPath: z.string().min(1).max(4096).refine((p) => p.startsWith("/"), "must be an absolute path"),
-  /** Tunnel provider; default: config default_provider, else the first available. */
+  /**
+   * Tunnel provider. Clients choose it themselves (--tunnel, else config default_provider, else the
+   * first provider available with the CLIENT's PATH and config) and send it with `executable`;
+   * without it the daemon chooses the same way with its own environment (older clients).
+   */
   provider: ProviderName.optional(),
+  /**
+   * Absolute path of the provider's executable as the client located it (its PATH, its config): the
+   * daemon runs this one, and keeps it with the share for every restart and restore. Without it the
+   * daemon locates the executable itself (its own PATH: that of the command that started it).
+   */
+  executable: z.string().min(1).max(4096).refine((p) => p.startsWith("/"), "must be an absolute path").optional(),
   /** Lifetime in ms; omitted = config share_ttl; null = no expiry. */
   ttlMs: z.number().int().positive().max(10 * 365 * 86_400_000).nullable().optional(),
   redaction: RedactionSettings.optional(),
   /** Offer the session's records (redacted) as a download (`--allow-download`). */
   allowDownload: z.boolean().optional(),
-});
+}).refine((p) => p.executable === undefined || p.provider !== undefined, { message: "executable needs provider", path: ["executable"] });
 export type StartShareParams = z.input<typeof StartShareParams>;
 
 export const ShareInfo = z.object({

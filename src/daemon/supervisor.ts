@@ -23,10 +23,12 @@ import { PankoError, describeError } from "../errors.ts";
 import { parseExtraPattern } from "../privacy/redact.ts";
 import { cutTitle } from "../sessions/title.ts";
 import { newShareToken, startShare, type Share } from "../share/share.ts";
+import { isExecutableFile } from "../tunnels/locate.ts";
 import type { Env, Lease, ProviderName, Tunnel, TunnelProvider, TunnelRecord } from "../tunnels/provider.ts";
 import type { StateDb, ShareRow } from "./db.ts";
 import type { DaemonLog } from "./log.ts";
 import { RedactionSettings, type ShareInfo, type StartShareParams } from "./protocol.ts";
+import { isListedStatus, matchesShareId, shortShareIds } from "./share-ids.ts";
 import { SourcePool } from "./sources.ts";
 
 export const FAILURES_TO_ERROR = 5;
@@ -58,6 +60,8 @@ interface Running {
   share: Share;
   tunnel: Tunnel;
   provider: TunnelProvider;
+  /** The config its tunnel starts with (the share's own executable, when the client sent one). */
+  tunnelConfig(): Config;
   release(): void;
   upSince: number;
   failures: number;
@@ -169,10 +173,19 @@ export class Supervisor {
     for (const p of settings.keep) parseExtraPattern(p, "--keep");
     const ttlMs = params.ttlMs === undefined ? config.share_ttl : (params.ttlMs ?? undefined);
 
+    // The client located the executable with its own PATH and config (this daemon's PATH is that
+    // of whichever command started it): run that one, for this start and every later one.
+    const executable = params.executable ?? null;
+    if (executable !== null && !isExecutableFile(executable)) {
+      throw new PankoError("tunnel", `The tunnel executable ${executable} is not an executable file (it may have just been removed).`, {
+        details: ["Share again; `panko tunnel status` shows what panko finds."],
+      });
+    }
+
     this.starting++;
     try {
-        const picking = this.now();
-      const provider = await this.deps.pickProvider(params.provider, config, this.deps.env);
+      const picking = this.now();
+      const provider = await this.deps.pickProvider(params.provider, this.withExecutable(config, params.provider, executable), this.deps.env);
       const id = uuidv7();
       const token = newShareToken();
       this.deps.log.addSecret(token);
@@ -188,6 +201,7 @@ export class Supervisor {
           expires_at: ttlMs === undefined ? null : this.iso(startedAt + ttlMs),
           redaction: settings,
           allow_download: params.allowDownload ? 1 : 0,
+          tunnel_executable: executable,
         },
         this.iso(),
       );
@@ -195,8 +209,9 @@ export class Supervisor {
       try {
         await this.launch(row, provider, {});
       } catch (e) {
-        this.deps.db.update(id, { status: "error", last_error: describeError(e), ended_at: this.iso() }, this.iso());
-        this.deps.log.error(`share ${id}: start failed`, describeError(e));
+        // It never served: the caller shows the reason, and no row is left to clear up.
+        this.deps.db.remove(id);
+        this.deps.log.error(`share ${id}: start failed (not kept)`, describeError(e));
         throw e;
       }
       this.deps.log.info(`share ${id}: ready in ${this.now() - startedAt} ms`);
@@ -208,7 +223,8 @@ export class Supervisor {
 
   /** Viewer + tunnel for a row (new, or restored); writes the row active. */
   private async launch(row: ShareRow, provider: TunnelProvider, opts: { port?: number; adopted?: Tunnel }): Promise<Running> {
-    const config = this.deps.config();
+    const tunnelConfig = () => this.tunnelConfig(row);
+    const config = tunnelConfig();
     const settings = RedactionSettings.parse(safeJson(row.redaction, {}));
     const { source, release } = this.pool.acquire(row.session_path, settings);
     const counter = { views: 0, last: null as string | null };
@@ -254,6 +270,7 @@ export class Supervisor {
       share,
       tunnel: share.tunnel,
       provider,
+      tunnelConfig,
       release,
       upSince: this.now(),
       failures: 0,
@@ -288,6 +305,28 @@ export class Supervisor {
     this.deps.log.info(`share ${row.id}: active at ${share.tunnel.publicUrl}/${row.token}/ (viewer port ${share.port}${opts.adopted ? ", tunnel adopted" : ""})`);
     this.watch(r);
     return r;
+  }
+
+  /**
+   * The config a share's tunnel starts (and is adopted) with: the current one, with the
+   * executable the client sent at StartShare in place of the provider's path key. If that file is
+   * gone meanwhile, the daemon's own lookup (config, its PATH) is the best left.
+   */
+  private tunnelConfig(row: ShareRow): Config {
+    const config = this.deps.config();
+    const exe = row.tunnel_executable;
+    if (!exe) return config;
+    if (!isExecutableFile(exe)) {
+      this.deps.log.info(`share ${row.id}: its tunnel executable ${exe} is gone; looking for ${row.provider_name}'s again`);
+      return config;
+    }
+    return this.withExecutable(config, row.provider_name as ProviderName, exe);
+  }
+
+  /** The config with `executable` as the provider's path key (what its locate() tries first). */
+  private withExecutable(config: Config, provider: ProviderName | undefined, executable: string | null): Config {
+    if (!provider || executable === null) return config;
+    return { ...config, [this.deps.provider(provider).configKey]: executable };
   }
 
   private tunnelFields(t: Tunnel, token: string): Partial<ShareRow> {
@@ -339,7 +378,7 @@ export class Supervisor {
       if (r.stopped || this.closed) return;
       try {
         const t = await r.provider.start(`http://127.0.0.1:${r.share.port}`, {
-          config: this.deps.config(),
+          config: r.tunnelConfig(),
           env: this.deps.env,
           lease: this.deps.lease,
           onOutput: (line) => this.deps.log.info(`share ${r.id}: ${r.provider.name}: ${line}`),
@@ -421,19 +460,24 @@ export class Supervisor {
   find(ref: string): ShareRow {
     const exact = this.deps.db.get(ref);
     if (exact) return exact;
-    const rows = this.deps.db.all().filter((r) => r.id.startsWith(ref));
-    const live = rows.filter((r) => ["starting", "active", "restarting"].includes(r.status));
-    const pick = live.length > 0 ? live : rows;
+    const rows = this.deps.db.all().filter((r) => matchesShareId(r.id, ref));
+    // What `panko shares` lists (live or failed) comes first: its short ids are unique among them.
+    const listed = rows.filter((r) => isListedStatus(r.status));
+    const pick = listed.length > 0 ? listed : rows;
     if (pick.length === 1) return pick[0]!;
     if (pick.length === 0) throw new PankoError("not-found", `no share with id ${ref}`, { details: ["See them with `panko shares`."] });
-    throw new PankoError("ambiguous", `${pick.length} shares start with ${ref}`, { details: pick.slice(0, 10).map((r) => `${r.id}  ${r.session_name}`) });
+    const short = shortShareIds(pick.map((r) => r.id));
+    throw new PankoError("ambiguous", `${pick.length} shares start with ${ref}; give more of the id:`, {
+      details: pick.slice(0, 10).map((r) => `${short.get(r.id)}  ${r.status}  ${r.session_name}`),
+    });
   }
 
   async stop(ref: string): Promise<ShareInfo> {
     const row = this.find(ref);
     const r = this.running.get(row.id);
     if (r) await this.end(r, "stopped", null);
-    else if (["starting", "active", "restarting"].includes(row.status)) {
+    else if (isListedStatus(row.status)) {
+      // Starting (its launch sees this and stops it), or restoring, or failed (error): now stopped.
       this.deps.db.update(row.id, { status: "stopped", ended_at: this.iso() }, this.iso());
     }
     return this.info(this.deps.db.get(row.id)!);
@@ -477,7 +521,7 @@ export class Supervisor {
       this.deps.db.update(row.id, { status: "error", last_error: describeError(e), ended_at: this.iso() }, this.iso());
       return;
     }
-    const config = this.deps.config();
+    const config = this.tunnelConfig(row);
     let adopted: Tunnel | null = null;
     if (record && typeof provider.adopt === "function") {
       adopted = await provider.adopt(record, { config, env: this.deps.env, lease: this.deps.lease }).catch(() => null);

@@ -13,10 +13,14 @@
  *       the --provider flag, else cfg.default_provider, else the first available; an explicit
  *       choice that cannot be used, or nothing available, is a PankoError explaining each
  *       provider's state and how to get cloudflared (`panko tunnel install cloudflared`).
+ *   pickTunnel(requested?, cfg, env?): Promise<{ provider, executable }>
+ *       pickProvider, plus the absolute path of its executable as THIS process finds it (its PATH,
+ *       its config): a client sends both to the daemon, whose own PATH may be older.
  *
  * "available" means: the executable was found (and a configured path is valid) and problem()
  * found nothing missing (e.g. ngrok's auth token).
  */
+import { isAbsolute, resolve } from "node:path";
 import { PankoError, describeError } from "../errors.ts";
 import { cloudflare } from "./cloudflare.ts";
 import { createNgrok, ngrok } from "./ngrok.ts";
@@ -107,4 +111,15 @@ export async function pickProvider(
       "The simplest fix: panko tunnel install cloudflared   (downloads Cloudflare's cloudflared; no account needed)",
     ],
   });
+}
+
+export async function pickTunnel(
+  requested: string | undefined,
+  cfg: TunnelConfig,
+  env: Env = process.env,
+): Promise<{ provider: TunnelProvider; executable: string }> {
+  const provider = await pickProvider(requested, cfg, env);
+  const found = await provider.locate(cfg, env);
+  if (!found) throw new PankoError("tunnel", `${provider.binaryName} is not installed.`, { details: ["See `panko tunnel status`."] });
+  return { provider, executable: isAbsolute(found) ? found : resolve(found) };
 }

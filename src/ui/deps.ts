@@ -33,6 +33,8 @@ export interface ShareEntry {
 export interface ShareRequest {
   sessionPath: string;
   provider: ProviderName;
+  /** The provider's executable as the flow found it: the daemon runs this one (its own PATH may be older). */
+  executable?: string;
   /** Lifetime in ms; undefined = no expiry. */
   ttlMs?: number;
   /** Hide secrets (config redact); the daemon adds the config's redact_patterns / redact_keep itself. */
@@ -63,6 +65,8 @@ export interface ProviderChoice {
   available: boolean;
   /** Why it is not available, when it is not. */
   problem: string | null;
+  /** Its executable as this process finds it (PATH, config), absolute; null when not found. */
+  path: string | null;
 }
 
 /** One item the privacy pass would hide. */

@@ -3,7 +3,7 @@
  * viewer, the exporter, the clipboard, the opener and the file system of this machine.
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, join } from "node:path";
+import { basename, dirname, join, resolve } from "node:path";
 import { loadConfig, parseValue, writeConfigKey, type Config } from "../config.ts";
 import { processIo } from "../cli/io.ts";
 import { exportChunks, writeAtomically } from "../cli/export.ts";
@@ -90,6 +90,7 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
               await client.startShare({
                 sessionPath: req.sessionPath,
                 provider: req.provider,
+                executable: req.executable,
                 ttlMs: req.ttlMs ?? null,
                 // The daemon applies the config's redact_patterns / redact_keep to every share.
                 redaction: { redact: req.redact, patterns: [], keep: [] },
@@ -102,7 +103,13 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
     },
     tunnels: {
       async providers(config) {
-        return (await providerStatus(config, env)).map((p) => ({ name: p.name, displayName: p.displayName, available: p.available, problem: p.problem }));
+        return (await providerStatus(config, env)).map((p) => ({
+          name: p.name,
+          displayName: p.displayName,
+          available: p.available,
+          problem: p.problem,
+          path: p.path === null ? null : resolve(p.path),
+        }));
       },
       installCloudflared: async () => (await installCloudflared({ env })).path,
     },

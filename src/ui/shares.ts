@@ -58,7 +58,9 @@ async function sharesLoop(ctx: FlowCtx, shares: SharesPort): Promise<void> {
       { value: STOP_ALL, label: `Stop all (${list.length})` },
       { value: BACK, label: "Back" },
     ];
-    const picked = await ctx.ui.select(`Active shares (${list.length})`, options);
+    const failed = list.filter((s) => s.status === "error").length;
+    const title = `Active shares (${list.length - failed}${failed ? `, ${failed} failed` : ""})`;
+    const picked = await ctx.ui.select(title, options);
     if (picked === null || picked === BACK) return;
     if (picked === STOP_ALL) {
       const sure = await ctx.ui.confirm(`Stop all ${plural(list.length, "share")}? Their URLs stop working.`, false);
@@ -91,7 +93,7 @@ async function shareMenu(ctx: FlowCtx, shares: SharesPort, share: ShareEntry): P
       { value: "copy", label: "Copy URL", disabled: noUrl },
       { value: "open", label: "Open in browser", disabled: noUrl },
       { value: "qr", label: "Show QR code", disabled: noUrl },
-      { value: "stop", label: "Stop sharing" },
+      { value: "stop", label: share.status === "error" ? "Clear it (the share failed)" : "Stop sharing" },
       { value: "back", label: "Back" },
     ]);
     if (action === null || action === "back") return;
@@ -108,7 +110,7 @@ async function shareMenu(ctx: FlowCtx, shares: SharesPort, share: ShareEntry): P
     } else if (action === "stop") {
       try {
         await shares.stop(share.id);
-        ctx.ui.success(`Stopped sharing ${line(share.sessionName)}.`);
+        ctx.ui.success(share.status === "error" ? `Cleared ${line(share.sessionName)}.` : `Stopped sharing ${line(share.sessionName)}.`);
         return;
       } catch (e) {
         showFailure(ctx, e, "The share did not stop: ");

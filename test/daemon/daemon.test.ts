@@ -5,11 +5,11 @@
  */
 import { afterAll, afterEach, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { Database } from "bun:sqlite";
-import { chownSync, existsSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { chownSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { ShareInfo } from "../../src/daemon/protocol.ts";
-import { isAlive } from "../tunnels/helpers.ts";
-import { daemonPids, killSandbox, panko, pankoJson, sandbox, sandboxPids, waitFor, type Sandbox } from "./helpers.ts";
+import { FAKES, isAlive } from "../tunnels/helpers.ts";
+import { daemonPids, killSandbox, panko, pankoJson, sandbox, sandboxPids, waitFor, waitUnlocked, type Sandbox } from "./helpers.ts";
 
 // Real processes on a shared machine: generous, so load never fails a test.
 setDefaultTimeout(60_000);
@@ -37,7 +37,30 @@ afterAll(async () => {
 async function share(b: Sandbox, args: string[]): Promise<ShareInfo & { status: string }> {
   return pankoJson(["share", ...args, "--json"], b.env);
 }
-const list = (b: Sandbox) => pankoJson<ShareInfo[]>(["shares", "--json"], b.env);
+/** Every share the daemon knows, ended ones too. */
+const list = (b: Sandbox) => pankoJson<ShareInfo[]>(["shares", "--all", "--json"], b.env);
+
+/** The share's row as the daemon stored it. */
+function rowOf(b: Sandbox, id: string): Record<string, unknown> | null {
+  const db = new Database(join(b.dataDir, "state.db"), { readonly: true });
+  const row = db.query("SELECT * FROM shares WHERE id = ?").get(id) as Record<string, unknown> | null;
+  db.close();
+  return row;
+}
+
+function cmdline(pid: number): string[] {
+  return readFileSync(`/proc/${pid}/cmdline`, "latin1").split("\0");
+}
+
+/** The ID column of `panko shares`, by session name. */
+function shownIds(table: string): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const line of table.split("\n").slice(1)) {
+    const m = /^(\S+)\s+(active|starting|restarting|error|stopped|expired)\s+\S+\s+\d+\s+.*?\s(prompt of \S+|\S+\.jsonl)/.exec(line);
+    if (m) out.set(m[3]!, m[1]!);
+  }
+  return out;
+}
 
 /** share id -> the tunnel pid the daemon recorded. */
 function tunnelPids(b: Sandbox): Map<string, number> {
@@ -80,7 +103,16 @@ describe("daemon: share, list, unshare, stop", () => {
 
     const un = await panko(["unshare", s.id.slice(0, 6)], b.env);
     expect(un.code).toBe(0);
+    expect(un.stderr).toBe(`Stopped ${s.id.replace(/-/g, "").slice(0, 8)}  hello daemon\n`);
     expect((await list(b))[0]!.status).toBe("stopped");
+    // Stopped shares are history: listed with --all only, and said so.
+    expect(await pankoJson(["shares", "--json"], b.env)).toEqual([]);
+    const after = await panko(["shares"], b.env);
+    expect(after.stdout).toBe("No shares running. Start one with `panko share SESSION`.\n1 ended share not shown: `panko shares --all` lists it.\n");
+    expect((await panko(["shares", "--all"], b.env)).stdout).toContain("stopped");
+    const again = await panko(["unshare", s.id], b.env);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toBe(`Already stopped, nothing to do: ${s.id.replace(/-/g, "").slice(0, 8)}  hello daemon\n`);
     expect((await fetch(s.localUrl!).catch(() => null))?.status ?? 0).not.toBe(200);
     await stopAll(b);
   });
@@ -214,6 +246,18 @@ describe("daemon: concurrency and restarts", () => {
     const shares = await list(b);
     expect(shares.length).toBe(10);
     expect(shares.every((s) => s.status === "active")).toBe(true);
+    // Made within a second, their ids share a long prefix: the ID column shows each one's shortest
+    // unique prefix without hyphens, and that is what unshare takes.
+    const shown = shownIds((await panko(["shares"], b.env)).stdout);
+    expect(shown.size).toBe(10);
+    for (const id of shown.values()) expect(id).toMatch(/^[0-9a-f]{8,32}$/);
+    expect(new Set(shown.values()).size).toBe(10);
+    const [name, short] = [...shown.entries()][3]!;
+    const un = await panko(["unshare", short], b.env);
+    expect(un.code).toBe(0);
+    expect(un.stderr).toBe(`Stopped ${short}  ${name}\n`);
+    const left = await list(b);
+    expect(left.filter((s) => s.status === "stopped").map((s) => s.sessionName)).toEqual([name]);
     await stopAll(b);
   }, 90_000);
 
@@ -224,6 +268,7 @@ describe("daemon: concurrency and restarts", () => {
     const [daemon] = daemonPids(b);
     process.kill(daemon!, "SIGKILL");
     await waitFor("the daemon to die", () => !isAlive(daemon!));
+    await waitUnlocked(b);
     const t0 = Date.now();
     const back = await waitFor(
       "5 active shares",
@@ -255,6 +300,7 @@ describe("daemon: concurrency and restarts", () => {
     await panko(["unshare", stopped.id], b.env);
     const before = tunnelPids(b).get(s.id);
     await killSandbox(b); // the machine went down: nothing of ours survives
+    await waitUnlocked(b);
     const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
     expect(new URL(back.publicUrl!).pathname).toBe(new URL(s.publicUrl!).pathname);
     expect(tunnelPids(b).get(s.id)).not.toBe(before);
@@ -319,33 +365,90 @@ describe("daemon: concurrency and restarts", () => {
     await waitFor("every tunnel to go", () => sandboxPids(b).length === 0, 20_000);
   }, 40_000);
 
-  test("a tunnel that dies is restarted; one that always fails ends in error with the reason", async () => {
+  test("a tunnel that dies is restarted; one that always fails ends in error with the reason; unshare clears it", async () => {
     const b = box();
+    // The user's cloudflared: a file of ours, so that it can break later.
+    const exe = join(b.root, "my-cloudflared");
+    writeFileSync(exe, `#!/bin/sh\nexec ${join(FAKES, "cloudflared")} "$@"\n`, { mode: 0o755 });
+    await Bun.write(join(b.env.XDG_CONFIG_HOME!, "panko", "config.toml"), `cloudflared_path = "${exe}"\n`);
     const s = await share(b, [b.session()]);
-    const pidOf = () => {
-      const db = new Database(join(b.dataDir, "state.db"), { readonly: true });
-      const row = db.query("SELECT tunnel_pid FROM shares WHERE id = ?").get(s.id) as { tunnel_pid: number };
-      db.close();
-      return row.tunnel_pid;
-    };
+    const other = await share(b, [b.session()]);
+    const pidOf = (id = s.id) => rowOf(b, id)!.tunnel_pid as number;
     const first = pidOf();
     process.kill(first, "SIGKILL");
     await waitFor("the restarted share", async () => {
-      const now = (await list(b))[0]!;
+      const now = (await list(b)).find((x) => x.id === s.id)!;
       return now.status === "active" && now.restarts >= 1 && pidOf() !== first;
     });
 
-    // From now on every start fails: the daemon reads cloudflared_path from the config at each start.
-    const broken = join(b.root, "broken-cloudflared");
+    // From now on every start of that executable fails (each start runs the share's executable).
+    const broken = join(b.root, "broken");
     writeFileSync(broken, "#!/bin/sh\necho 'failed to request quick Tunnel: fake outage' >&2\nexit 1\n", { mode: 0o755 });
-    await Bun.write(join(b.env.XDG_CONFIG_HOME!, "panko", "config.toml"), `cloudflared_path = "${broken}"\n`);
+    renameSync(broken, exe);
     process.kill(pidOf(), "SIGKILL");
-    const failed = await waitFor("the share to give up", async () => {
-      const now = (await list(b))[0]!;
-      return now.status === "error" ? now : undefined;
+    process.kill(pidOf(other.id), "SIGKILL");
+    const failed = await waitFor("both shares to give up", async () => {
+      const now = await list(b);
+      return now.every((x) => x.status === "error") ? now.find((x) => x.id === s.id) : undefined;
     }, 30_000);
     expect(failed.lastError).toContain("gave up");
     expect(failed.lastError).toContain("fake outage");
+
+    // Listed, with the reason and what to do; unshare clears it; --all clears the rest.
+    const table = (await panko(["shares"], b.env)).stdout;
+    expect(table).toContain("error: ");
+    expect(table).toContain("fake outage");
+    const short = [...shownIds(table).values()];
+    expect(short.length).toBe(2);
+    expect(table).toContain(`clear it with \`panko unshare ${short[0]}\``);
+    const un = await panko(["unshare", short[0]!], b.env);
+    expect(un.code).toBe(0);
+    expect(un.stderr).toStartWith(`Cleared (it had failed): ${short[0]}  `);
+    expect((await list(b)).find((x) => x.id === s.id)?.status).toBe("stopped");
+    const all = await pankoJson<ShareInfo[]>(["unshare", "--all", "--json"], b.env);
+    expect(all.map((x) => [x.id, x.status])).toEqual([[other.id, "stopped"]]);
+    expect(await pankoJson(["shares", "--json"], b.env)).toEqual([]);
+
+    // A share whose tunnel never starts is not kept: the command says why, and nothing is left listed.
+    const never = await panko(["share", b.session()], b.env);
+    expect(never.code).toBe(1);
+    expect(never.stderr).toContain("fake outage");
+    expect((await list(b)).length).toBe(2);
+    await stopAll(b);
+  }, 90_000);
+
+  test("a daemon started with another PATH runs the tunnel executable this terminal finds, and keeps it for restores", async () => {
+    const b = box();
+    const exe = join(FAKES, "cloudflared");
+    // The daemon was started before cloudflared was on the user's PATH.
+    const oldPath = b.env.PATH!.split(":").filter((d) => d !== FAKES).join(":");
+    const oldEnv = { ...b.env, PATH: oldPath };
+    expect((await panko(["serve"], oldEnv)).code).toBe(0);
+    const [daemon] = daemonPids(b);
+
+    // A client that sends no executable (an older panko) gets the daemon's own lookup: none here.
+    // Its failed start is not kept.
+    const { connectDaemon } = await import("../../src/daemon/client.ts");
+    const client = await connectDaemon({ env: b.env });
+    const err = await client.startShare({ sessionPath: b.session() }).then(() => null, (e: Error) => e);
+    client.close();
+    expect(err?.message).toContain("No tunnel provider is available");
+    expect(await list(b)).toEqual([]);
+
+    // Now from a terminal whose PATH has it: the same daemon runs what this terminal found.
+    const s = await share(b, [b.session()]);
+    expect(s.status).toBe("active");
+    expect(daemonPids(b)).toEqual([daemon!]);
+    expect(rowOf(b, s.id)!.tunnel_executable).toBe(exe);
+    expect(cmdline(rowOf(b, s.id)!.tunnel_pid as number)).toContain(exe);
+
+    // A reboot: the next daemon (the old PATH again) starts the share with the same executable.
+    await killSandbox(b);
+    await waitUnlocked(b);
+    expect((await panko(["serve"], oldEnv)).code).toBe(0);
+    const back = await waitFor("the share back", async () => (await list(b)).find((x) => x.id === s.id && x.status === "active"));
+    expect(new URL(back.publicUrl!).pathname).toBe(new URL(s.publicUrl!).pathname);
+    expect(cmdline(rowOf(b, s.id)!.tunnel_pid as number)).toContain(exe);
     await stopAll(b);
   }, 60_000);
 

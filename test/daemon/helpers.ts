@@ -6,6 +6,7 @@
 import { mkdirSync, readFileSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { claudeSession, writeLines } from "../helpers/session-tree.ts";
+import { isLocked } from "../../src/daemon/lock.ts";
 import { fakeEnv, isAlive, tempDir } from "../tunnels/helpers.ts";
 
 export const MAIN = resolve(import.meta.dir, "..", "..", "src", "main.ts");
@@ -104,6 +105,14 @@ export async function killSandbox(box: Sandbox): Promise<void> {
     }
     await Bun.sleep(50);
   }
+}
+
+/**
+ * Waits until no daemon holds the sandbox's lock. A SIGKILLed daemon's pid can read as gone (its
+ * leader a zombie) while its other threads still hold the lock and sockets: wait for the lock.
+ */
+export async function waitUnlocked(box: Sandbox, ms = 15_000): Promise<void> {
+  await waitFor("the daemon's lock to be free", () => !isLocked(join(box.dataDir, "daemon.lock")), ms);
 }
 
 export async function waitFor<T>(what: string, fn: () => Promise<T | undefined | false> | T | undefined | false, ms = 15_000): Promise<T> {

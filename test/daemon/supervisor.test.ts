@@ -4,6 +4,7 @@
  * socket in daemon.test.ts; here the clock and the tunnels are ours to drive.)
  */
 import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
+import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULTS, type Config } from "../../src/config.ts";
 import { StateDb } from "../../src/daemon/db.ts";
@@ -24,6 +25,8 @@ interface FakeTunnel extends Tunnel {
 /** A provider whose tunnels live in this process: `fail` makes starts reject, `die()` ends one. */
 function fakeProvider() {
   const started: FakeTunnel[] = [];
+  /** The cloudflared_path each start was given. */
+  const paths: (string | undefined)[] = [];
   const state = { fail: false, adoptable: new Set<number>(), healthy: true };
   const make = (localUrl: string, url?: string, pid?: number): FakeTunnel => {
     let exit!: (code: number | null) => void;
@@ -57,7 +60,8 @@ function fakeProvider() {
     locate: async () => "/fake",
     version: async () => "1",
     problem: async () => null,
-    async start(localUrl: string) {
+    async start(localUrl: string, opts: { config: { cloudflared_path?: string } }) {
+      paths.push(opts.config.cloudflared_path);
       if (state.fail) throw new Error("fake outage");
       const t = make(localUrl);
       started.push(t);
@@ -67,7 +71,7 @@ function fakeProvider() {
       return state.adoptable.has(record.pid) ? make(record.localUrl, record.publicUrl, record.pid) : null;
     },
   } as unknown as TunnelProvider;
-  return { provider, started, state };
+  return { provider, started, state, paths };
 }
 
 const supervisors: Supervisor[] = [];
@@ -125,6 +129,29 @@ describe("supervisor", () => {
     expect(sup.list()[0]!.lastError).toContain("fake outage");
     expect(sup.list()[0]!.lastError).toContain("gave up");
     expect(sup.count()).toBe(0);
+  });
+
+  test("the executable a client sent runs every start of its share; gone, the daemon's own lookup; a failed start is not kept", async () => {
+    const { b, fake, sup, clock, db } = setup();
+    const exe = join(b.root, "my-cloudflared");
+    writeFileSync(exe, "#!/bin/sh\n", { mode: 0o755 });
+    const s = await sup.start({ sessionPath: b.session(), provider: "cloudflare", executable: exe });
+    expect(db.get(s.id)!.tunnel_executable).toBe(exe);
+    clock.now += 60_000;
+    fake.started[0]!.die(1);
+    await until("a second tunnel", () => fake.started.length === 2 && sup.list()[0]!.status === "active");
+    rmSync(exe);
+    clock.now += 60_000;
+    fake.started[1]!.die(1);
+    await until("a third tunnel", () => fake.started.length === 3 && sup.list()[0]!.status === "active");
+    expect(fake.paths).toEqual([exe, exe, undefined]);
+
+    const missing = await sup.start({ sessionPath: b.session(), provider: "cloudflare", executable: exe }).then(() => null, (e: Error) => e);
+    expect(missing?.message).toContain("is not an executable file");
+    fake.state.fail = true;
+    const failed = await sup.start({ sessionPath: b.session() }).then(() => null, (e: Error) => e);
+    expect(failed?.message).toContain("fake outage");
+    expect(sup.list().map((x) => x.id)).toEqual([s.id]);
   });
 
   test("runs of a few seconds are no failures, but the delay keeps growing, to 15 s at most; 30 s up resets it", async () => {

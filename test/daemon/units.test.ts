@@ -188,12 +188,23 @@ describe("serve install / uninstall", () => {
 });
 
 describe("short ids", () => {
-  test("the shortest unique prefix, 8 characters at least, never ending on a hyphen", async () => {
-    const { shortIds } = await import("../../src/cli/shares.ts");
+  test("the shortest unique prefix without hyphens, 8 characters at least; unshare's matching takes it", async () => {
+    const { shortShareIds, matchesShareId } = await import("../../src/daemon/share-ids.ts");
     const ids = ["01a23335-b9c3-7316-b875-59a6036d8c62", "01a23335-b9e4-71bc-b21c-07cd2c1dd5c4", "01b00000-0000-7000-8000-000000000000"];
-    const s = shortIds(ids);
-    expect(s.get(ids[0]!)).toBe("01a23335-b9c");
-    expect(s.get(ids[1]!)).toBe("01a23335-b9e");
+    const s = shortShareIds(ids);
+    expect(s.get(ids[0]!)).toBe("01a23335b9c");
+    expect(s.get(ids[1]!)).toBe("01a23335b9e");
     expect(s.get(ids[2]!)).toBe("01b00000");
+    expect(shortShareIds([ids[0]!]).get(ids[0]!)).toBe("01a23335");
+    for (const id of ids) {
+      const shown = s.get(id)!;
+      expect(ids.filter((o) => matchesShareId(o, shown))).toEqual([id]); // what is shown names it alone
+      expect(matchesShareId(id, id)).toBe(true); // the full id
+      expect(matchesShareId(id, id.slice(0, 10))).toBe(true); // a prefix with its hyphen
+      expect(matchesShareId(id, id.toUpperCase())).toBe(true);
+    }
+    expect(matchesShareId(ids[0]!, "")).toBe(false);
+    expect(matchesShareId(ids[0]!, "-")).toBe(false);
+    expect(matchesShareId(ids[0]!, "01a23335b9e")).toBe(false);
   });
 });

@@ -67,8 +67,8 @@ export interface FakeOptions {
   clipboardFails?: boolean;
 }
 
-export const CLOUDFLARE: ProviderChoice = { name: "cloudflare", displayName: "Cloudflare quick tunnel", available: true, problem: null };
-export const NGROK: ProviderChoice = { name: "ngrok", displayName: "ngrok", available: false, problem: "ngrok not found" };
+export const CLOUDFLARE: ProviderChoice = { name: "cloudflare", displayName: "Cloudflare quick tunnel", available: true, problem: null, path: "/opt/fake/cloudflared" };
+export const NGROK: ProviderChoice = { name: "ngrok", displayName: "ngrok", available: false, problem: "ngrok not found", path: null };
 
 export function fakeDeps(opts: FakeOptions = {}): { deps: FlowDeps; rec: Recorder } {
   let sessions = opts.sessions ?? [];

@@ -178,7 +178,7 @@ describe("actions", () => {
     expect(shown).toContain("[QR https://fake-1.trycloudflare.com/tok1/]");
     expect(shown).toContain("copied to clipboard");
     expect(providers).not.toContain("ngrok"); // only available providers are offered
-    expect(rec.started).toEqual([{ sessionPath: DARK.path, provider: "cloudflare", ttlMs: 86_400_000, redact: true }]);
+    expect(rec.started).toEqual([{ sessionPath: DARK.path, provider: "cloudflare", executable: "/opt/fake/cloudflared", ttlMs: 86_400_000, redact: true }]);
     expect(rec.copied).toEqual(["https://fake-1.trycloudflare.com/tok1/"]);
     t.escape();
     await t.waitFor("Pick a session");
@@ -249,7 +249,7 @@ describe("actions", () => {
   });
 
   it("the tunnel's caveats (ngrok's warning page) are shown with its URL", async () => {
-    const { t, done } = start({ providers: [{ name: "ngrok", displayName: "ngrok", available: true, problem: null }] });
+    const { t, done } = start({ providers: [{ name: "ngrok", displayName: "ngrok", available: true, problem: null, path: "/opt/fake/ngrok" }] });
     await openDark(t);
     act(t, ACTION.share);
     await shareWithDefaults(t);
@@ -514,6 +514,25 @@ describe("active shares", () => {
     expect(rec.opened).toEqual(["https://one.trycloudflare.com/t/"]);
     expect(rec.calls).toContain("stop one");
     expect(rec.calls).toContain("stop two");
+  });
+
+  it("a failed share (error) is listed with its reason apart from the active ones, and is cleared like `panko unshare`", async () => {
+    const { t, rec, done } = start({ daemonRunning: true });
+    rec.shares.push(share("one"), share("bad", { status: "error", publicUrl: null, lastError: "gave up after 5 failed restarts" }), share("old", { status: "expired" }));
+    await openShares(t);
+    const list = await t.waitFor("Stop all (2)");
+    expect(list).toContain("Active shares (1, 1 failed)");
+    expect(list).toContain("session bad  cloudflare · error");
+    expect(list).not.toContain("session old");
+    t.down(1);
+    t.enter(); // the failed one
+    const menu = await t.waitFor("Clear it (the share failed)");
+    expect(menu).toContain("no URL yet (error)");
+    t.enter(); // the first enabled action: Copy, Open and QR need a URL
+    await t.waitFor("Cleared session bad.");
+    await t.waitFor("Stop all (1)");
+    await quit(t, done);
+    expect(rec.calls).toContain("stop bad");
   });
 
   it("a stopped daemon with shares: offers to start it, then lists them", async () => {

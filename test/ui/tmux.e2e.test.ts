@@ -138,7 +138,9 @@ describe.skipIf(Boolean(why))("panko in a terminal", () => {
       keys("echo EXIT=$?", "Enter");
       await waitFor(/Bye\.[\s\S]*EXIT=0/);
       expect(screen()).not.toMatch(/\n\s+at .+:\d+:\d+/); // never a stack trace
-      const shares = JSON.parse(sh([BINARY, "shares", "--json"])) as { status: string }[];
+      expect(JSON.parse(sh([BINARY, "shares", "--json"]))).toEqual([]); // stopped ones are history
+      const shares = JSON.parse(sh([BINARY, "shares", "--all", "--json"])) as { status: string }[];
+      expect(shares.length).toBeGreaterThan(0);
       expect(shares.every((s) => s.status === "stopped")).toBe(true);
     },
     120_000,

@@ -3,6 +3,7 @@ import { basename, dirname, extname, join } from "node:path";
 import type { SessionSummary } from "../../sessions/model.ts";
 import { showFailure, withDaemon, type FlowCtx } from "../context.ts";
 import { line, safe } from "../text.ts";
+import { isListedStatus, isLiveStatus } from "../../daemon/share-ids.ts";
 
 /** `name`, or `name (2)`, `name (3)`, ... : the first that does not exist in `dir`. */
 export function freeName(dir: string, name: string, exists: (path: string) => boolean): string {
@@ -58,12 +59,8 @@ export async function deleteAction(ctx: FlowCtx, summary: SessionSummary): Promi
   return true;
 }
 
-/** A share that has not ended: it serves, tries to, or failed and waits to be stopped. */
-export function isLive(status: string): boolean {
-  return status !== "stopped" && status !== "expired";
-}
+/** A share that has not ended: it serves, tries to, or failed and waits to be cleared (what `panko shares` lists). */
+export const isLive = isListedStatus;
 
 /** A share that serves or is on its way to (what "N active shares" counts). */
-export function isActive(status: string): boolean {
-  return status === "active" || status === "starting" || status === "restarting";
-}
+export const isActive = isLiveStatus;

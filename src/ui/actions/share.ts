@@ -135,7 +135,8 @@ export async function shareAction(ctx: FlowCtx, summary: SessionSummary): Promis
   const expiry = await chooseExpiry(ctx, config);
   if (expiry === null) return;
 
-  const request = { sessionPath: summary.path, provider: provider.name, ttlMs: expiry.ttlMs, redact: config.redact };
+  // The executable found here (this terminal's PATH and config): the daemon may have an older PATH.
+  const request = { sessionPath: summary.path, provider: provider.name, executable: provider.path ?? undefined, ttlMs: expiry.ttlMs, redact: config.redact };
   const share = await withDaemon(ctx, async (shares) => {
     let pending: Promise<ShareEntry> | undefined;
     const started = await ctx.ui.spin(`Starting the ${provider.displayName}`, () => (pending = shares.start(request)));
