@@ -175,7 +175,9 @@ export interface ToolResult {
   timestamp?: string;
   /**
    * Structured result the agent recorded beside the text (Claude `toolUseResult`, Codex output
-   * metadata), kept as-is for renderers that can use it (Bash stdout/stderr, TodoWrite, ...).
+   * metadata), kept for renderers that can use it (Bash stdout/stderr, TodoWrite, ...). As
+   * recorded, except Claude's `originalFile` / `originalFileContents` (the whole file before an
+   * edit), dropped once the call's edits are computed (sessions/claude/result-meta.ts).
    */
   meta?: unknown;
 }
@@ -190,7 +192,10 @@ export interface ToolBlock extends BlockBase {
   /** Parsed input (Codex string arguments are JSON-parsed when they are JSON). */
   input: unknown;
   result?: ToolResult;
-  /** Line diffs for Edit / MultiEdit / Write / NotebookEdit / apply_patch. */
+  /**
+   * Line diffs for Edit / MultiEdit / Write / NotebookEdit / apply_patch. Claude's are computed
+   * when first read (sessions/claude/edits.ts); reading or serialising gives plain data.
+   */
   edits?: FileEdit[];
   /** The sub-agent this call spawned (Task / Agent), parsed as a nested session. */
   subAgent?: Session;

@@ -154,6 +154,36 @@ describe("file edits", () => {
     expect(e("toolu_n1")).toMatchObject({ path: "/p/nb.ipynb", added: 2, removed: 0 });
     expect(tool(s, "toolu_bad").edits).toBeUndefined();
   });
+
+  test("the whole file before an edit is not kept once the edits are made; the rest of toolUseResult is", async () => {
+    const s = await parse("edits.jsonl");
+    for (const id of ["toolu_e1", "toolu_e2", "toolu_m1", "toolu_w1", "toolu_w2"]) {
+      const meta = tool(s, id).result?.meta as Record<string, unknown>;
+      expect(meta).toBeObject();
+      expect("originalFile" in meta).toBe(false);
+      expect("originalFileContents" in meta).toBe(false);
+    }
+    // e2 has no structuredPatch: its hunks were placed with the original file before it went
+    expect(tool(s, "toolu_e2").edits![0].hunks[0]).toMatchObject({ oldStart: 4, newStart: 4 });
+    expect(tool(s, "toolu_e1").result?.meta).toMatchObject({ filePath: "/p/a.txt", oldString: "line 3", newString: "LINE THREE", userModified: false, replaceAll: false });
+    expect(tool(s, "toolu_w2").result?.meta).toMatchObject({ type: "update", content: "line 1\nchanged\n" });
+    expect(JSON.stringify(s)).not.toContain("originalFile");
+  });
+
+  test("edits are computed when first read, then are plain data; calls that edit nothing have none", async () => {
+    const s = await parse("edits.jsonl");
+    const e1 = tool(s, "toolu_e1");
+    expect(typeof Object.getOwnPropertyDescriptor(e1, "edits")?.get).toBe("function");
+    const viaJson = JSON.parse(JSON.stringify(e1)).edits;
+    expect(viaJson).toEqual(e1.edits);
+    expect(Object.getOwnPropertyDescriptor(e1, "edits")).toMatchObject({ writable: true, enumerable: true });
+    expect(e1.edits).toBe(e1.edits!); // computed once
+    const w1 = tool(s, "toolu_w1");
+    w1.edits = [];
+    expect(w1.edits).toEqual([]);
+    expect({ ...tool(s, "toolu_e2") }.edits![0].path).toBe("/p/b.txt");
+    for (const b of ofKind(s, "tool")) if (!["Edit", "MultiEdit", "Write", "NotebookEdit"].includes(b.name)) expect("edits" in b).toBe(false);
+  });
 });
 
 describe("system records, compaction, titles, unknown and malformed", () => {

@@ -18,7 +18,8 @@
  *   they open no turn and are no prompts), isMeta and other harness text -> nothing. Images ->
  *   ImageBlock (not for isMeta lines). tool_result parts are attached to their ToolBlock by
  *   tool_use_id, whichever comes first (a result that arrives before its call waits for it; one
- *   whose call never comes is shown as a ToolBlock named "unknown"); the line's `toolUseResult` becomes result.meta when the line has one result.
+ *   whose call never comes is shown as a ToolBlock named "unknown"); the line's `toolUseResult` becomes result.meta when the line has one result
+ *   (slimmed: result-meta.ts); file edits are set at finish and computed when read (edits.ts).
  *   isCompactSummary lines are the compaction summary, not prompts.
  * - assistant: lines sharing message.id are one message streamed in pieces: their content blocks
  *   follow each other; usage is counted once per message id (the max of each counter over its
@@ -52,11 +53,12 @@
  */
 
 import { titleFields } from "../title.ts";
-import { fileEditsForTool } from "../diff.ts";
 import type { JsonObject } from "../jsonl.ts";
 import { emptyStats, emptyUsage, type Block, type CompactionBlock, type ParseStats, type Session, type ToolBlock, type Turn, type Usage } from "../model.ts";
 import { addAssistant } from "./assistant.ts";
 import { unknownBlock } from "./blocks.ts";
+import { settleEdits } from "./edits.ts";
+import { dropOriginals } from "./result-meta.ts";
 import { assembleTurns, chainNode, type ChainNode } from "./chain.ts";
 import { str } from "./fields.ts";
 import { remember, replayKeys, replayOf } from "./replay.ts";
@@ -115,6 +117,8 @@ export class ClaudeSessionBuilder {
   messageIds = new Set<string>();
   anonymousMessages = 0;
   tools = new Map<string, ToolBlock>();
+  /** Result metas still holding the original file an edit may be diffed against (result-meta.ts). */
+  originals = new Set<unknown>();
   /** Results whose call has not been seen yet: placeholder ToolBlocks. */
   orphanResults = new Map<string, ToolBlock>();
   dropped = new Set<Block>();
@@ -313,12 +317,9 @@ export class ClaudeSessionBuilder {
 
   /** Builds the session. `fallbackId` is used when no record names the session. */
   finish(fallbackId: string): Session {
-    // File edits, once every result is known (a failed edit changed nothing: no edits).
-    for (const block of this.tools.values()) {
-      if (block.result?.isError) continue;
-      const edits = fileEditsForTool(block.name, block.input, block.result?.meta);
-      if (edits) block.edits = edits;
-    }
+    // File edits, once every result is known (edits.ts); then the original files they needed go.
+    settleEdits(this.tools.values(), this.originals);
+    dropOriginals(this.originals);
     if (this.dropped.size) {
       for (const n of this.placeholderNodes) if (n.blocks.some((b) => this.dropped.has(b))) n.blocks = n.blocks.filter((b) => !this.dropped.has(b));
     }

@@ -6,6 +6,7 @@ import type { JsonObject } from "../jsonl.ts";
 import type { ImageBlock, ToolBlock, ToolResult } from "../model.ts";
 import type { ClaudeSessionBuilder } from "./builder.ts";
 import { imageBlock, toolBlock } from "./blocks.ts";
+import { slimResultMeta } from "./result-meta.ts";
 import type { ChainNode } from "./chain.ts";
 import { isObj, str } from "./fields.ts";
 
@@ -16,10 +17,12 @@ export function attachResult(b: ClaudeSessionBuilder, part: JsonObject, meta: un
   const call = b.tools.get(id);
   if (call && !call.result) {
     call.result = result;
+    if (slimResultMeta(result.meta, result.text, result.isError, call)) b.originals.add(result.meta);
     noteAgentCall(b, call);
     return;
   }
   if (b.orphanResults.has(id)) return;
+  if (slimResultMeta(result.meta, result.text, result.isError, undefined)) b.originals.add(result.meta);
   // The call may come later: keep a placeholder where the result is.
   const placeholder = toolBlock(b.blockId(undefined, node, id), ts, id, "unknown", null);
   placeholder.placeholder = true;
