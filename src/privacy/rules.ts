@@ -178,8 +178,21 @@ function wordIsKeyword(w: string): boolean {
   return KEYWORDS.some((k) => w === k || w.endsWith(k));
 }
 
+/** Names already decided: a session repeats the same few keys and variable names many times. */
+const secretNameCache = new Map<string, boolean>();
+
 /** Does this variable / key name name a secret? (see the header comment) */
 export function isSecretName(name: string): boolean {
+  let known = secretNameCache.get(name);
+  if (known === undefined) {
+    if (secretNameCache.size >= 4096) secretNameCache.clear();
+    known = decideSecretName(name);
+    secretNameCache.set(name, known);
+  }
+  return known;
+}
+
+function decideSecretName(name: string): boolean {
   const words = nameWords(name);
   if (words.length === 0) return false;
   let found = false;
@@ -389,11 +402,13 @@ export const DEFAULT_PRECHECK = new RegExp(
     // the ones another alternative covers left out: `secret_` and `secret_access_key` by `secret`,
     // `AccountKey=` by the credential alternative, `password ` by `passw`)
     String.raw`PRIVATE KEY|\*\*\* (?:Add|Update) File: |eyJ|A3T|AKIA|AGPA|AIDA|AROA|AIPA|ANPA|ANVA|ASIA|AIza`,
-    String.raw`gh[pousr]_|github_pat_|sk-|xox[a-z]-|xapp-|k_live_|k_test_|whsec_|npm_|pypi-|hf_|gl[a-z]+[-_]|dckr_pat_|SG\.|gsk_|lin_|ntn_|shp|ops_ey|hv[sbr]\.|vc[pirak]_|dapi|fig[dhu]_`,
+    // (written punctuation first, the prefix in a look-behind: a scan that stops only at `_` `-` `.`
+    // is several times faster than one that tries a dozen prefixes at every letter)
+    String.raw`_(?<=gh[pousr]_|github_|k_live_|k_test_|whsec_|npm_|hf_|gl[a-z]+_|dckr_|gsk_|lin_|ntn_|shp[a-z]{2}_|ops_|vc[pirak]_|fig[dhu]_)|-(?<=sk-|xox[a-z]-|xapp-|pypi-|gl[a-z]+-)|\.(?<=SG\.|hv[sbr]\.)|dapi`,
     String.raw`hooks\.slack\.com|SharedAccess|sig=|mysql|mariadb`,
     // common shapes: a password in a URL, auth headers, names that name a secret, command-line flags
     String.raw`:\/\/[^\s\/?#"'<>\x60@]{1,256}@|[Bb]earer|BEARER|[Bb]asic[ \t]|[Ss]ecret(?![a-z])|SECRET|[Tt]oken(?![a-z])|TOKEN|[Pp]assw|PASSW|[Aa]pi.?[Kk]ey|API.?KEY`,
-    String.raw`[=:](?<=(?:[Pp]ass|PASS|[Pp]wd|PWD|[Pp][Ww]|[Aa]uth|AUTH|[Kk]ey|KEY|[Cc]redentials?|CREDENTIALS?|[Cc]reds|CREDS)["']?[ \t]*[=:])|[ \t](?:-u|--user|--proxy-user)[ \t=]`,
+    String.raw`[=:](?<=(?:[Pp]ass|PASS|[Pp]wd|PWD|[Pp][Ww]|[Aa]uth|AUTH|[Kk]ey|KEY|[Cc]redentials?|CREDENTIALS?|[Cc]reds|CREDS)["']?[ \t]*[=:])|-(?<=[ \t]-)(?:u|-user|-proxy-user)[ \t=]`,
   ].join("|"),
 );
 

@@ -15,7 +15,7 @@ import type { Block, FileEdit, ImageBlock, Session, ToolResult, Turn } from "../
 import { cutTitle } from "../sessions/title.ts";
 import { hasCustom, redactInto, secretSpans, totalCount, type RedactionCounts, type SecretHit } from "./engine.ts";
 import { KEY_FILE_HINT, isKeyFilePath } from "./key-files.ts";
-import { applyCuts, lineCuts, type LineCut } from "./lines.ts";
+import { applyCuts, lineCuts, type LineCut, type Span } from "./lines.ts";
 import { DEFAULT_PRECHECK, isSecretAssignmentValue, marker, type SecretRule } from "./rules.ts";
 
 /** Where a hidden value sat (see preview.ts). */
@@ -64,6 +64,10 @@ function isKeyFileObject(obj: Record<string, unknown>): boolean {
   return isKeyFilePath(obj.file_path as string) || isKeyFilePath(obj.filePath as string) || isKeyFilePath(obj.path as string);
 }
 
+/** Shorter texts are scanned each time: a look-up would cost about what their scan does. */
+const MEMO_MIN_LENGTH = 32;
+const NO_SPANS: Span[] = [];
+
 export class Walker {
   readonly counts: RedactionCounts = {};
   /** When set, every hidden value is recorded here with `place` (findRedactions). */
@@ -96,15 +100,36 @@ export class Walker {
     }
   }
 
+  /**
+   * What the rules made of a text already seen in this pass (the same file read twice, a tool's
+   * input repeated in its result's meta): the output, or the output and its hits. The rules are
+   * pure, so a repeat gets the same answer and is counted and placed again, without a scan.
+   */
+  private readonly seen = new Map<string, string | { out: string; hits: SecretHit[] }>();
+  /** The secret spans of whole values already seen in this pass (see `cuts`). */
+  private readonly seenSpans = new Map<string, Span[]>();
+
   text(s: string): string;
   text(s: string | undefined): string | undefined;
   text(s: string | undefined): string | undefined {
     if (s === undefined || s === null) return s;
-    if (!this.hits) return redactInto(s, this.rules, this.counts);
-    const found: SecretHit[] = [];
-    const out = redactInto(s, this.rules, this.counts, found);
-    for (const h of found) this.hits.push({ ...this.place, field: this.fieldPrefix + this.place.field, kind: h.kind, value: h.value });
-    return out;
+    if (s.length < MEMO_MIN_LENGTH) {
+      if (!this.hits) return redactInto(s, this.rules, this.counts);
+      const found: SecretHit[] = [];
+      const out = redactInto(s, this.rules, this.counts, found);
+      for (const h of found) this.hits.push({ ...this.place, field: this.fieldPrefix + this.place.field, kind: h.kind, value: h.value });
+      return out;
+    }
+    let known = this.seen.get(s);
+    if (known === undefined) {
+      const found: SecretHit[] = [];
+      const out = redactInto(s, this.rules, {}, found);
+      known = found.length === 0 ? out : { out, hits: found };
+      this.seen.set(s, known);
+    }
+    if (typeof known === "string") return known;
+    for (const h of known.hits) this.count(h.kind, h.value);
+    return known.out;
   }
 
   /**
@@ -149,7 +174,11 @@ export class Walker {
   private cuts(lines: readonly string[]): LineCut[][] | undefined {
     const joined = lines.join("\n");
     if (joined.length === 0) return undefined;
-    const spans = secretSpans(joined, this.rules);
+    let spans = this.seenSpans.get(joined);
+    if (spans === undefined) {
+      spans = secretSpans(joined, this.rules);
+      this.seenSpans.set(joined, spans.length === 0 ? NO_SPANS : spans);
+    }
     if (spans.length === 0) return undefined;
     // one count per distinct hidden region (rules can overlap on one value)
     const sorted = [...spans].sort((a, b) => a.start - b.start);
