@@ -233,6 +233,19 @@ describe("redactSession", () => {
     expect((session.turns[0].blocks[6] as ToolBlock).input).not.toBe((input.turns[0].blocks[6] as ToolBlock).input);
   });
 
+  test("what holds nothing to hide is shared with the input, not copied", () => {
+    const clean: ToolBlock = { kind: "tool", id: "toolu_c", toolUseId: "toolu_c", name: "Read", input: { file_path: "/srv/a.txt" }, result: { text: "hello world, nothing here", isError: false, images: [], meta: { lines: ["one line", "two lines"] } } };
+    const input = buildSession();
+    input.turns.push({ ...input.turns[0], index: input.turns.length, blocks: [{ kind: "text", id: "t-c", text: "plain prose" }, clean] });
+    const before = structuredClone(input);
+    const { session } = redactSession(input);
+    expect(input).toEqual(before);
+    const last = session.turns[session.turns.length - 1];
+    expect(last).toBe(input.turns[input.turns.length - 1]);
+    expect(last.blocks[1]).toBe(clean);
+    expect(session.turns[0]).not.toBe(input.turns[0]);
+  });
+
   test("structure is kept: ids, kinds, timestamps, usage, path, optional fields stay absent", () => {
     const input = buildSession();
     const { session } = redactSession(input);
