@@ -76,6 +76,6 @@ export const TOKEN_RULES: readonly SecretRule[] = [
     rare: true,
     pattern: /(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=(?<secret>[A-Za-z0-9+\/%]{20,}={0,2})/dg,
     validator: (s) => hasDigit(s) && /[A-Za-z]/.test(s),
-    hint: /AccountKey=|SharedAccess|sig=/,
+    hint: /=(?<=AccountKey=|sig=)|SharedAccess/,
   },
 ];
