@@ -39,7 +39,7 @@ const DATA_URL = /^data:[\w.+-]+\/[\w.+-]+(?:;[\w=.+-]+)*;base64,/;
 
 /** Is `obj[key]` a base64 image payload (left alone)? */
 function isBase64Payload(obj: Record<string, unknown>, key: string, value: string): boolean {
-  if (DATA_URL.test(value.slice(0, 200))) return true;
+  if (value.startsWith("data:") && DATA_URL.test(value.slice(0, 200))) return true;
   if (key !== "data" && key !== "base64") return false;
   return (
     obj.type === "base64" ||
