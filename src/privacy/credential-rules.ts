@@ -90,6 +90,6 @@ export const CREDENTIAL_RULES: readonly SecretRule[] = [
     rare: true,
     pattern: /\b(?:mysql|mysqldump|mysqladmin|mariadb|mariadb-dump|mysqlsh)\b[^\n|;&]*?[ \t]-p(?<secret>[^\s"'-][^\s"']{2,})/dg,
     validator: looksLikePassword,
-    hint: /mysql|mariadb/,
+    hint: /m(?:ysql|ariadb)/,
   },
 ];

@@ -17,7 +17,7 @@ export { parseExtraPattern } from "./user-patterns.ts";
 export type { HitPlace, PlacedHit } from "./walker.ts";
 
 export interface RedactSessionResult {
-  /** A new Session; the input is untouched. */
+  /** A new Session; the input is untouched (parts with nothing hidden are shared with it, not copied). */
   session: Session;
   counts: RedactionCounts;
   total: number;
@@ -66,7 +66,7 @@ async function walkSliced(w: Walker, session: Session, yieldNow: YieldNow): Prom
         since = performance.now();
       }
     }
-    turns.push({ ...t, blocks });
+    turns.push(w.turnOf(t, blocks));
   }
   return w.assemble(session, turns, false);
 }

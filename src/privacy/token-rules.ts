@@ -58,7 +58,12 @@ const PREFIXED: readonly Prefixed[] = [
 export const TOKEN_KINDS: readonly string[] = [...new Set(PREFIXED.map((t) => t.kind))];
 
 export const TOKEN_RULES: readonly SecretRule[] = [
-  prefixedRule(PREFIXED, /npm_|pypi-|hf_|gl[a-z]+-|dckr_pat_|SG\.|xapp-|xox[oe]-|k_test_|whsec_|gsk_|lin_|ntn_|secret_|shp|glc_|glsa_|ops_ey|hv[sbr]\.|vc[pirak]_|dapi|fig[dhu]_/),
+  // The hint stops only at `_` `-` `.` and looks behind for a prefix: several times faster than
+  // trying a dozen prefixes at every letter of ordinary text.
+  prefixedRule(
+    PREFIXED,
+    /_(?<=npm_|hf_|dckr_|k_test_|whsec_|gsk_|lin_|ntn_|secret_|shp[a-z]{2}_|glc_|glsa_|ops_|vc[pirak]_|fig[dhu]_)|-(?<=pypi-|gl[a-z]+-|xapp-|xox[oe]-)|\.(?<=SG\.|hv[sbr]\.)|dapi/,
+  ),
   {
     kind: "slack-webhook",
     rare: true,
@@ -71,6 +76,6 @@ export const TOKEN_RULES: readonly SecretRule[] = [
     rare: true,
     pattern: /(?:AccountKey|SharedAccessKey|SharedAccessSignature|sig)=(?<secret>[A-Za-z0-9+\/%]{20,}={0,2})/dg,
     validator: (s) => hasDigit(s) && /[A-Za-z]/.test(s),
-    hint: /AccountKey=|SharedAccess|sig=/,
+    hint: /=(?<=AccountKey=|sig=)|SharedAccess/,
   },
 ];

@@ -15,7 +15,7 @@ import type { Block, FileEdit, ImageBlock, Session, ToolResult, Turn } from "../
 import { cutTitle } from "../sessions/title.ts";
 import { hasCustom, redactInto, secretSpans, totalCount, type RedactionCounts, type SecretHit } from "./engine.ts";
 import { KEY_FILE_HINT, isKeyFilePath } from "./key-files.ts";
-import { applyCuts, lineCuts, type LineCut } from "./lines.ts";
+import { applyCuts, lineCuts, type LineCut, type Span } from "./lines.ts";
 import { DEFAULT_PRECHECK, isSecretAssignmentValue, marker, type SecretRule } from "./rules.ts";
 
 /** Where a hidden value sat (see preview.ts). */
@@ -39,7 +39,7 @@ const DATA_URL = /^data:[\w.+-]+\/[\w.+-]+(?:;[\w=.+-]+)*;base64,/;
 
 /** Is `obj[key]` a base64 image payload (left alone)? */
 function isBase64Payload(obj: Record<string, unknown>, key: string, value: string): boolean {
-  if (DATA_URL.test(value.slice(0, 200))) return true;
+  if (value.startsWith("data:") && DATA_URL.test(value.slice(0, 200))) return true;
   if (key !== "data" && key !== "base64") return false;
   return (
     obj.type === "base64" ||
@@ -57,12 +57,33 @@ function clean<T extends object>(o: T): T {
   return o;
 }
 
+/**
+ * `o` with `fields` set, or `o` itself (never modified) when every field already holds that value:
+ * a pass shares what it did not change with its input, which keeps its copy small.
+ */
+function changed<T extends object>(o: T, fields: Partial<T>): T {
+  for (const k in fields) if (fields[k] !== o[k]) return clean({ ...o, ...fields });
+  return o;
+}
+
+/** `next` (a map of `items`), or `items` itself when every item came back unchanged. */
+function sameItems<T>(items: readonly T[], next: T[]): T[] {
+  for (let i = 0; i < next.length; i++) if (next[i] !== items[i]) return next;
+  return items as T[];
+}
+
 /** Keys of a raw record or tool input that say where, not what: kept when a key file's content is hidden. */
 const KEY_FILE_KEPT = new Set(["file_path", "filePath", "path", "type", "id", "tool_use_id", "name", "uuid", "parentUuid", "timestamp", "sessionId", "cwd", "kind"]);
 
 function isKeyFileObject(obj: Record<string, unknown>): boolean {
   return isKeyFilePath(obj.file_path as string) || isKeyFilePath(obj.filePath as string) || isKeyFilePath(obj.path as string);
 }
+
+/** Shorter texts are scanned each time: a look-up would cost about what their scan does. */
+const MEMO_MIN_LENGTH = 32;
+const NO_SPANS: Span[] = [];
+/** How much joined text (made for the scan, not held by the session) `seenSpans` may keep alive. */
+const SEEN_SPANS_MAX_CHARS = 8 * 1024 * 1024;
 
 export class Walker {
   readonly counts: RedactionCounts = {};
@@ -96,15 +117,37 @@ export class Walker {
     }
   }
 
+  /**
+   * What the rules made of a text already seen in this pass (the same file read twice, a tool's
+   * input repeated in its result's meta): the output, or the output and its hits. The rules are
+   * pure, so a repeat gets the same answer and is counted and placed again, without a scan.
+   */
+  private readonly seen = new Map<string, string | { out: string; hits: SecretHit[] }>();
+  /** The secret spans of whole values already seen in this pass (see `cuts`). */
+  private readonly seenSpans = new Map<string, Span[]>();
+  private seenSpansChars = 0;
+
   text(s: string): string;
   text(s: string | undefined): string | undefined;
   text(s: string | undefined): string | undefined {
     if (s === undefined || s === null) return s;
-    if (!this.hits) return redactInto(s, this.rules, this.counts);
-    const found: SecretHit[] = [];
-    const out = redactInto(s, this.rules, this.counts, found);
-    for (const h of found) this.hits.push({ ...this.place, field: this.fieldPrefix + this.place.field, kind: h.kind, value: h.value });
-    return out;
+    if (s.length < MEMO_MIN_LENGTH) {
+      if (!this.hits) return redactInto(s, this.rules, this.counts);
+      const found: SecretHit[] = [];
+      const out = redactInto(s, this.rules, this.counts, found);
+      for (const h of found) this.hits.push({ ...this.place, field: this.fieldPrefix + this.place.field, kind: h.kind, value: h.value });
+      return out;
+    }
+    let known = this.seen.get(s);
+    if (known === undefined) {
+      const found: SecretHit[] = [];
+      const out = redactInto(s, this.rules, {}, found);
+      known = found.length === 0 ? out : { out, hits: found };
+      this.seen.set(s, known);
+    }
+    if (typeof known === "string") return known;
+    for (const h of known.hits) this.count(h.kind, h.value);
+    return known.out;
   }
 
   /**
@@ -149,7 +192,15 @@ export class Walker {
   private cuts(lines: readonly string[]): LineCut[][] | undefined {
     const joined = lines.join("\n");
     if (joined.length === 0) return undefined;
-    const spans = secretSpans(joined, this.rules);
+    let spans = this.seenSpans.get(joined);
+    if (spans === undefined) {
+      spans = secretSpans(joined, this.rules);
+      // the joined text is a new string: keep no more than a bounded amount of them for the pass
+      if (this.seenSpansChars + joined.length <= SEEN_SPANS_MAX_CHARS) {
+        this.seenSpansChars += joined.length;
+        this.seenSpans.set(joined, spans.length === 0 ? NO_SPANS : spans);
+      }
+    }
     if (spans.length === 0) return undefined;
     // one count per distinct hidden region (rules can overlap on one value)
     const sorted = [...spans].sort((a, b) => a.start - b.start);
@@ -201,28 +252,42 @@ export class Walker {
     return totalCount(this.counts) === before ? val : JSON.stringify(out);
   }
 
-  /** Every string in a JSON-like value; keys kept; base64 image payloads kept. Returns a copy. */
+  /**
+   * Every string in a JSON-like value; keys kept; base64 image payloads kept. Returns a copy where
+   * something was hidden, and the value itself (never modified) where nothing was.
+   */
   deep(v: unknown): unknown {
     if (typeof v === "string") return this.jsonString(v) ?? this.text(v);
     if (Array.isArray(v)) {
       // An array of strings is one value cut into lines (structuredPatch[].lines): scan it whole.
-      if (v.length > 1 && v.every((x) => typeof x === "string")) {
-        const masked = this.lines(v as string[]);
-        return masked ?? [...v];
+      if (v.length > 1 && v.every((x) => typeof x === "string")) return this.lines(v as string[]) ?? v;
+      let out: unknown[] | undefined;
+      for (let i = 0; i < v.length; i++) {
+        const x = this.deep(v[i]);
+        if (out === undefined && x !== v[i]) out = v.slice(0, i);
+        out?.push(x);
       }
-      return v.map((x) => this.deep(x));
+      return out ?? v;
     }
     if (v !== null && typeof v === "object") {
       const obj = v as Record<string, unknown>;
       if (isKeyFileObject(obj)) return this.hideAll(obj, "private-key");
-      const out: Record<string, unknown> = {};
-      for (const key of Object.keys(obj)) {
+      const keys = Object.keys(obj);
+      let out: Record<string, unknown> | undefined;
+      for (let i = 0; i < keys.length; i++) {
+        const key = keys[i];
         const val = obj[key];
-        if (typeof val !== "string") out[key] = this.deep(val);
-        else if (isBase64Payload(obj, key, val)) out[key] = val;
-        else out[key] = this.keyed(key, val);
+        let x: unknown;
+        if (typeof val !== "string") x = this.deep(val);
+        else if (isBase64Payload(obj, key, val)) x = val;
+        else x = this.keyed(key, val);
+        if (out === undefined && x !== val) {
+          out = {};
+          for (let j = 0; j < i; j++) out[keys[j]] = obj[keys[j]];
+        }
+        if (out !== undefined) out[key] = x;
       }
-      return out;
+      return out ?? obj;
     }
     return v;
   }
@@ -245,7 +310,7 @@ export class Walker {
 
   image(b: ImageBlock): ImageBlock {
     // `data` is base64 and kept byte for byte; only a URL can carry a secret (a signed query).
-    return clean({ ...b, url: b.url !== undefined && !DATA_URL.test(b.url.slice(0, 200)) ? this.text(b.url) : b.url });
+    return changed(b, { url: b.url !== undefined && !DATA_URL.test(b.url.slice(0, 200)) ? this.text(b.url) : b.url });
   }
 
   /**
@@ -272,15 +337,15 @@ export class Walker {
       if (all) for (let i = 0; i < lines.length; i++) if (all[i].length) masked[i] = applyCuts(lines[i].text, all[i]);
     }
     let n = 0;
-    const hunks = e.hunks.map((h) => ({ ...h, lines: h.lines.map((l) => ({ op: l.op, text: masked[n++] })) }));
-    return clean({ ...e, path: this.text(e.path), movePath: this.text(e.movePath), hunks });
+    const same = masked.every((m, i) => m === lines[i].text);
+    const hunks = same ? e.hunks : e.hunks.map((h) => ({ ...h, lines: h.lines.map((l) => ({ op: l.op, text: masked[n++] })) }));
+    return changed(e, { path: this.text(e.path), movePath: this.text(e.movePath), hunks });
   }
 
   result(r: ToolResult): ToolResult {
-    return clean({
-      ...r,
+    return changed(r, {
       text: this.at("tool result", () => this.text(r.text)),
-      images: r.images.map((i) => this.image(i)),
+      images: sameItems(r.images, r.images.map((i) => this.image(i))),
       meta: r.meta === undefined ? undefined : this.at("tool result", () => this.deep(r.meta)),
     });
   }
@@ -289,26 +354,25 @@ export class Walker {
     switch (b.kind) {
       case "prompt":
         // The IDE context kept beside a Codex prompt is shown too: hidden like the prompt.
-        return this.at("prompt", () => clean({ ...b, text: this.text(b.text), context: this.text(b.context) }));
+        return this.at("prompt", () => changed(b, { text: this.text(b.text), context: this.text(b.context) }));
       case "text":
       case "thinking":
-        return this.at(b.kind === "text" ? "assistant text" : b.kind, () => ({ ...b, text: this.text(b.text) }));
+        return this.at(b.kind === "text" ? "assistant text" : b.kind, () => changed(b, { text: this.text(b.text) }));
       case "command":
-        return this.at("command", () => clean({ ...b, name: this.text(b.name), args: this.text(b.args), output: this.text(b.output) }));
+        return this.at("command", () => changed(b, { name: this.text(b.name), args: this.text(b.args), output: this.text(b.output) }));
       case "notice":
-        return this.at("notice", () => ({ ...b, text: this.text(b.text) }));
+        return this.at("notice", () => changed(b, { text: this.text(b.text) }));
       case "image":
         return this.at("image", () => this.image(b));
       case "compaction":
-        return this.at("compaction summary", () => clean({ ...b, summary: this.text(b.summary) }));
+        return this.at("compaction summary", () => changed(b, { summary: this.text(b.summary) }));
       case "unknown":
-        return this.at("record", () => ({ ...b, raw: this.deep(b.raw) }));
+        return this.at("record", () => changed(b, { raw: this.deep(b.raw) }));
       case "tool":
-        return clean({
-          ...b,
+        return changed(b, {
           input: this.at("tool input", () => this.deep(b.input)),
           result: b.result && this.result(b.result),
-          edits: b.edits && this.at("diff", () => b.edits!.map((e) => this.edit(e))),
+          edits: b.edits && this.at("diff", () => sameItems(b.edits!, b.edits!.map((e) => this.edit(e)))),
           subAgent: b.subAgent && this.subAgent(b.subAgent),
         });
       default: {
@@ -332,13 +396,18 @@ export class Walker {
   }
 
   turn(t: Turn, nested: boolean): Turn {
-    return {
-      ...t,
-      blocks: t.blocks.map((b, i) => {
+    return this.turnOf(
+      t,
+      t.blocks.map((b, i) => {
         if (!nested) this.place = { turn: t.index + 1, block: i + 1, field: "" };
         return this.block(b);
       }),
-    };
+    );
+  }
+
+  /** `t` with its blocks redacted: `t` itself when none changed. */
+  turnOf(t: Turn, blocks: Block[]): Turn {
+    return changed(t, { blocks: sameItems(t.blocks, blocks) });
   }
 
   /**

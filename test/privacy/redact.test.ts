@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { PankoError } from "../../src/errors.ts";
 import {
   buildRules,
+  collectRedactions,
   formatRedactionSummary,
   parseExtraPattern,
   redactJsonl,
@@ -232,6 +233,19 @@ describe("redactSession", () => {
     expect((session.turns[0].blocks[6] as ToolBlock).input).not.toBe((input.turns[0].blocks[6] as ToolBlock).input);
   });
 
+  test("what holds nothing to hide is shared with the input, not copied", () => {
+    const clean: ToolBlock = { kind: "tool", id: "toolu_c", toolUseId: "toolu_c", name: "Read", input: { file_path: "/srv/a.txt" }, result: { text: "hello world, nothing here", isError: false, images: [], meta: { lines: ["one line", "two lines"] } } };
+    const input = buildSession();
+    input.turns.push({ ...input.turns[0], index: input.turns.length, blocks: [{ kind: "text", id: "t-c", text: "plain prose" }, clean] });
+    const before = structuredClone(input);
+    const { session } = redactSession(input);
+    expect(input).toEqual(before);
+    const last = session.turns[session.turns.length - 1];
+    expect(last).toBe(input.turns[input.turns.length - 1]);
+    expect(last.blocks[1]).toBe(clean);
+    expect(session.turns[0]).not.toBe(input.turns[0]);
+  });
+
   test("structure is kept: ids, kinds, timestamps, usage, path, optional fields stay absent", () => {
     const input = buildSession();
     const { session } = redactSession(input);
@@ -358,5 +372,41 @@ describe("parseExtraPattern", () => {
       expect((err as PankoError).code).toBe("usage");
       expect((err as PankoError).message).toContain("--redact-pattern");
     }
+  });
+});
+
+describe("a text seen twice in one pass", () => {
+  // The walk answers a repeat from what it found the first time: it must still be hidden, counted
+  // and placed at each place it sits, as whole text and as a value cut into lines.
+  function repeated(): Session {
+    const text = "deploy with GITHUB_TOKEN=" + S.githubOauth + " and then run the migrations";
+    const patch = ["-old line", "+key = " + S.google, " unchanged context line"];
+    const tool = (id: string): ToolBlock => ({ kind: "tool", id, toolUseId: id, name: "Bash", input: { command: text }, result: { text, isError: false, images: [], meta: { structuredPatch: [{ lines: patch }] } } });
+    return {
+      ...buildSession(),
+      turns: [
+        { index: 0, blocks: [{ kind: "prompt", id: "p1", text }, tool("t1")] } as Session["turns"][number],
+        { index: 1, blocks: [{ kind: "prompt", id: "p2", text }, tool("t2")] } as Session["turns"][number],
+      ],
+    };
+  }
+
+  test("is hidden, counted and placed every time", () => {
+    const s = repeated();
+    const none = redactSession({ ...s, turns: [] });
+    const once = redactSession({ ...s, turns: s.turns.slice(0, 1) });
+    const twice = redactSession(s);
+    const inTurns = (r: typeof once, kind: string) => (r.counts[kind] ?? 0) - (none.counts[kind] ?? 0);
+    const flat = JSON.stringify(twice.session.turns);
+    expect(flat).not.toContain(S.githubOauth);
+    expect(flat).not.toContain(S.google);
+    for (const kind of ["github-token", "google-api-key"]) {
+      expect(inTurns(once, kind)).toBeGreaterThan(0);
+      expect(inTurns(twice, kind)).toBe(2 * inTurns(once, kind));
+    }
+    const { hits } = collectRedactions(s);
+    const turns = hits.filter((h) => h.value === S.githubOauth).map((h) => `${h.turn}.${h.block} ${h.field}`);
+    expect(turns.filter((t) => t.startsWith("2."))).toEqual(turns.filter((t) => t.startsWith("1.")).map((t) => "2" + t.slice(1)));
+    expect(new Set(turns.map((t) => t.split(" ")[0]))).toEqual(new Set(["1.1", "1.2", "2.1", "2.2"]));
   });
 });
