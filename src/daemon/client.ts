@@ -13,6 +13,7 @@
 import type { Socket } from "bun";
 import { existsSync } from "node:fs";
 import { PankoError, type ErrorCode } from "../errors.ts";
+import { processStart } from "../tunnels/lease.ts";
 import { VERSION } from "../version.ts";
 import { ensureDaemonDir, daemonPaths, type DaemonPaths } from "./paths.ts";
 import {
@@ -276,15 +277,11 @@ function notStarted(paths: DaemonPaths): PankoError {
   });
 }
 
-/** Waits until pid is gone (kill(pid, 0) fails), up to ms. */
+/** Waits until pid is gone (or a zombie nobody has reaped yet), up to ms. */
 export async function waitForExit(pid: number, ms: number): Promise<boolean> {
   const deadline = Date.now() + ms;
   while (Date.now() < deadline) {
-    try {
-      process.kill(pid, 0);
-    } catch {
-      return true;
-    }
+    if (processStart(pid) === null) return true;
     await Bun.sleep(20);
   }
   return false;

@@ -23,6 +23,7 @@ import { PankoError, describeError } from "../errors.ts";
 import { parseExtraPattern } from "../privacy/redact.ts";
 import { cutTitle } from "../sessions/title.ts";
 import { newShareToken, startShare, type Share } from "../share/share.ts";
+import { processStart } from "../tunnels/lease.ts";
 import { isExecutableFile } from "../tunnels/locate.ts";
 import type { Env, Lease, ProviderName, Tunnel, TunnelProvider, TunnelRecord } from "../tunnels/provider.ts";
 import type { StateDb, ShareRow } from "./db.ts";
@@ -345,7 +346,7 @@ export class Supervisor {
     void t.exited.then((code) => {
       if (r.tunnel !== t || r.stopped || this.closed) return;
       // An adopted tunnel may not know its exit: confirm it is really gone before restarting.
-      if (code === null && isAlive(t.pid)) return;
+      if (code === null && processStart(t.pid) !== null) return;
       void this.restart(r, `the tunnel exited${code === null ? "" : ` with code ${code}`}`);
     });
   }
@@ -413,7 +414,7 @@ export class Supervisor {
       r.checking = true;
       void (async () => {
         try {
-          const ok = typeof t.ready === "function" ? await t.ready() : isAlive(t.pid);
+          const ok = await t.ready();
           if (r.tunnel !== t || r.stopped) return;
           r.healthMisses = ok ? 0 : r.healthMisses + 1;
           if (r.healthMisses >= HEALTH_MISSES) void this.restart(r, "the tunnel stopped answering its health check");
@@ -599,11 +600,3 @@ function safeJson<T>(text: string, fallback: T): T {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === "EPERM";
-  }
-}

@@ -15,6 +15,7 @@ import type { Session } from "../sessions/model.ts";
 import { downloadLine } from "../privacy/download.ts";
 import { redactSessionAsync, type RedactOptions, type RedactionCounts } from "../privacy/redact.ts";
 import type { Env, Lease, ProviderName, Tunnel, TunnelProvider } from "../tunnels/provider.ts";
+import { pickFreePort } from "../tunnels/url.ts";
 import type { LiveSession } from "../viewer/live.ts";
 import { startViewer, type Viewer } from "../viewer/server.ts";
 
@@ -105,19 +106,12 @@ export function newShareToken(): string {
   return Buffer.from(bytes).toString("base64url");
 }
 
-/** A port nobody listens on right now (the kernel's pick). */
-export function freePort(hostname = "127.0.0.1"): number {
-  const probe = Bun.listen({ hostname, port: 0, socket: { data() {} } });
-  const port = probe.port;
-  probe.stop(true);
-  return port;
-}
 
 export async function startShare(opts: ShareOptions): Promise<Share> {
   const now = opts.now ?? Date.now;
   const token = opts.token ?? newShareToken();
   const source = opts.source ?? shareSource(opts.path, { redact: opts.redact ?? true, options: opts.redactOptions });
-  const port = opts.port ?? freePort();
+  const port = opts.port ?? pickFreePort();
   const origin = `http://127.0.0.1:${port}`;
   let firstCounts: RedactionCounts | undefined;
 
