@@ -24,7 +24,7 @@ import { parseSession } from "../sessions/parse.ts";
 import { installCloudflared } from "../tunnels/install.ts";
 import { providerStatus } from "../tunnels/registry.ts";
 import { VERSION } from "../version.ts";
-import { isActive } from "./actions/files.ts";
+import { isLiveStatus } from "../daemon/share-ids.ts";
 import type { FlowDeps, ShareEntry, SharesPort } from "./deps.ts";
 import type { Interrupts } from "./interrupts.ts";
 
@@ -76,7 +76,7 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
         const st = await daemonStatus(env);
         return {
           running: st.running,
-          activeShares: st.shares?.filter((s) => isActive(s.status)).length,
+          activeShares: st.shares?.filter((s) => isLiveStatus(s.status)).length,
           hasState: existsSync(st.db),
           shares: st.shares?.map(shareEntry),
         };

@@ -3,7 +3,7 @@
  * URL, open it, show its QR code or stop it; or stop them all.
  */
 import { showShare } from "./actions/share.ts";
-import { isLive } from "./actions/files.ts";
+import { isListedStatus } from "../daemon/share-ids.ts";
 import { showFailure, withDaemon, type FlowCtx } from "./context.ts";
 import type { ShareEntry, SharesPort } from "./deps.ts";
 import type { Choice } from "./prompts.ts";
@@ -42,7 +42,7 @@ async function sharesLoop(ctx: FlowCtx, shares: SharesPort): Promise<void> {
   for (;;) {
     let list: ShareEntry[];
     try {
-      list = (await shares.list()).filter((s) => isLive(s.status));
+      list = (await shares.list()).filter((s) => isListedStatus(s.status));
     } catch (e) {
       showFailure(ctx, e, "The shares cannot be listed: ");
       return;

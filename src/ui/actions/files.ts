@@ -3,7 +3,7 @@ import { basename, dirname, extname, join } from "node:path";
 import type { SessionSummary } from "../../sessions/model.ts";
 import { showFailure, withDaemon, type FlowCtx } from "../context.ts";
 import { line, safe } from "../text.ts";
-import { isListedStatus, isLiveStatus } from "../../daemon/share-ids.ts";
+import { isListedStatus } from "../../daemon/share-ids.ts";
 
 /** `name`, or `name (2)`, `name (3)`, ... : the first that does not exist in `dir`. */
 export function freeName(dir: string, name: string, exists: (path: string) => boolean): string {
@@ -37,7 +37,7 @@ export async function deleteAction(ctx: FlowCtx, summary: SessionSummary): Promi
   // A stopped daemon restores its shares when it starts again: ask one whenever one ran here.
   const status = await ctx.deps.daemon.status().catch(() => ({ running: false, hasState: true }));
   if (status.running || status.hasState) {
-    const shared = await withDaemon(ctx, async (shares) => (await shares.list()).filter((s) => s.sessionPath === summary.path && isLive(s.status)));
+    const shared = await withDaemon(ctx, async (shares) => (await shares.list()).filter((s) => s.sessionPath === summary.path && isListedStatus(s.status)));
     if (shared === null) {
       ctx.ui.warn("Not deleted: panko could not check whether the session is shared.");
       return false;
@@ -58,9 +58,3 @@ export async function deleteAction(ctx: FlowCtx, summary: SessionSummary): Promi
   ctx.ui.success(`Deleted ${safe(summary.path)}`);
   return true;
 }
-
-/** A share that has not ended: it serves, tries to, or failed and waits to be cleared (what `panko shares` lists). */
-export const isLive = isListedStatus;
-
-/** A share that serves or is on its way to (what "N active shares" counts). */
-export const isActive = isLiveStatus;

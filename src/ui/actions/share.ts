@@ -11,7 +11,7 @@ import type { Session, SessionSummary } from "../../sessions/model.ts";
 import { currentConfig, showFailure, withDaemon, type FlowCtx } from "../context.ts";
 import type { ProviderChoice, RedactionPreview, ShareEntry } from "../deps.ts";
 import { line, plural, safe, truncate } from "../text.ts";
-import { isActive } from "./files.ts";
+import { isLiveStatus } from "../../daemon/share-ids.ts";
 import { loadSession } from "./load.ts";
 
 const EXPIRIES: [string, number | undefined][] = [
@@ -111,7 +111,7 @@ export async function showShare(ctx: FlowCtx, share: ShareEntry, opts: { copy: b
 /** When the session is shared already: its URLs, and whether to share it once more. */
 async function againOrBack(ctx: FlowCtx, summary: SessionSummary): Promise<boolean> {
   const status = await ctx.deps.daemon.status().catch(() => ({ running: false, shares: undefined }));
-  const current = (status.shares ?? []).filter((s) => s.sessionPath === summary.path && isActive(s.status));
+  const current = (status.shares ?? []).filter((s) => s.sessionPath === summary.path && isLiveStatus(s.status));
   if (!current.length) return true;
   const lines = current.map((s) => `${safe(s.publicUrl ?? "(no URL yet)")}  ${s.provider} · ${s.status}`);
   ctx.ui.note(lines.join("\n"), "Shared already");
