@@ -288,6 +288,25 @@ export function loadConfig(path = configFile()): LoadedConfig {
   return { config, path, exists: true, set, problems };
 }
 
+/**
+ * The keys a problem with which must stop whatever redacts: falling back to their defaults would
+ * quietly drop the user's own patterns (`redact_patterns`) or keeps from the privacy pass.
+ */
+export const REDACTION_KEYS = ["redact", "redact_patterns", "redact_keep"] as const satisfies readonly (keyof Config)[];
+
+/** The first problem that spoils one of `needs` (every key: "all"); a file that is not TOML spoils all. */
+export function problemFor(loaded: LoadedConfig, needs: readonly string[] | "all"): LoadedConfig["problems"][number] | undefined {
+  return loaded.problems.find((p) => needs === "all" || p.key === undefined || needs.includes(p.key));
+}
+
+/** The config, or the first problem with one of `needs` as an error (other problems are tolerated). */
+export function loadConfigFor(needs: readonly (keyof Config)[], path = configFile()): LoadedConfig {
+  const loaded = loadConfig(path);
+  const problem = problemFor(loaded, needs);
+  if (problem) throw problem.error;
+  return loaded;
+}
+
 /** The config, or the first of its problems as an error (for callers that need every value right). */
 export function loadConfigStrict(path = configFile()): LoadedConfig {
   const loaded = loadConfig(path);

@@ -192,7 +192,7 @@ export default defineCommand({
       throw usageError("not writing an HTML page to the terminal", ["Use -o FILE, or redirect: panko export SESSION > session.html"]);
     }
 
-    const { redact, options: redactOptions } = redactSettings(values);
+    const { redact, options: redactOptions } = redactSettings(values, io);
     const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
     let session = await parseSession(path);
     if (signal.aborted) throw interrupted(out);

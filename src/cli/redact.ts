@@ -41,7 +41,7 @@ export default defineCommand({
   positionals: { min: 1, max: 1 },
   examples: ["panko redact latest", "panko redact 3f2a --json | jq '.items[].kind'", "panko redact latest --keep 'sk-test-fixture-[a-z]+'"],
   async run({ values, positionals: [ref], io }) {
-    const { options } = redactSettings(values);
+    const { options } = redactSettings(values, io);
     const path = resolveSessionPath(ref!, { env: io.env, cwd: io.cwd });
     const session = await parseSession(path);
     printRedactionReport(findRedactions(session, options), io, values.json === true);

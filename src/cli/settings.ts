@@ -3,7 +3,7 @@
  * problem (and how to repair it); problems with other keys are warnings, printed once per process,
  * and the command runs on the defaults.
  */
-import { loadConfig, type Config, type LoadedConfig } from "../config.ts";
+import { loadConfig, problemFor, type Config, type LoadedConfig } from "../config.ts";
 import { PankoError } from "../errors.ts";
 import { configFile } from "../paths.ts";
 import type { Io } from "./io.ts";
@@ -14,18 +14,14 @@ const warned = new WeakSet<Io>();
 const REPAIR = (key: string) => `Repair it with \`panko config set ${key} VALUE\` or \`panko config unset ${key}\`.`;
 
 /** The config for a command that reads `needs` (every key: `"all"`). */
-export function commandConfig(io: Io, needs: (keyof Config)[] | "all"): LoadedConfig {
+export function commandConfig(io: Io, needs: readonly (keyof Config)[] | "all"): LoadedConfig {
   const loaded = loadConfig(configFile(io.env));
-  const others: LoadedConfig["problems"] = [];
-  for (const p of loaded.problems) {
-    // A problem that is about no key (a file that is not TOML) spoils every key.
-    const needed = needs === "all" || p.key === undefined || (needs as string[]).includes(p.key);
-    if (needed) {
-      const details = [...p.error.details, ...(p.key ? [REPAIR(p.key)] : [])];
-      throw new PankoError("config", p.error.message, { details });
-    }
-    others.push(p);
+  const needed = problemFor(loaded, needs);
+  if (needed) {
+    const details = [...needed.error.details, ...(needed.key ? [REPAIR(needed.key)] : [])];
+    throw new PankoError("config", needed.error.message, { details });
   }
+  const others = loaded.problems;
   if (others.length && !warned.has(io)) {
     warned.add(io);
     for (const p of others) io.err(`${io.colors.yellow("warning:")} ${p.error.message} (ignored)\n`);

@@ -99,7 +99,7 @@ export default defineCommand({
     }
     // Checks every pattern (config and flags) with a clear error; the daemon gets the flags' as
     // text and adds the config's itself.
-    const { redact, options: redactOptions } = redactSettings(values);
+    const { redact, options: redactOptions } = redactSettings(values, io);
     const patterns = values["redact-pattern"] ?? [];
     const keep = values.keep ?? [];
     const allowDownload = values["allow-download"] === true;

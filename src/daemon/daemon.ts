@@ -8,7 +8,7 @@
  * starts them again. `Shutdown {stopShares: true}` (`panko serve-stop`) stops every share.
  */
 import { existsSync, unlinkSync } from "node:fs";
-import { loadConfig } from "../config.ts";
+import { REDACTION_KEYS, loadConfig, loadConfigFor } from "../config.ts";
 import { PankoError, describeError } from "../errors.ts";
 import { renewLease } from "../tunnels/lease.ts";
 import { createProviders, getProvider, pickProvider } from "../tunnels/registry.ts";
@@ -123,6 +123,7 @@ export async function runDaemon(opts: DaemonOptions = {}): Promise<RunningDaemon
       log,
       env,
       config: () => loadConfig().config,
+      redactionConfig: () => loadConfigFor(REDACTION_KEYS).config,
       pickProvider: (requested, config, e) => pickProvider(requested, config, e, providers),
       provider: (name) => getProvider(name, providers),
       lease,

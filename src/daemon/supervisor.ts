@@ -44,6 +44,11 @@ export interface SupervisorDeps {
   log: DaemonLog;
   env: Env;
   config(): Config;
+  /**
+   * The config a new share's privacy pass reads: throws when a redaction key is broken, so a typo
+   * in `redact_patterns` stops the share instead of quietly dropping the pattern. Default: config().
+   */
+  redactionConfig?(): Config;
   /** The provider a share asks for (or the default / first available). */
   pickProvider(requested: string | undefined, config: Config, env: Env): Promise<TunnelProvider>;
   provider(name: ProviderName): TunnelProvider;
@@ -163,11 +168,12 @@ export class Supervisor {
     }
     if (!isFile) throw new PankoError("not-found", `no session file at ${path}`);
     // The config's patterns always apply; the request adds its own (--redact-pattern, --keep).
-    const asked = RedactionSettings.parse(params.redaction ?? { redact: config.redact });
+    const redaction = (this.deps.redactionConfig ?? this.deps.config)();
+    const asked = RedactionSettings.parse(params.redaction ?? { redact: redaction.redact });
     const settings: RedactionSettings = {
       redact: asked.redact,
-      patterns: unique([...(config.redact_patterns ?? []), ...asked.patterns]),
-      keep: unique([...(config.redact_keep ?? []), ...asked.keep]),
+      patterns: unique([...(redaction.redact_patterns ?? []), ...asked.patterns]),
+      keep: unique([...(redaction.redact_keep ?? []), ...asked.keep]),
     };
     // A bad pattern is a clear error before anything starts.
     for (const p of settings.patterns) parseExtraPattern(p);

@@ -4,7 +4,7 @@
  */
 import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
-import { loadConfig, parseValue, writeConfigKey, type Config } from "../config.ts";
+import { REDACTION_KEYS, loadConfig, loadConfigFor, parseValue, writeConfigKey, type Config } from "../config.ts";
 import { processIo } from "../cli/io.ts";
 import { exportChunks, writeAtomically } from "../cli/export.ts";
 import { qrCode } from "../cli/share.ts";
@@ -113,12 +113,17 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
       },
       installCloudflared: async () => (await installCloudflared({ env })).path,
     },
+    // The flow tolerates a broken config (the settings screen repairs it, `config` holds the
+    // defaults for a bad key), but what redacts refuses a broken redaction key in the file: a
+    // typo in redact_patterns is an error, never a quiet fallback to no patterns.
     privacy: {
       preview(session: Session, config: Config) {
+        loadConfigFor(REDACTION_KEYS, cfgPath());
         const report = findRedactions(session, redactOptionsFromConfig(config).options);
         return { ...report, items: report.items.map((i) => ({ kind: i.kind, where: formatPlace(i), preview: i.preview })) };
       },
       apply(session: Session, config: Config) {
+        loadConfigFor(REDACTION_KEYS, cfgPath());
         const { redact, options } = redactOptionsFromConfig(config);
         if (!redact) return { session, counts: {} };
         const r = redactSession(session, options);

@@ -7,6 +7,7 @@ import { afterEach, describe, expect, setDefaultTimeout, test } from "bun:test";
 import { rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { DEFAULTS, type Config } from "../../src/config.ts";
+import { PankoError } from "../../src/errors.ts";
 import { StateDb } from "../../src/daemon/db.ts";
 import { createDaemonLog } from "../../src/daemon/log.ts";
 import { FAILURES_TO_ERROR, Supervisor } from "../../src/daemon/supervisor.ts";
@@ -79,7 +80,7 @@ afterEach(async () => {
   for (const s of supervisors.splice(0)) await s.shutdown(true);
 });
 
-function setup(opts: { config?: Partial<Config>; db?: StateDb; fake?: ReturnType<typeof fakeProvider> } = {}) {
+function setup(opts: { config?: Partial<Config>; db?: StateDb; fake?: ReturnType<typeof fakeProvider>; redactionConfig?: () => Config } = {}) {
   const b = sandbox();
   const fake = opts.fake ?? fakeProvider();
   const db = opts.db ?? new StateDb(join(b.root, "state.db"));
@@ -90,6 +91,7 @@ function setup(opts: { config?: Partial<Config>; db?: StateDb; fake?: ReturnType
     log: createDaemonLog(join(b.root, "daemon.log")),
     env: b.env,
     config: () => ({ ...DEFAULTS, ...opts.config }) as Config,
+    redactionConfig: opts.redactionConfig,
     pickProvider: async () => fake.provider,
     provider: () => fake.provider,
     now: () => clock.now,
@@ -195,6 +197,20 @@ describe("supervisor", () => {
     sup.tick();
     await until("expired", () => sup.list().find((s) => s.id === a.id)!.status === "expired");
     expect(sup.list().filter((s) => s.status === "active").length).toBe(1);
+  });
+
+  test("a broken redaction key in the config stops a new share before anything starts; the config's patterns apply", async () => {
+    const broken = setup({
+      redactionConfig: () => {
+        throw new PankoError("config", "invalid value for redact_patterns: item 2 is not a valid regular expression");
+      },
+    });
+    await expect(broken.sup.start({ sessionPath: broken.b.session() })).rejects.toThrow(/redact_patterns/);
+    expect(broken.sup.list()).toEqual([]);
+    expect(broken.fake.started.length).toBe(0);
+    const ok = setup({ redactionConfig: () => ({ ...DEFAULTS, redact_patterns: ["acme-[0-9]+"] }) as Config });
+    const info = await ok.sup.start({ sessionPath: ok.b.session(), redaction: { redact: true, patterns: ["x+"], keep: [] } });
+    expect(JSON.parse(ok.db.get(info.id)!.redaction)).toEqual({ redact: true, patterns: ["acme-[0-9]+", "x+"], keep: [] });
   });
 
   test("restore adopts a live tunnel on the same port, restarts a gone one with the same token", async () => {

@@ -1,7 +1,9 @@
 import { describe, expect, test, beforeEach } from "bun:test";
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
-import { loadConfig, loadConfigStrict, showValue, writeConfigKey } from "../../src/config.ts";
+import { REDACTION_KEYS, loadConfig, loadConfigFor, loadConfigStrict, showValue, writeConfigKey } from "../../src/config.ts";
+import { memoryIo } from "../../src/cli/io.ts";
+import { runCli } from "../../src/cli/run.ts";
 import { PankoError } from "../../src/errors.ts";
 import { configFile } from "../../src/paths.ts";
 import { redactOptionsFromConfig } from "../../src/privacy/options.ts";
@@ -63,5 +65,41 @@ describe("redactOptionsFromConfig", () => {
     expect(maskPreview("ghp_" + "a".repeat(30) + "k3")).toBe("ghp_…k3");
     expect(maskPreview("short")).toBe("…");
     expect(maskPreview("abcdefghij")).toBe("ab…");
+  });
+});
+
+describe("a broken redaction key stops what redacts (never a quiet fallback to no patterns)", () => {
+  const session = `${process.env.PANKO_TEST_ROOT}/broken-redaction/s.jsonl`;
+  const rec = (o: Record<string, unknown>) => JSON.stringify({ sessionId: "b0000000-0000-4000-8000-000000000001", cwd: "/w", version: "2.1.0", isSidechain: false, userType: "external", ...o });
+
+  beforeEach(() => {
+    mkdirSync(dirname(session), { recursive: true });
+    writeFileSync(session, rec({ type: "user", uuid: "u1", parentUuid: null, timestamp: "2026-01-01T00:00:00Z", message: { role: "user", content: "acme-123456 is our internal id" } }) + "\n");
+    mkdirSync(dirname(configFile()), { recursive: true });
+  });
+
+  test("loadConfigFor throws for the keys asked, tolerates the others", () => {
+    writeFileSync(configFile(), 'redact_patterns = ["acme-[0-9]{6}", "("]\ndefault_port = "x"\n');
+    expect(() => loadConfigFor(REDACTION_KEYS)).toThrow(/redact_patterns.*item 2/);
+    expect(loadConfigFor(["default_sort"]).config.default_sort).toBe("newest");
+  });
+
+  for (const argv of [["export", session, "-f", "md"], ["redact", session]]) {
+    test(`panko ${argv[0]}: exits with the problem, prints nothing of the session`, async () => {
+      writeFileSync(configFile(), 'redact_patterns = ["acme-[0-9]{6}", "("]\n');
+      const m = memoryIo({ env: { ...process.env } });
+      const code = await runCli(argv, m.io);
+      expect(code).not.toBe(0);
+      expect(m.stderr()).toContain("redact_patterns");
+      expect(m.stdout()).not.toContain("acme-123456");
+    });
+  }
+
+  test("with the list repaired, the pattern applies", async () => {
+    writeFileSync(configFile(), 'redact_patterns = ["acme-[0-9]{6}"]\n');
+    const m = memoryIo({ env: { ...process.env } });
+    expect(await runCli(["export", session, "-f", "md"], m.io)).toBe(0);
+    expect(m.stdout()).not.toContain("acme-123456");
+    expect(m.stdout()).toContain("[REDACTED:custom]");
   });
 });

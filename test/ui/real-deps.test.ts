@@ -1,5 +1,8 @@
 /** The real wiring's privacy pass: what the flow's confirm lists and what export and copy-as-context get. */
 import { describe, expect, test } from "bun:test";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
+import { dirname } from "node:path";
+import { configFile } from "../../src/paths.ts";
 import { DEFAULTS } from "../../src/config.ts";
 import type { Session } from "../../src/sessions/model.ts";
 import { realDeps } from "../../src/ui/real-deps.ts";
@@ -35,5 +38,17 @@ describe("real privacy wiring", () => {
     expect(hidden.counts["github-token"]).toBe(1);
     const kept = deps.privacy.apply(s, { ...DEFAULTS, redact: false });
     expect(JSON.stringify(kept.session)).toContain(token);
+  });
+
+  test("a broken redaction key in the config file is an error, not a quiet default", () => {
+    mkdirSync(dirname(configFile()), { recursive: true });
+    writeFileSync(configFile(), 'redact_patterns = ["acme-[0-9]+", "("]\n');
+    try {
+      // the flow's tolerant load gives the defaults for the broken key; the pass refuses to run on them
+      expect(() => deps.privacy.apply(withPrompt(`use ${custom}`), { ...DEFAULTS })).toThrow(/redact_patterns/);
+      expect(() => deps.privacy.preview(withPrompt(`use ${custom}`), { ...DEFAULTS })).toThrow(/redact_patterns/);
+    } finally {
+      rmSync(configFile(), { force: true });
+    }
   });
 });
