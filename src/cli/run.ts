@@ -11,6 +11,7 @@ import type { Command, OptionSpecs } from "./command.ts";
 import type { Io } from "./io.ts";
 import { commands } from "./registry.ts";
 import { nearest } from "./suggest.ts";
+import { configFile } from "../paths.ts";
 import { VERSION } from "../version.ts";
 
 export { VERSION };
@@ -95,7 +96,7 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
   }
   const values = parsed.values as Record<string, unknown>;
   if (values.verbose) configureLog({ verbose: true });
-  configureLogFile();
+  configureLogFile(io);
   if (values.help) {
     io.out(commandHelp(command, path, io));
     return 0;
@@ -115,9 +116,9 @@ async function runCommand(command: Command<any>, argv: string[], io: Io, signal:
 }
 
 /** Debug logs also go to the config's log_file when set (a broken config is `config`'s to report). */
-function configureLogFile(): void {
+function configureLogFile(io: Io): void {
   try {
-    const file = loadConfig().config.log_file;
+    const file = loadConfig(configFile(io.env)).config.log_file;
     if (file) configureLog({ file });
   } catch {
     // The command itself reports a broken config if it needs one.
