@@ -26,6 +26,7 @@ import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, formatCount, formatDuration, timeTag } from "./escape.ts";
 import { describeCounts, sessionCounts } from "../sessions/counts.ts";
 import { renderTurnHtml, safeTurnHtml, turnLabel } from "./turn.ts";
+import { PartPacker } from "./pack.ts";
 
 export type { RenderOptions } from "./context.ts";
 export { inlineImageSrc } from "./context.ts";
@@ -171,51 +172,6 @@ function headHtml(session: Session, opts: RenderOptions): string {
     assets = `<meta http-equiv="Content-Security-Policy" content="${csp}"><link rel="icon" type="image/svg+xml" href="data:image/svg+xml,${esc(encodeURIComponent(FAVICON_SVG))}"><style>${ASSETS["panko.css"].body}</style><script>${ASSETS["panko.js"].body}</script>`;
   }
   return `<!doctype html>\n<html lang="en"><head>${meta}<title>${title}</title>${assets}</head>\n`;
-}
-
-/** Packed parts are compressed in groups of about this many characters of HTML. */
-const PACK_GROUP = 256 * 1024;
-/** A (minor) garbage collection after this many characters packed (see PartPacker.flush): more often costs nothing measurable and keeps the peak lower. */
-const PACK_GC = 1024 * 1024;
-
-/**
- * Collapsed content of a self-contained page, packed: parts are grouped by turn ranges, each group
- * a gzip of `{"T.K": html}` in base64 inside an inert `<template class="pk" data-turns="A-B">`,
- * which panko.js decompresses (DecompressionStream) when one of its parts is opened or searched.
- */
-class PartPacker {
-  templates: string[] = [];
-  #group: Record<string, string> = {};
-  #chars = 0;
-  #from = -1;
-  #to = -1;
-  #sinceGc = 0;
-  add = (turn: number, parts: string[]): void => {
-    if (this.#from < 0) this.#from = turn;
-    this.#to = turn;
-    parts.forEach((html, k) => {
-      this.#group[`${turn}.${k}`] = html;
-      this.#chars += html.length;
-    });
-    if (this.#chars >= PACK_GROUP) this.flush();
-  };
-  flush(): void {
-    if (this.#from < 0) return;
-    // Level 1: most of the size win at a fraction of the time (a 100 MB session's export: 35 MB of
-    // parts become ~10 MB of base64).
-    const packed = Buffer.from(Bun.gzipSync(JSON.stringify(this.#group), { level: 1 })).toString("base64");
-    this.#sinceGc += this.#chars;
-    this.templates.push(`<template class="pk" data-turns="${this.#from}-${this.#to}">${packed}</template>`);
-    this.#group = {};
-    this.#chars = 0;
-    this.#from = this.#to = -1;
-    // The parts' HTML is garbage now, and an export's writer collects by what is written, which
-    // packed parts barely add to: collect here, or a 100 MB session's export peaks ~180 MB higher.
-    if (this.#sinceGc >= PACK_GC) {
-      Bun.gc(false);
-      this.#sinceGc = 0;
-    }
-  }
 }
 
 function* pageChunks(session: Session, opts: RenderOptions): Generator<string> {

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderPageChunks } from "../../src/render/page.ts";
+import { gzipBase64, packGroupText, unpackGroupText } from "../../src/render/pack.ts";
 import { inlineImageSrc } from "../../src/render/context.ts";
 import { parseSession } from "../../src/sessions/parse.ts";
 import { startViewer, type Viewer } from "../../src/viewer/server.ts";
@@ -13,7 +14,7 @@ afterAll(async () => {
   await Promise.all(viewers.map((v) => v.stop()));
 });
 
-const SECRET_THOUGHT = "zebra-crossing-thought ".repeat(80);
+const SECRET_THOUGHT = "zebra-crossing-thought 🦓 é → ".repeat(80); // characters of 1 to 4 UTF-8 bytes: packed lengths count UTF-16 units
 const LONG_OUT = Array.from({ length: 200 }, (_, i) => `output line ${i} quasar-${i}`).join("\n");
 
 function sessionLines() {
@@ -79,7 +80,9 @@ describe("a served page leaves collapsed content out and serves it as parts", ()
     expect(ids.length).toBe(2);
     const packed = [...html.matchAll(/<template class="pk" data-turns="(\d+)-(\d+)">([^<]*)<\/template>/g)];
     expect(packed.length).toBe(1);
-    const map = JSON.parse(new TextDecoder().decode(Bun.gunzipSync(Buffer.from(packed[0]![3]!, "base64")))) as Record<string, string>;
+    // A group: an index line ["T.K",length,...], then the parts' HTML back to back.
+    const map = Object.fromEntries(unpackGroupText(new TextDecoder().decode(Bun.gunzipSync(Buffer.from(packed[0]![3]!, "base64")))));
+    for (const html of Object.values(map)) expect(html).toMatch(/^<[\s\S]*>$/);
     expect(Object.keys(map).sort()).toEqual(ids.sort());
     expect(Object.values(map).join("")).toContain("zebra-crossing-thought");
     expect(Object.values(map).join("")).toContain("quasar-150");
@@ -88,5 +91,18 @@ describe("a served page leaves collapsed content out and serves it as parts", ()
     expect(plain).toContain("zebra-crossing-thought");
     expect(plain).toContain("quasar-150");
     expect(plain).not.toContain('class="lazy"');
+  });
+});
+
+describe("packed groups", () => {
+  test("the index line gives each part back whole, whatever its characters; a group that does not add up is refused", () => {
+    const parts = ['<p class="a">"quoted" \\ back\nslash</p>', "<b>🦓 é → 中</b>", "", "<i>\u0000\u2028</i>"];
+    const ids = parts.map((_, k) => `3.${k}`);
+    const text = packGroupText(ids, parts);
+    expect([...unpackGroupText(text)]).toEqual(ids.map((id, k) => [id, parts[k]!]));
+    // Through gzip and UTF-8, as the page carries it.
+    const round = new TextDecoder().decode(Bun.gunzipSync(Buffer.from(gzipBase64(text), "base64")));
+    expect(unpackGroupText(round).get("3.1")).toBe(parts[1]!);
+    expect(() => unpackGroupText(text + "x")).toThrow(/covers/);
   });
 });

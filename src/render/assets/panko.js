@@ -312,9 +312,18 @@
     var bin = atob(tpl.content.textContent.trim()), bytes = new Uint8Array(bin.length);
     for (var i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
     tpl.__parts = window.DecompressionStream
-      ? new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(JSON.parse)
+      ? new Response(new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"))).text().then(unframe)
       : Promise.reject(new Error("this browser cannot decompress"));
     return tpl.__parts;
+  }
+  /* A packed group: an index line ["T.K",length,...], then the parts' HTML back to back. */
+  function unframe(text) {
+    var nl = text.indexOf("\n"), index = JSON.parse(text.slice(0, nl)), map = {}, at = nl + 1;
+    for (var i = 0; i + 1 < index.length; i += 2) {
+      map[index[i]] = text.slice(at, at + index[i + 1]);
+      at += index[i + 1];
+    }
+    return map;
   }
   function fillFrom(map, ids) {
     for (var i = 0; i < ids.length; i++) {
