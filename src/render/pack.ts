@@ -5,13 +5,13 @@
  * one of its parts is opened or searched.
  *
  * A group's text is an index line, `["T.K",length,...]` (lengths in UTF-16 code units, as
- * JavaScript counts them), then the parts' HTML one after the other (packGroupText /
- * unpackGroupText; panko.js has the same reader). No quoting: a join costs a fraction of the
+ * JavaScript counts them), then the parts' HTML one after the other (packGroupText; panko.js's
+ * unframe reads it). No quoting: a join costs a fraction of the
  * JSON.stringify that escaped every quote of a 100 MB session's 39 MB of part HTML (~100 ms).
  */
 
 /** Parts are compressed in groups of about this many characters of HTML. */
-export const PACK_GROUP = 256 * 1024;
+const PACK_GROUP = 256 * 1024;
 /** A (minor) garbage collection after this many characters packed: the parts' HTML is garbage then. */
 const PACK_GC = 1024 * 1024;
 
@@ -26,21 +26,6 @@ export function packGroupText(ids: string[], parts: string[]): string {
   const index: (string | number)[] = [];
   for (let i = 0; i < ids.length; i++) index.push(ids[i]!, parts[i]!.length);
   return `${JSON.stringify(index)}\n${parts.join("")}`;
-}
-
-/** The parts of a group's text, by id (what panko.js's unframe does). Throws on a malformed group. */
-export function unpackGroupText(text: string): Map<string, string> {
-  const nl = text.indexOf("\n");
-  const index = JSON.parse(text.slice(0, nl)) as (string | number)[];
-  const parts = new Map<string, string>();
-  let at = nl + 1;
-  for (let i = 0; i + 1 < index.length; i += 2) {
-    const len = index[i + 1] as number;
-    parts.set(index[i] as string, text.slice(at, at + len));
-    at += len;
-  }
-  if (at !== text.length) throw new Error(`packed group: the index covers ${at} of ${text.length} characters`);
-  return parts;
 }
 
 export class PartPacker {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, test } from "bun:test";
 import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { renderPageChunks } from "../../src/render/page.ts";
-import { gzipBase64, packGroupText, unpackGroupText } from "../../src/render/pack.ts";
+import { gzipBase64, packGroupText } from "../../src/render/pack.ts";
 import { inlineImageSrc } from "../../src/render/context.ts";
 import { parseSession } from "../../src/sessions/parse.ts";
 import { startViewer, type Viewer } from "../../src/viewer/server.ts";
@@ -13,6 +13,21 @@ const viewers: Viewer[] = [];
 afterAll(async () => {
   await Promise.all(viewers.map((v) => v.stop()));
 });
+
+/** The parts of a packed group's text, by id: what panko.js's unframe does. Throws on a malformed group. */
+function unpackGroupText(text: string): Map<string, string> {
+  const nl = text.indexOf("\n");
+  const index = JSON.parse(text.slice(0, nl)) as (string | number)[];
+  const parts = new Map<string, string>();
+  let at = nl + 1;
+  for (let i = 0; i + 1 < index.length; i += 2) {
+    const len = index[i + 1] as number;
+    parts.set(index[i] as string, text.slice(at, at + len));
+    at += len;
+  }
+  if (at !== text.length) throw new Error(`packed group: the index covers ${at} of ${text.length} characters`);
+  return parts;
+}
 
 const SECRET_THOUGHT = "zebra-crossing-thought 🦓 é → ".repeat(80); // characters of 1 to 4 UTF-8 bytes: packed lengths count UTF-16 units
 const LONG_OUT = Array.from({ length: 200 }, (_, i) => `output line ${i} quasar-${i}`).join("\n");
