@@ -3,7 +3,7 @@ import { ansiToHtml, resolveCarriageReturns, stripAnsi } from "../../src/render/
 import { fileEditHtml } from "../../src/render/diff.ts";
 import { highlight, HIGHLIGHT_MAX, langFromPath, normalizeLang } from "../../src/render/highlight.ts";
 import { unesc } from "../../src/render/escape.ts";
-import { markdownToHtml } from "../../src/render/markdown-html.ts";
+import { markdownToHtml, renderByCallbacks, renderFast, rewriteHtml } from "../../src/render/markdown-html.ts";
 import { lineCount, numberLines, pre } from "../../src/render/output.ts";
 import { splitNumbered } from "../../src/render/tools/read.ts";
 
@@ -86,6 +86,64 @@ describe("markdown", () => {
     expect(html).toContain(`<a href="https://a.example"`);
     expect(html).toContain(`<a href="https://www.b.example"`);
     expect(html).toContain(`<a href="mailto:me@c.example"`);
+  });
+
+  // What the two renderers may differ in, none of which a browser draws differently (see the module).
+  const drawn = (html: string) =>
+    html
+      .replace(/&#x27;/g, "'")
+      .replace(/<br \/>\n/g, "\n")
+      .replace(/<hr \/>/g, "<hr>")
+      .replace(/<code>([^<]*)<\/code>/g, (_, c: string) => `<code>${c.replace(/\n/g, " ")}</code>`)
+      .replace(/\n*(<\/?(?:p|h\d|ul|ol|li|blockquote|table|thead|tbody|tr|th|td|div|hr)\b[^>]*>)\n*/g, "$1");
+  const SAMPLES = [
+    "# Title\n\nA paragraph with *emphasis*, **strong**, ~~gone~~ and `code & b > a`-free text.\nA soft break, and a hard one:  \nthere.",
+    "## Links\n\n[kept](https://a.example/x?y=1&z=2 \"a 'title' & more\") [anchor](#turn-3) [mail](mailto:me@a.example)\n[script](javascript:alert(1)) [data](data:text/html,x) [relative](./x.md) [vb](vbscript:x) https://auto.example/p me@auto.example",
+    "[ref] and [other][ref]\n\n[ref]: javascript:alert(1) \"t\"",
+    "![an image](https://img.example/x.png \"t\") ![inline data](data:image/png;base64,AAAA) ![](relative.png) [![linked](https://i.example/y.png)](https://a.example)",
+    "```ts\nconst a = \"x\" && b > 1;\n```\n\n```\nplain & simple\n```\n\n    indented code & more\n\n~~~py extra words\nNone\n~~~",
+    "| left | centre | right | none |\n|:--|:-:|--:|--|\n| 1 | **2** | `3` | [4](https://4.example) |",
+    "- [x] done\n- [ ] todo\n  - nested *one*\n  - nested two\n\n3. three\n4. four\n\n1. one\n\n> a quote\n> > nested quote\n\n---\n\n***",
+    "Entities: &copy; &amp; &quot;q&quot; &#65; &#x42; &unknown; AT&T R&D a && b",
+    "Nul \u0000 char, tab\tand unicode → ✓ 😀 \u2028 line sep",
+    "Heading\n=======\n\nSub\n---\n\n* a\n* b\n\n+ c\n\n- d\n\n  loose paragraph in d",
+  ];
+  test("the fast renderer draws what the callbacks draw", () => {
+    for (const md of SAMPLES) {
+      const fast = renderFast(md);
+      expect({ md, fast: fast === undefined ? "fell back" : drawn(fast) }).toEqual({ md, fast: drawn(renderByCallbacks(md)) });
+    }
+    // markdownToHtml takes it for such texts, and leaves the others (raw HTML, www.) to the callbacks.
+    expect(markdownToHtml(SAMPLES[0]!)).toBe(renderFast(SAMPLES[0]!)!);
+    expect(markdownToHtml("a <b>x</b>")).toBe(renderByCallbacks("a <b>x</b>"));
+    expect(markdownToHtml("see www.b.example")).toBe(renderByCallbacks("see www.b.example"));
+  });
+
+  test("the fast renderer keeps links safe and never loads an image", () => {
+    const html = renderFast(SAMPLES[1]! + "\n\n" + SAMPLES[2]! + "\n\n" + SAMPLES[3]!)!;
+    expect(html).not.toMatch(/href="(?!https:|mailto:|#)/);
+    expect(html).not.toContain("<img");
+    expect(html).toContain(`<span class="badlink" title="link removed">script</span>`);
+    expect(html).toContain(`<span class="badlink" title="link removed">ref</span>`);
+    expect(html).toContain(`<a class="mdimg" href="https://img.example/x.png"`);
+    expect(html).toContain(`<span class="mdimg">🖼 inline data</span>`);
+    // Entities never become markup.
+    expect(renderFast("&lt;script&gt;x&lt;/script&gt; &#60;b&#62; [t](https://a.example \"&quot; onclick=&quot;x\")")).not.toMatch(/<(script|b)>|" onclick/);
+  });
+
+  test("a tag the fast renderer is not known to write sends the text to the callbacks", () => {
+    expect(rewriteHtml("<p>ok <strong>b</strong></p>\n")).toBe("<p>ok <strong>b</strong></p>\n");
+    for (const html of [
+      "<p><script>x</script></p>",
+      "<div>x</div>",
+      "<p><iframe src=x></iframe></p>",
+      `<p><a href="https://a.example" onclick="x">a</a></p>`,
+      `<p><img src="https://a.example/i.png" alt="" onerror="x" /></p>`,
+      `<pre><code class="language-js" onclick="x">y</code></pre>`,
+      `<p class="x">y</p>`,
+      `<th style="color:red">x</th>`,
+    ])
+      expect({ html, out: rewriteHtml(html) }).toEqual({ html, out: undefined });
   });
 });
 
