@@ -110,8 +110,8 @@ export function renderFast(text: string): string | undefined {
   return rewriteHtml(Bun.markdown.html(text, HTML_OPTIONS));
 }
 
-/** Any tag but those Bun.markdown.html writes (with attributes or without). */
-const OTHER_TAG = /<(?!\/?(?:p|h[1-6]|blockquote|ul|ol|li|em|strong|del|code|pre|table|thead|tbody|tr|th|td|a|img|input|hr|br)[ >])/;
+/** Any tag but those Bun.markdown.html writes (images and checkboxes always with attributes). */
+const OTHER_TAG = /<(?!\/?(?:p|h[1-6]|blockquote|ul|ol|li|em|strong|del|code|pre|table|thead|tbody|tr|th|td|a|hr|br)[ >]|(?:img|input) )/;
 /**
  * What needs rewriting: a whole code block (its body has no `<`, Bun.markdown.html escapes it), a
  * tag with attributes (their values hold no `"` or `>`, escaped, so `[^>]*` reads a tag whole), a
@@ -132,7 +132,12 @@ export function rewriteHtml(html: string): string | undefined {
   const out = html.replace(REWRITE, (whole, lang: string | undefined, code: string | undefined, name: string | undefined, attrs: string, tableClose: string | undefined) => {
     if (code !== undefined) return codeBlock(code, lang === undefined ? undefined : { language: unesc(lang) });
     if (tableClose !== undefined) return tableClose ? "</table></div>" : `<div class="table"><table>`;
-    if (name === undefined) return linkClose; // </a>
+    if (name === undefined) {
+      // </a>
+      const close = linkClose;
+      linkClose = "</a>";
+      return close;
+    }
     let m: RegExpExecArray | null;
     if (name === "a" && (m = LINK_ATTRS.exec(attrs))) {
       const [open, close] = linkTags({ href: unesc(m[1]!), title: m[2] === undefined ? undefined : unesc(m[2]) });
