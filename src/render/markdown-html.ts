@@ -1,22 +1,22 @@
 /**
  * Assistant Markdown to safe HTML. Raw HTML is shown as text, links keep only http(s)/mailto/#
  * targets (others become plain text), images never load from elsewhere (they become a link, or
- * their alt text), and fenced code is highlighted by ./highlight.ts.
+ * their alt text), and fenced code is highlighted by ./highlight.ts. No line end is written
+ * between block tags: items and cells keep their line ends on the page (white-space: pre-line).
  *
- * Two renderers give the same page (as a browser draws it: the fast one leaves newlines between
- * block tags, turns a hard line break into <br> where the callbacks have none, and a line end in
- * inline code into a space, as CommonMark says):
+ * Two renderers give the same markup, but for `'` (only the callbacks escape it) and where the
+ * fast one follows CommonMark and the callbacks do not (a line end in inline code is a space; a
+ * link's target and title lose their backslash escapes and entities):
  * - Bun.markdown.render with a callback per element (renderByCallbacks): every element is built
  *   here, so nothing from the text reaches the page unescaped. It takes any text.
- * - Bun.markdown.html with raw HTML off, the tags that differ then rewritten (renderFast): 1.7
+ * - Bun.markdown.html with raw HTML off, then the tags that differ rewritten (renderFast): 1.5
  *   times quicker over the texts of the 100 MB benchmark session, whose web pages and answers
- *   make hundreds of thousands of elements, each callback a call from native code into
- *   JavaScript. It takes only text
- *   without `<` (so no raw HTML or `<url>` autolink, whose rendering differs) and without
- *   `www.` (which it links as http:, the callbacks as https:). Every tag of its output must be
- *   one it is known to write, in the exact form it writes it; any other tag, or a tag with
- *   another attribute, sends the text to the callbacks instead, so a change in Bun's output can
- *   cost speed, never safety.
+ *   make hundreds of thousands of elements, each a callback from native code into JavaScript.
+ *   It takes only text without `<` (so no raw HTML or `<url>` autolink, which it renders
+ *   otherwise) and without `www.` (which it links as http:, the callbacks as https:). Every tag
+ *   of its output must be one it is known to write, in the exact form it writes it; any other
+ *   tag, or another attribute, sends the text to the callbacks instead, so a change in Bun's
+ *   output can cost speed, never safety.
  */
 import { esc, safeHref, unesc } from "./escape.ts";
 import { highlight, normalizeLang } from "./highlight.ts";
@@ -60,22 +60,22 @@ const align = (meta?: { align?: string }) => (meta?.align ? ` class="al-${meta.a
 
 const CALLBACKS: Bun.markdown.RenderCallbacks = {
   text: (t) => esc(t),
-  heading: (c, m) => `<h${m.level}>${c}</h${m.level}>\n`,
-  paragraph: (c) => `<p>${c}</p>\n`,
-  blockquote: (c) => `<blockquote>${c}</blockquote>\n`,
+  heading: (c, m) => `<h${m.level}>${c}</h${m.level}>`,
+  paragraph: (c) => `<p>${c}</p>`,
+  blockquote: (c) => `<blockquote>${c}</blockquote>`,
   code: codeBlock,
-  list: (c, m) => (m.ordered ? `<ol${m.start !== undefined && m.start !== 1 ? ` start="${Number(m.start) | 0}"` : ""}>${c}</ol>\n` : `<ul>${c}</ul>\n`),
+  list: (c, m) => (m.ordered ? `<ol${m.start !== undefined && m.start !== 1 ? ` start="${Number(m.start) | 0}"` : ""}>${c}</ol>` : `<ul>${c}</ul>`),
   listItem: (c, m) =>
     m.checked === undefined ? `<li>${c}</li>` : `<li class="task"><span class="check${m.checked ? " done" : ""}" aria-hidden="true"></span>${c}</li>`,
-  hr: () => `<hr>\n`,
-  table: (c) => `<div class="table"><table>${c}</table></div>\n`,
+  hr: () => `<hr>`,
+  table: (c) => `<div class="table"><table>${c}</table></div>`,
   thead: (c) => `<thead>${c}</thead>`,
   tbody: (c) => `<tbody>${c}</tbody>`,
   tr: (c) => `<tr>${c}</tr>`,
   th: (c, m) => `<th${align(m)}>${c}</th>`,
   td: (c, m) => `<td${align(m)}>${c}</td>`,
   // Raw HTML blocks: their text already came through `text` (escaped); show it as text.
-  html: (c) => `<p class="rawhtml">${c}</p>\n`,
+  html: (c) => `<p class="rawhtml">${c}</p>`,
   strong: (c) => `<strong>${c}</strong>`,
   emphasis: (c) => `<em>${c}</em>`,
   link,
@@ -113,11 +113,20 @@ export function renderFast(text: string): string | undefined {
 /** Any tag but those Bun.markdown.html writes (images and checkboxes always with attributes). */
 const OTHER_TAG = /<(?!\/?(?:p|h[1-6]|blockquote|ul|ol|li|em|strong|del|code|pre|table|thead|tbody|tr|th|td|a|hr|br)[ >]|(?:img|input) )/;
 /**
+ * Line ends around block tags, which Bun.markdown.html writes after most of them and after a tight
+ * list item's text before a nested block. Paragraphs, items and cells keep their line ends on the
+ * page (white-space: pre-line), so inside an item they would show as blank lines; the callbacks
+ * write none either.
+ */
+const BLOCK_NEWLINES =
+  /\n+(?=<\/?(?:p|h[1-6]|blockquote|ul|ol|li|pre|table|thead|tbody|tr|th|td|hr)[ >])|(?<=<\/?(?:p|h[1-6]|blockquote|ul|ol|li|pre|table|thead|tbody|tr|th|td)(?: [^>]*)?>|<hr \/>)\n+/g;
+/**
  * What needs rewriting: a whole code block (its body has no `<`, Bun.markdown.html escapes it), a
  * tag with attributes (their values hold no `"` or `>`, escaped, so `[^>]*` reads a tag whole), a
- * table, and a link's end. The other tags are plain ones (`<p>`, `</li>`, `<strong>`), kept.
+ * table, a hard line break (a line end, as the callbacks have it), and a link's end. The other
+ * tags are plain ones (`<p>`, `</li>`, `<strong>`), kept.
  */
-const REWRITE = /<pre><code(?: class="language-([^"]*)")?>([^<]*)<\/code><\/pre>|<([a-z][a-z0-9]*)( [^>]*)>|<(\/?)table>|<\/a>/g;
+const REWRITE = /<pre><code(?: class="language-([^"]*)")?>([^<]*)<\/code><\/pre>|<br \/>\n?|<([a-z][a-z0-9]*)( [^>]*)>|<(\/?)table>|<\/a>/g;
 const LINK_ATTRS = /^ href="([^"]*)"(?: title="([^"]*)")?$/;
 const IMAGE_ATTRS = /^ src="([^"]*)" alt="([^"]*)"(?: title="[^"]*")? \/$/;
 const CELL_ATTRS = /^ align="(left|center|right)"$/;
@@ -129,9 +138,10 @@ export function rewriteHtml(html: string): string | undefined {
   if (OTHER_TAG.test(html)) return undefined;
   let unknown = false;
   let linkClose = "</a>"; // a link whose target was removed is a span
-  const out = html.replace(REWRITE, (whole, lang: string | undefined, code: string | undefined, name: string | undefined, attrs: string, tableClose: string | undefined) => {
+  const out = html.replace(BLOCK_NEWLINES, "").replace(REWRITE, (whole, lang: string | undefined, code: string | undefined, name: string | undefined, attrs: string, tableClose: string | undefined) => {
     if (code !== undefined) return codeBlock(code, lang === undefined ? undefined : { language: unesc(lang) });
     if (tableClose !== undefined) return tableClose ? "</table></div>" : `<div class="table"><table>`;
+    if (whole.startsWith("<br")) return "\n";
     if (name === undefined) {
       // </a>
       const close = linkClose;
@@ -148,7 +158,8 @@ export function rewriteHtml(html: string): string | undefined {
     if ((name === "th" || name === "td") && (m = CELL_ATTRS.exec(attrs))) return `<${name} class="al-${m[1]}">`;
     if (name === "li" && attrs === ' class="task-list-item"') return `<li class="task">`;
     if (name === "input" && CHECKBOX_ATTRS.test(attrs)) return `<span class="check${attrs.includes(" checked") ? " done" : ""}" aria-hidden="true"></span>`;
-    if ((name === "ol" && OL_ATTRS.test(attrs)) || ((name === "hr" || name === "br") && attrs === " /")) return whole;
+    if (name === "ol" && OL_ATTRS.test(attrs)) return whole;
+    if (name === "hr" && attrs === " /") return "<hr>";
     unknown = true;
     return whole;
   });
