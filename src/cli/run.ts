@@ -9,7 +9,7 @@ import { PankoError, describeError, isPankoError, usageError } from "../errors.t
 import { configureLog, log } from "../log.ts";
 import type { Command, OptionSpecs } from "./command.ts";
 import type { Io } from "./io.ts";
-import { commands } from "./registry.ts";
+import { commands, findEntry, loadCommands } from "./registry.ts";
 import { nearest } from "./suggest.ts";
 import { configFile } from "../paths.ts";
 import { VERSION } from "../version.ts";
@@ -44,7 +44,7 @@ async function dispatch(argv: string[], io: Io, signal: AbortSignal): Promise<nu
   if (first === "--help" || first === "-h" || first === "help") {
     const target = first === "help" ? argv[1] : undefined;
     if (target) return dispatch([target, "--help"], io, signal);
-    io.out(topHelp(io));
+    io.out(topHelp(io, await loadCommands()));
     return 0;
   }
   if (first === "--verbose" || first === "-v") {
@@ -54,11 +54,12 @@ async function dispatch(argv: string[], io: Io, signal: AbortSignal): Promise<nu
   if (first.startsWith("-")) {
     throw usageError(`unknown option ${first}${hint(first, ["--help", "--version", "--verbose"])}`);
   }
-  const command = findCommand(commands, first);
-  if (!command) {
+  const entry = findEntry(first);
+  if (!entry) {
     const names = commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
     throw usageError(`unknown command "${first}"${hint(first, names)}`, ["Run `panko --help` to see every command."]);
   }
+  const command = await entry.load();
   return runCommand(command, argv.slice(1), io, signal, `panko ${command.name}`);
 }
 
@@ -185,7 +186,7 @@ function commandHelp(command: Command<any>, path: string, io: Io): string {
   return lines.join("\n") + "\n";
 }
 
-function topHelp(io: Io): string {
+function topHelp(io: Io, commands: Command<any>[]): string {
   const c = io.colors;
   const width = Math.max(...commands.map((x) => x.name.length));
   return [

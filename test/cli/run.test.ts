@@ -2,6 +2,7 @@ import { describe, expect, test } from "bun:test";
 import { memoryIo } from "../../src/cli/io.ts";
 import { runCli, VERSION } from "../../src/cli/run.ts";
 import { nearest } from "../../src/cli/suggest.ts";
+import { commands, findEntry } from "../../src/cli/registry.ts";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { claudeSession, writeLines } from "../helpers/session-tree.ts";
@@ -24,6 +25,16 @@ describe("cli", () => {
     expect(r.code).toBe(0);
     expect(r.out).toContain("Usage: panko <command>");
     expect(r.out).toContain("config");
+  });
+
+  test("the registry's names and aliases are the commands' own (it lists them before loading any)", async () => {
+    for (const entry of commands) {
+      const command = await entry.load();
+      expect({ name: entry.name, aliases: entry.aliases ?? [] }).toEqual({ name: command.name, aliases: command.aliases ?? [] });
+    }
+    expect(new Set(commands.map((c) => c.name)).size).toBe(commands.length);
+    expect(findEntry("ls")?.name).toBe("list");
+    expect(findEntry("nope")).toBeUndefined();
   });
 
   test("an unknown command is one line with the nearest name and exit 2", async () => {
