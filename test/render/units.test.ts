@@ -133,6 +133,20 @@ describe("markdown", () => {
     expect(renderFast("&lt;script&gt;x&lt;/script&gt; &#60;b&#62; [t](https://a.example \"&quot; onclick=&quot;x\")")).not.toMatch(/<(script|b)>|" onclick/);
   });
 
+  test("random Markdown, hostile links and entities included, never renders unsafe markup", () => {
+    const tokens = ["# ", "- ", "1. ", "> ", "```", "```js\n", "    ", "\n", "\n\n", "  \n", "\\\n", "**", "*", "_", "~~", "`", "[", "]", "(", ")", "![", "](",
+      "https://a.example/x", "javascript:alert(1)", "JaVaScRiPt:x", "data:text/html,x", "vbscript:x", "mailto:m@x.io", "m@x.io", "#frag", '"t"', "'", "&", "&quot;", "&#x3c;", "&lt;script&gt;",
+      "&#106;avascript:x", "|", "| --- |", "---", "- [x] ", "word", "\t", "\\[", "é", "😀", "\u0000", "[ref]: javascript:x \"T\"", "[ref]", "onerror=x", '" onclick="x'];
+    let seed = 7;
+    const next = (n: number) => (seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) % n;
+    for (let i = 0; i < 3000; i++) {
+      let md = "";
+      for (let j = next(20); j >= 0; j--) md += tokens[next(tokens.length)];
+      const html = markdownToHtml(md).replace(/<span class="badlink" title="link removed">/g, "");
+      expect({ md, unsafe: /<(?:script|img|input|iframe)|<[^>]* on\w+=|href="(?!https?:|mailto:|#)/i.exec(html)?.[0] }).toEqual({ md, unsafe: undefined });
+    }
+  });
+
   test("a tag the fast renderer is not known to write sends the text to the callbacks", () => {
     expect(rewriteHtml("<p>ok <strong>b</strong></p>\n")).toBe("<p>ok <strong>b</strong></p>");
     for (const html of [
