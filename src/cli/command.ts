@@ -58,3 +58,8 @@ export interface Command<O extends OptionSpecs = OptionSpecs> {
 export function defineCommand<O extends OptionSpecs>(command: Command<O>): Command<O> {
   return command;
 }
+
+/** The one of `list` named `name`, or aliased so. */
+export function findNamed<T extends { name: string; aliases?: readonly string[] }>(list: readonly T[], name: string): T | undefined {
+  return list.find((c) => c.name === name || c.aliases?.includes(name));
+}

@@ -30,11 +30,6 @@ export const commands: readonly CommandEntry[] = [
   { name: "config", load: async () => (await import("./config.ts")).default },
 ];
 
-/** The entry for a name or alias. */
-export function findEntry(name: string): CommandEntry | undefined {
-  return commands.find((c) => c.name === name || c.aliases?.includes(name));
-}
-
 /** Every command, loaded (for the help that lists them). */
 export function loadCommands(): Promise<Command<any>[]> {
   return Promise.all(commands.map((c) => c.load()));

@@ -7,9 +7,9 @@ import { parseArgs } from "node:util";
 import { loadConfig } from "../config.ts";
 import { PankoError, describeError, isPankoError, usageError } from "../errors.ts";
 import { configureLog, log } from "../log.ts";
-import type { Command, OptionSpecs } from "./command.ts";
+import { findNamed, type Command, type OptionSpecs } from "./command.ts";
 import type { Io } from "./io.ts";
-import { commands, findEntry, loadCommands } from "./registry.ts";
+import { commands, loadCommands } from "./registry.ts";
 import { nearest } from "./suggest.ts";
 import { configFile } from "../paths.ts";
 import { VERSION } from "../version.ts";
@@ -54,17 +54,13 @@ async function dispatch(argv: string[], io: Io, signal: AbortSignal): Promise<nu
   if (first.startsWith("-")) {
     throw usageError(`unknown option ${first}${hint(first, ["--help", "--version", "--verbose"])}`);
   }
-  const entry = findEntry(first);
+  const entry = findNamed(commands, first);
   if (!entry) {
     const names = commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
     throw usageError(`unknown command "${first}"${hint(first, names)}`, ["Run `panko --help` to see every command."]);
   }
   const command = await entry.load();
   return runCommand(command, argv.slice(1), io, signal, `panko ${command.name}`);
-}
-
-function findCommand(list: Command<any>[], name: string): Command<any> | undefined {
-  return list.find((c) => c.name === name || c.aliases?.includes(name));
 }
 
 function hint(input: string, candidates: string[]): string {
@@ -74,7 +70,7 @@ function hint(input: string, candidates: string[]): string {
 
 async function runCommand(command: Command<any>, argv: string[], io: Io, signal: AbortSignal, path: string): Promise<number> {
   if (command.subcommands && argv[0] !== undefined && !argv[0].startsWith("-")) {
-    const sub = findCommand(command.subcommands, argv[0]);
+    const sub = findNamed(command.subcommands, argv[0]);
     if (sub) return runCommand(sub, argv.slice(1), io, signal, `${path} ${sub.name}`);
     if (command.positionals === undefined || command.positionals.max === 0) {
       const names = command.subcommands.filter((c) => !c.hidden).map((c) => c.name);
@@ -186,9 +182,9 @@ function commandHelp(command: Command<any>, path: string, io: Io): string {
   return lines.join("\n") + "\n";
 }
 
-function topHelp(io: Io, commands: Command<any>[]): string {
+function topHelp(io: Io, loaded: Command<any>[]): string {
   const c = io.colors;
-  const width = Math.max(...commands.map((x) => x.name.length));
+  const width = Math.max(...loaded.map((x) => x.name.length));
   return [
     `${c.bold("panko")} ${VERSION} — browse, read and share the sessions your AI coding agents left on disk`,
     "",
@@ -196,7 +192,7 @@ function topHelp(io: Io, commands: Command<any>[]): string {
     "       panko              (alone, in a terminal: pick a session and act on it interactively)",
     "",
     c.bold("Commands:"),
-    ...commands.map((x) => `  ${x.name.padEnd(width)}  ${x.summary}`),
+    ...loaded.map((x) => `  ${x.name.padEnd(width)}  ${x.summary}`),
     "",
     c.bold("Options:"),
     "  -h, --help     Show help",

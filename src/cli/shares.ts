@@ -4,7 +4,9 @@
  * (stopped, expired: kept 7 days). The ID column follows daemon/share-ids.ts: the shortest
  * hyphen-free prefix that names the share among those listed, which `panko unshare` accepts.
  */
-import { connectDaemon } from "../daemon/client.ts";
+import { existsSync } from "node:fs";
+import { connectDaemon, daemonStatus } from "../daemon/client.ts";
+import { daemonPaths } from "../daemon/paths.ts";
 import { isListedStatus, isLiveStatus, shortShareIds } from "../daemon/share-ids.ts";
 import { plural } from "../plural.ts";
 import { terminalSafe } from "../terminal-text.ts";
@@ -74,15 +76,24 @@ export default defineCommand({
   },
   examples: ["panko shares", "panko shares --all", "panko shares --json"],
   async run({ values, io }) {
-    const client = await connectDaemon({ env: io.env });
-    let shares: ShareInfo[];
-    try {
-      shares = await client.listShares();
-    } finally {
-      client.close();
-    }
+    const shares = await knownShares(io);
     const shown = listedShares(shares, values.all === true);
     if (values.json) io.out(JSON.stringify(shown) + "\n");
     else io.out(sharesTable(shown, io, { hidden: shares.length - shown.length }));
   },
 });
+
+/**
+ * Every share the daemon knows. The daemon is started when it is not running, since it brings
+ * back the shares that ran; but where no state database exists no share was ever started, and a
+ * listing should not leave a daemon behind for nothing.
+ */
+async function knownShares(io: Io): Promise<ShareInfo[]> {
+  if (!existsSync(daemonPaths(io.env).db) && !(await daemonStatus(io.env)).running) return [];
+  const client = await connectDaemon({ env: io.env });
+  try {
+    return await client.listShares();
+  } finally {
+    client.close();
+  }
+}

@@ -2,7 +2,8 @@ import { describe, expect, test } from "bun:test";
 import { memoryIo } from "../../src/cli/io.ts";
 import { runCli, VERSION } from "../../src/cli/run.ts";
 import { nearest } from "../../src/cli/suggest.ts";
-import { commands, findEntry } from "../../src/cli/registry.ts";
+import { commands } from "../../src/cli/registry.ts";
+import { findNamed } from "../../src/cli/command.ts";
 import { mkdtempSync } from "node:fs";
 import { join } from "node:path";
 import { claudeSession, writeLines } from "../helpers/session-tree.ts";
@@ -33,8 +34,8 @@ describe("cli", () => {
       expect({ name: entry.name, aliases: entry.aliases ?? [] }).toEqual({ name: command.name, aliases: command.aliases ?? [] });
     }
     expect(new Set(commands.map((c) => c.name)).size).toBe(commands.length);
-    expect(findEntry("ls")?.name).toBe("list");
-    expect(findEntry("nope")).toBeUndefined();
+    expect(findNamed(commands, "ls")?.name).toBe("list");
+    expect(findNamed(commands, "nope")).toBeUndefined();
   });
 
   test("an unknown command is one line with the nearest name and exit 2", async () => {

@@ -150,6 +150,13 @@ describe("daemon: share, list, unshare, stop", () => {
     expect(statuses).toEqual(["stopped", "stopped"]);
   });
 
+  test("shares where nothing was ever shared starts no daemon", async () => {
+    const b = box();
+    expect(await pankoJson(["shares", "--json"], b.env)).toEqual([]);
+    expect((await panko(["shares"], b.env)).stdout).toBe("No shares running. Start one with `panko share SESSION`.\n");
+    expect(daemonPids(b)).toEqual([]);
+  });
+
   test("serve-status never starts a daemon; reports one that runs", async () => {
     const b = box();
     const before = await pankoJson<{ running: boolean; socket: string }>(["serve-status", "--json"], b.env);
