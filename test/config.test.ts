@@ -194,6 +194,10 @@ describe("commands with a bad value in the file", () => {
     expect(shown.code).toBe(0);
     expect(shown.err).toContain("default_port");
     expect(shown.out).toContain("default_sort");
+    // Every value starts in the same column, an empty one included.
+    const columns = shown.out.split("\n").filter((l) => /^[a-z_]+ /.test(l)).map((l) => /^[a-z_]+ +/.exec(l)![0].length);
+    expect(new Set(columns).size).toBe(1);
+    expect(shown.out).toMatch(/^share_ttl +\(not set\)$/m);
     expect((await run("config", "set", "default_port", "4100")).code).toBe(0);
     expect(await run("config", "get", "default_port")).toMatchObject({ code: 0, out: "4100\n" });
     writeFileSync(path(), "default_port = abc\n");

@@ -30,7 +30,7 @@ function show(io: Io, json: boolean): number {
   const width = Math.max(...KEY_NAMES.map((k) => k.length));
   for (const key of KEY_NAMES) {
     const value = showValue(key, (config as unknown as Record<string, unknown>)[key]);
-    const origin = set.includes(key) ? "" : c.dim(value === "" ? "  (not set)" : "  (default)");
+    const origin = set.includes(key) ? "" : c.dim(value === "" ? "(not set)" : "  (default)");
     io.out(`${key.padEnd(width)}  ${value}${origin}\n`);
   }
   return 0;
