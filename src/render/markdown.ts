@@ -177,8 +177,10 @@ function blockMd(b: Block, o: MarkdownOptions, depth: number, prev: Role): strin
       return `[image: ${b.mediaType}]\n\n`;
     case "tool":
       return speaker + toolMd(b, o, depth);
-    case "compaction":
-      return `> **Conversation compacted**${b.trigger ? ` (${b.trigger})` : ""}\n${(b.summary ?? "").trim().split("\n").map((l) => `> ${l}`).join("\n")}\n\n`;
+    case "compaction": {
+      const summary = (b.summary ?? "").trim();
+      return `> **Conversation compacted**${b.trigger ? ` (${b.trigger})` : ""}\n${summary ? summary.split("\n").map((l) => `> ${l}`).join("\n") + "\n" : ""}\n`;
+    }
     case "notice":
       return `_${b.subtype}: ${b.text.split("\n", 1)[0]}_\n\n`;
     case "command": {

@@ -326,3 +326,60 @@ describe("aborted turns", () => {
     expect(ofKind(s, "prompt").length).toBe(1);
   });
 });
+
+/** Records newer Codex versions persist (codex-rs rollout policy): image generation, thread names, rollbacks, remote compaction. */
+describe("newer Codex records", async () => {
+  const s = await parseCodexSession(join(fixtures, "newer-events.jsonl"));
+
+  test("the thread's name is the title; the first prompt stays the first prompt", () => {
+    expect(s.title).toBe("Poster artwork");
+    expect(ofKind(s, "prompt")[0].text).toBe("Draw a small blue square for the poster");
+    expect(s.stats.unknownRecords).toBe(0);
+  });
+
+  test("an image generation is one call (item and end event), the prompt as input, the picture as result", () => {
+    const calls = ofKind(s, "tool");
+    expect(calls.map((c) => [c.name, c.toolUseId])).toEqual([["image_generation", "ig_0001"]]);
+    expect(calls[0].input).toEqual({ prompt: "A tiny blue square on white" });
+    expect(calls[0].result?.isError).toBe(false);
+    expect(calls[0].result?.images.map((i) => [i.mediaType, i.data?.slice(0, 8)])).toEqual([["image/png", "iVBORw0K"]]);
+  });
+
+  test("the end event alone makes the call too; a failed one is an error", () => {
+    const ended = buildCodexSession(
+      [userEvent("draw"), rec("event_msg", { type: "image_generation_end", call_id: "ig_9", status: "completed", result: "iVBORw0KGgo=", saved_path: "/tmp/ig_9.png" })],
+      "/t/x.jsonl",
+    );
+    expect(tool(ended, "ig_9").result).toMatchObject({ text: "saved to /tmp/ig_9.png", isError: false });
+    expect(tool(ended, "ig_9").result?.images.length).toBe(1);
+    const failed = buildCodexSession([userEvent("draw"), rec("response_item", { type: "image_generation_call", id: "ig_8", status: "failed", result: "" })], "/t/x.jsonl");
+    expect(tool(failed, "ig_8").result).toMatchObject({ text: "status: failed", isError: true, images: [] });
+  });
+
+  test("a rolled-back turn stays, marked as rewound; the turns around it do not", () => {
+    expect(s.turns.map((t) => [(t.blocks.find((b) => b.kind === "prompt") as PromptBlock | undefined)?.text, t.abandoned === true])).toEqual([
+      ["Draw a small blue square for the poster", false],
+      ["Make it red instead", true],
+      ["Make it green instead", false],
+    ]);
+    const two = buildCodexSession([userEvent("a"), agentEvent("1"), userEvent("b"), agentEvent("2"), userEvent("c"), rec("event_msg", { type: "thread_rolled_back", num_turns: 2 })], "/t/x.jsonl");
+    expect(two.turns.map((t) => t.abandoned === true)).toEqual([false, true, true]);
+    // More turns than there are: all of them, nothing thrown.
+    const all = buildCodexSession([userEvent("a"), rec("event_msg", { type: "thread_rolled_back", num_turns: 5 })], "/t/x.jsonl");
+    expect(all.turns.map((t) => t.abandoned)).toEqual([true]);
+  });
+
+  test("a remote compaction (compaction item, then the compacted record) is one marker", () => {
+    expect(ofKind(s, "compaction").length).toBe(1);
+    const local = buildCodexSession([userEvent("a"), rec("compacted", { message: "The summary." })], "/t/x.jsonl");
+    expect(ofKind(local, "compaction").map((c) => c.summary)).toEqual(["The summary."]);
+  });
+
+  test("a thread name set to nothing gives the title back to the first prompt", () => {
+    const cleared = buildCodexSession(
+      [userEvent("first prompt"), rec("event_msg", { type: "thread_name_updated", thread_id: "t", thread_name: "Named" }), rec("event_msg", { type: "thread_name_updated", thread_id: "t" })],
+      "/t/x.jsonl",
+    );
+    expect(cleared.title).toBe("first prompt");
+  });
+});

@@ -5,6 +5,7 @@ import { renderAgent } from "./agent.ts";
 import { renderBash } from "./bash.ts";
 import { renderEdit } from "./edit.ts";
 import { renderGeneric } from "./generic.ts";
+import { renderImageGeneration } from "./image-gen.ts";
 import { renderMcp } from "./mcp.ts";
 import { renderPlan } from "./plan.ts";
 import { renderQuestion } from "./question.ts";
@@ -37,6 +38,7 @@ const BY_NAME: Record<string, Renderer> = {
   WebSearch: renderWeb,
   WebFetch: renderWeb,
   web_search: renderWeb,
+  image_generation: renderImageGeneration,
   Task: renderAgent,
   Agent: renderAgent,
   ExitPlanMode: renderPlan,

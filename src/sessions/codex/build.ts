@@ -15,7 +15,7 @@
  * (prompts, answers, reasoning and their de-duplication), tools.ts (calls, outputs, patches).
  */
 import { emptyStats, type Block, type ParseStats, type Session, type ToolBlock, type Turn, type Usage } from "../model.ts";
-import { UNTITLED } from "../title.ts";
+import { UNTITLED, titleFields } from "../title.ts";
 import { addEvent, addResponseItem, type TokenTotals } from "./events.ts";
 import { isObject, str, type Rec } from "./fields.ts";
 import type { Pending } from "./messages.ts";
@@ -49,6 +49,8 @@ export class CodexSessionBuilder {
   lastTotals?: TokenTotals;
   title?: string;
   titleSource?: string;
+  /** The name the user gave the thread (event thread_name_updated): the title over the first prompt. */
+  threadName?: string;
   startedAt?: string;
   endedAt?: string;
   readonly turns: Turn[] = [];
@@ -108,12 +110,14 @@ export class CodexSessionBuilder {
   }
 
   finish(stats: ParseStats = emptyStats()): Session {
+    const named = this.threadName !== undefined ? titleFields(this.threadName) : undefined;
+    const titleSource = named ? named.titleSource : this.titleSource;
     const session: Session = {
       id: this.id ?? sessionIdFromPath(this.path),
       source: "codex",
       path: this.path,
-      title: this.title ?? UNTITLED,
-      ...(this.titleSource !== undefined ? { titleSource: this.titleSource } : {}),
+      title: named?.title ?? this.title ?? UNTITLED,
+      ...(titleSource !== undefined ? { titleSource } : {}),
       models: [...this.models],
       usage: this.usage,
       turns: this.turns,
@@ -153,8 +157,36 @@ export class CodexSessionBuilder {
   }
 
   private compacted(p: Rec, ts?: string): void {
-    const summary = str(p.message);
+    this.compaction(ts, str(p.message));
+  }
+
+  /**
+   * A compaction: the `compacted` record (local compaction: the summary; remote: empty) or a
+   * `compaction` response item (the encrypted summary). One marker when both are written.
+   */
+  compaction(ts: string | undefined, summary: string | undefined): void {
+    const last = this.lastBlock();
+    if (last?.kind === "compaction") {
+      if (summary && !last.summary) last.summary = summary;
+      return;
+    }
     this.push({ kind: "compaction", id: this.blockId(), ...(ts ? { timestamp: ts } : {}), ...(summary ? { summary } : {}) });
+  }
+
+  /**
+   * thread_rolled_back: the user took back the last `count` turns (Codex drops them from the
+   * model's context and the user goes on from the turn before). They stay on the page, marked as
+   * rewound, as a Claude session's rewound branches are.
+   */
+  rollBack(count: number): void {
+    for (let i = this.turns.length - 1; i >= 0 && count > 0; i--) {
+      const turn = this.turns[i];
+      if (turn.abandoned) continue;
+      turn.abandoned = true;
+      if (turn.blocks[0]?.kind === "prompt") count--;
+    }
+    this.pending = [];
+    this.pendingPrompt = undefined;
   }
 
   // ---- messages ------------------------------------------------------------------------------

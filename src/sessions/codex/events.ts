@@ -3,7 +3,7 @@ import { emptyUsage } from "../model.ts";
 import type { CodexSessionBuilder } from "./build.ts";
 import { isObject, num, str, type Rec } from "./fields.ts";
 import { addMessage, addReasoning, dedup, setPhase, hasAbortNotice, userText } from "./messages.ts";
-import { addEndEvent, addToolCall, addToolOutput, parseArguments } from "./tools.ts";
+import { addEndEvent, addImageGeneration, addToolCall, addToolOutput, parseArguments } from "./tools.ts";
 
 /** Response items that carry nothing to show. */
 const IGNORED_ITEMS = new Set(["ghost_snapshot"]);
@@ -73,6 +73,12 @@ export function addResponseItem(b: CodexSessionBuilder, p: Rec, ts: string | und
     case "function_call_output":
     case "custom_tool_call_output":
       return addToolOutput(b, p, ts);
+    case "image_generation_call":
+      return addImageGeneration(b, p, str(p.id) ?? str(p.call_id), ts);
+    case "compaction":
+    case "compaction_summary":
+    case "context_compaction":
+      return b.compaction(ts, undefined);
     default:
       if (IGNORED_ITEMS.has(itemType)) return;
       b.unknown(recordType === "response_item" ? `response_item/${itemType}` : itemType, p, ts);
@@ -109,6 +115,16 @@ export function addEvent(b: CodexSessionBuilder, p: Rec, ts?: string): void {
     case "exec_command_end":
     case "patch_apply_end":
       return addEndEvent(b, p, ts);
+    case "image_generation_end":
+      // The same picture as the image_generation_call item (call_id is the item's id).
+      return addImageGeneration(b, p, str(p.call_id), ts);
+    case "thread_name_updated": {
+      const name = str(p.thread_name)?.trim();
+      b.threadName = name ? name : undefined;
+      return;
+    }
+    case "thread_rolled_back":
+      return b.rollBack(num(p.num_turns));
     default:
       if (IGNORED_EVENTS.has(eventType)) return;
       b.unknown(`event_msg/${eventType}`, p, ts);

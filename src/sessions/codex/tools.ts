@@ -2,7 +2,7 @@
 import type { ToolBlock } from "../model.ts";
 import type { CodexSessionBuilder } from "./build.ts";
 import { isObject, str, type Rec } from "./fields.ts";
-import { toToolResult } from "./output.ts";
+import { imageBlock, toToolResult } from "./output.ts";
 import { extractPatch, parseApplyPatch } from "./patch.ts";
 
 export function addToolCall(b: CodexSessionBuilder, p: Rec, ts: string | undefined, input: unknown): void {
@@ -40,6 +40,23 @@ export function addEndEvent(b: CodexSessionBuilder, p: Rec, ts?: string): void {
   const exitCode = typeof p.exit_code === "number" ? p.exit_code : undefined;
   const isError = (exitCode !== undefined && exitCode !== 0) || p.success === false;
   tool.result = { text, images: [], isError, ...(ts ? { timestamp: ts } : {}), ...(exitCode !== undefined ? { meta: { exit_code: exitCode } } : {}) };
+}
+
+/**
+ * The built-in image tool: an image_generation_call item or its image_generation_end event, which
+ * repeat each other (whichever comes first makes the call, the other is skipped). The prompt the
+ * model wrote is the input; the picture (base64 PNG) is the result.
+ */
+export function addImageGeneration(b: CodexSessionBuilder, p: Rec, callId: string | undefined, ts?: string): void {
+  if (callId !== undefined && b.tools.has(callId)) return;
+  const prompt = str(p.revised_prompt);
+  addToolCall(b, { name: "image_generation", call_id: callId }, ts, prompt ? { prompt } : {});
+  const tool = b.lastBlock() as ToolBlock;
+  const status = str(p.status);
+  const image = imageBlock(str(p.result), b.blockId(), ts, "image/png");
+  const notes = [status && status !== "completed" ? `status: ${status}` : "", str(p.saved_path) ? `saved to ${p.saved_path}` : ""].filter(Boolean);
+  if (image === null && status === "generating") return; // still running: no result yet
+  tool.result = { text: notes.join("\n"), images: image ? [image] : [], isError: status === "failed" || (image === null && status !== "completed"), ...(ts ? { timestamp: ts } : {}) };
 }
 
 /** function_call arguments are a JSON string; keep the string when it is not JSON. */

@@ -12,7 +12,9 @@
  * prompts = event_msg user_message count when there is one, else response_item user messages that
  * are not injected context (environment_context, AGENTS.md, ...); assistantMessages = the larger of
  * event_msg agent_message and response_item assistant messages. Tools: function_call /
- * custom_tool_call (by name), local_shell_call, web_search_call, deduplicated by call id. Models:
+ * custom_tool_call (by name), local_shell_call, web_search_call, image_generation_call (or its
+ * image_generation_end event), deduplicated by call id. Title: the thread's name
+ * (thread_name_updated, latest wins), else the first prompt. Models:
  * turn_context `model`. Project: session_meta `cwd` (else turn_context). Branch: session_meta `git`.
  */
 import { basename } from "node:path";
@@ -40,6 +42,8 @@ class CodexAccumulator {
   itemFirst?: string;
   eventAgent = 0;
   itemAssistant = 0;
+  /** The name the user gave the thread (thread_name_updated), latest wins. */
+  threadName?: string;
   callIds = new Set<string>();
   tools: Record<string, number> = {};
   models: string[] = [];
@@ -111,6 +115,8 @@ class CodexAccumulator {
       case "event_msg":
         if (p.type === "user_message") this.eventUserMessage(p.message);
         else if (p.type === "agent_message") this.eventAgent++;
+        else if (p.type === "thread_name_updated") this.threadName = typeof p.thread_name === "string" && p.thread_name.trim() ? p.thread_name : undefined;
+        else if (p.type === "image_generation_end") this.tool("image_generation", p.call_id);
         return;
       case "response_item":
         this.valid = true;
@@ -139,6 +145,8 @@ class CodexAccumulator {
         return this.tool("local_shell", p.call_id ?? p.id);
       case "web_search_call":
         return this.tool("web_search", p.id ?? p.call_id);
+      case "image_generation_call":
+        return this.tool("image_generation", p.id ?? p.call_id);
     }
   }
 }
@@ -153,7 +161,8 @@ export function summarizeCodex(path: string, stat: FileStat, opts: SummaryOption
   let createdAt = acc.firstTs;
   let updatedAt = acc.lastTs;
   if (!exact) ({ createdAt, updatedAt } = headTailTimestamps(path, stat.size));
-  const title = acc.eventFirst ?? acc.itemFirst;
+  const prompt = acc.eventFirst ?? acc.itemFirst;
+  const title = acc.threadName ?? prompt;
   const uuid = /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.jsonl$/i.exec(basename(path))?.[1];
   return {
     id: acc.id ?? uuid ?? basename(path).replace(/\.jsonl$/, ""),
@@ -161,7 +170,7 @@ export function summarizeCodex(path: string, stat: FileStat, opts: SummaryOption
     path,
     ...(acc.cwd ? { project: acc.cwd } : {}),
     title: title ? cutTitle(title) || UNTITLED : UNTITLED,
-    ...firstPromptOf(title),
+    ...firstPromptOf(prompt),
     ...(acc.gitBranch ? { gitBranch: acc.gitBranch } : {}),
     ...(createdAt ? { createdAt: normalizeTs(createdAt) } : {}),
     ...(updatedAt ? { updatedAt: normalizeTs(updatedAt) } : {}),
@@ -203,10 +212,11 @@ function scanSink(acc: CodexAccumulator): LineSink {
         return;
       }
       if (type === "event_msg") {
-        if (payloadType === "user_message") {
+        if (payloadType === "user_message" || payloadType === "thread_name_updated") {
           const r = parseLine(buf, start, end);
           if (r) acc.record({ ...r, timestamp: undefined });
         } else if (payloadType === "agent_message") acc.eventAgent++;
+        else if (payloadType === "image_generation_end") acc.tool("image_generation", jsonStringField(p, "call_id", payloadAt));
         return;
       }
       if (type === "response_item") {
@@ -240,6 +250,8 @@ function scanItem(acc: CodexAccumulator, p: string, payloadType: string | undefi
       return acc.tool("local_shell", jsonStringField(p, "call_id", payloadAt) ?? jsonStringField(p, "id", payloadAt));
     case "web_search_call":
       return acc.tool("web_search", jsonStringField(p, "id", payloadAt) ?? jsonStringField(p, "call_id", payloadAt));
+    case "image_generation_call":
+      return acc.tool("image_generation", jsonStringField(p, "id", payloadAt) ?? jsonStringField(p, "call_id", payloadAt));
   }
 }
 
@@ -257,6 +269,7 @@ function giantHandler(acc: CodexAccumulator): LineSink["giant"] {
     } else if (type === "event_msg") {
       if (payloadType === "user_message") acc.eventUserMessage(jsonStringField(p, "message", payloadAt));
       else if (payloadType === "agent_message") acc.eventAgent++;
+      else if (payloadType === "image_generation_end") acc.tool("image_generation", jsonStringField(p, "call_id", payloadAt));
     } else if (type === "response_item") {
       acc.valid = true;
       scanItem(acc, p, payloadType, payloadAt);
