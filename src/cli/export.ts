@@ -173,7 +173,7 @@ export default defineCommand({
     "Secrets are hidden as in `panko share` (config redact, redact_patterns, redact_keep); the counts go to stderr.",
   options: {
     format: { type: "string", short: "f", description: "html (default), md or json", valueName: "FORMAT" },
-    output: { type: "string", short: "o", description: "Write to FILE instead of stdout", valueName: "FILE" },
+    output: { type: "string", short: "o", description: "Write to FILE instead of stdout (- for stdout)", valueName: "FILE" },
     "no-thinking": { type: "boolean", description: "Leave out the agent's thinking" },
     "max-output-lines": { type: "string", description: "Cut each tool and command output to N lines (every format)", valueName: "N" },
     ...REDACT_OPTIONS,
@@ -186,8 +186,10 @@ export default defineCommand({
       throw usageError(`unknown --format "${values.format}"; valid formats: ${FORMATS.join(", ")}`);
     }
     const maxOutputLines = parseMaxLines(values["max-output-lines"]);
-    const out = values.output?.trim();
-    if (values.output !== undefined && !out) throw usageError("-o needs a file name");
+    const named = values.output?.trim();
+    if (values.output !== undefined && !named) throw usageError("-o needs a file name");
+    // `-o -` is stdout, as for most tools that write files.
+    const out = named === "-" ? undefined : named;
     if (!out && format === "html" && io.isTTY) {
       throw usageError("not writing an HTML page to the terminal", ["Use -o FILE, or redirect: panko export SESSION > session.html"]);
     }

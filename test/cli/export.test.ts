@@ -68,6 +68,13 @@ describe("panko export", () => {
     expect(r.out).toEndWith("</html>\n");
   });
 
+  test("-o - writes to stdout, not to a file named -", async () => {
+    const r = await run(file, "--format", "md", "-o", "-");
+    expect(r.code).toBe(0);
+    expect(r.out).toStartWith("# ");
+    expect(existsSync(join(dir, "-"))).toBe(false);
+  });
+
   test("md with --no-thinking and --max-output-lines", async () => {
     const r = await run(file, "--format", "md", "--no-thinking", "--max-output-lines", "3");
     expect(r.code).toBe(0);
