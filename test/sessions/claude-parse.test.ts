@@ -211,6 +211,28 @@ describe("system records, compaction, titles, unknown and malformed", () => {
     checkInvariants(s);
   });
 
+  test("the session state Claude Code re-appends (tag, PR link, worktree, agent colour, ...) and the plan's file snapshot are bookkeeping, not unknown", () => {
+    const sid = "s-meta";
+    const lines = [
+      { type: "user", uuid: "u1", parentUuid: null, sessionId: sid, timestamp: "2026-05-01T10:00:00.000Z", message: { role: "user", content: "ship it" } },
+      { type: "system", subtype: "file_snapshot", content: "File snapshot", level: "info", isMeta: true, uuid: "f1", parentUuid: "u1", snapshotFiles: [{ key: "plan", path: "/p/plan.md", content: "# Plan" }] },
+      { type: "tag", tag: "release", sessionId: sid },
+      { type: "pr-link", sessionId: sid, prNumber: 12, prUrl: "https://github.com/o/r/pull/12", prRepository: "o/r", timestamp: "2026-05-01T10:01:00.000Z" },
+      { type: "worktree-state", worktreeSession: { worktreePath: "/w" }, sessionId: sid },
+      { type: "isolation-latch", side: "worktree", sessionId: sid },
+      { type: "agent-color", agentColor: "blue", sessionId: sid },
+      { type: "agent-setting", agentSetting: "reviewer", sessionId: sid },
+      { type: "bridge-session", sessionId: sid, bridgeSessionId: "b1", lastSequenceNum: 3 },
+      { type: "relocated", sessionId: sid, relocatedCwd: "/new/place" },
+      { type: "content-replacement", sessionId: sid, replacements: [] },
+      { type: "marble-origami-commit", sessionId: sid, id: "c1" },
+      { type: "speculation-accept", timeSavedMs: 120 },
+    ];
+    const s = parseClaudeText(lines.map((l) => JSON.stringify(l)).join("\n"));
+    expect(shape(s)).toEqual(["prompt"]);
+    expect(s.stats.unknownRecords).toBe(0);
+  });
+
   test("title precedence: custom-title > ai-title > summary > first prompt, cut to one line", () => {
     const user = '{"type":"user","uuid":"u1","parentUuid":null,"message":{"role":"user","content":"the first prompt"}}';
     const summary = '{"type":"summary","summary":"A summary","leafUuid":"u1"}';

@@ -33,11 +33,12 @@
  *   become error notices.
  * - system: api_error -> NoticeBlock error with cause/status and retry attempt; compact_boundary
  *   -> CompactionBlock (trigger, preTokens; summary from the isCompactSummary line that follows);
- *   local_command -> CommandBlock; turn_duration -> nothing; other subtypes -> NoticeBlock with
+ *   local_command -> CommandBlock; turn_duration, file_snapshot -> nothing; other subtypes -> NoticeBlock with
  *   the record's level when they carry text.
  * - summary / ai-title / custom-title -> title candidates; session-id -> id fallback;
- *   progress, queue-operation, file-history-snapshot, last-prompt, agent-name, mode and
- *   permission-mode: bookkeeping, consumed silently (still kept in the uuid chain).
+ *   progress, queue-operation, file-history-snapshot, the re-appended session state (agent name,
+ *   mode, tag, worktree, PR link, ...; system.ts SILENT_TYPES): bookkeeping, consumed silently
+ *   (still kept in the uuid chain).
  * - attachment: queued_command (typed while the agent worked) -> prompt/command; attachments
  *   whose type names an error (hook errors) -> warning notice; the rest is context: silent.
  * - any other type -> UnknownBlock with the raw record, stats.unknownRecords++.

@@ -8,27 +8,43 @@ import { isObj, str } from "./fields.ts";
 import { classifyUserText } from "./prompt.ts";
 import { addCommand } from "./user.ts";
 
-export const KNOWN_RECORD_TYPES = new Set([
-  "user",
-  "assistant",
-  "system",
-  "summary",
+/**
+ * Bookkeeping record types, consumed without producing anything: what Claude Code writes besides
+ * the conversation (read from its 2.1 builds): the session's settings and state re-appended as it
+ * goes (agent name, colour and setting, mode, permission mode, tag, worktree, isolation, PR link,
+ * remote bridge, relocated project), snapshots of edited files, the queue of typed prompts,
+ * progress of tools and hooks, replacements of large tool outputs, context-collapse commits and
+ * snapshots (`marble-origami-*`), fork and frame links, speculation timings.
+ */
+export const SILENT_TYPES = new Set([
   "progress",
   "queue-operation",
   "file-history-snapshot",
-  "attachment",
-  "ai-title",
-  "custom-title",
   "last-prompt",
-  "session-id",
   "agent-name",
+  "agent-color",
+  "agent-setting",
   "mode",
   "permission-mode",
+  "tag",
+  "worktree-state",
+  "isolation-latch",
+  "pr-link",
+  "bridge-session",
+  "relocated",
+  "content-replacement",
+  "fork-context-ref",
+  "frame-link",
+  "speculation-accept",
+  "marble-origami-commit",
+  "marble-origami-snapshot",
+  "marble-origami-reset",
 ]);
 
-/** Types that are consumed without producing anything. */
-export const SILENT_TYPES = new Set(["progress", "queue-operation", "file-history-snapshot", "last-prompt", "agent-name", "mode", "permission-mode"]);
-const SILENT_SYSTEM = new Set(["turn_duration"]);
+export const KNOWN_RECORD_TYPES = new Set(["user", "assistant", "system", "summary", "attachment", "ai-title", "custom-title", "session-id", ...SILENT_TYPES]);
+
+/** System subtypes that are bookkeeping: turn timings, the plan file's snapshot (isMeta). */
+const SILENT_SYSTEM = new Set(["turn_duration", "file_snapshot"]);
 
 export function addSystem(b: ClaudeSessionBuilder, rec: JsonObject, node: ChainNode, ts: string | undefined): void {
   const subtype = str(rec.subtype) ?? "";
