@@ -311,6 +311,24 @@ describe("user text", () => {
     expect(classifyCodexUserText("<turn_aborted>gone</turn_aborted>")).toEqual({ kind: "aborted", text: "gone" });
     expect(classifyCodexUserText("<div>html is fine</div>").kind).toBe("prompt");
   });
+  test("what newer Codex injects for the model is not a prompt either (matched ignoring case, as Codex does)", () => {
+    for (const text of [
+      "<skill>\n<name>demo</name>\n<path>skills/demo/SKILL.md</path>\nbody\n</skill>",
+      '<subagent_notification>{"agent_id":"a","status":"completed"}</subagent_notification>',
+      "<SUBAGENT_NOTIFICATION>{}</subagent_notification>",
+      "<additional_context>\n<title>Context from my editor</title>\n</additional_context>",
+      "<extension_context>\n<example>data</example>\n</extension_context>",
+      '<codex_internal_context source="extension">\nInternal steering.\n</codex_internal_context>',
+      "<recommended_plugins>\n- Google Drive\n</recommended_plugins>",
+      "<ENVIRONMENT_CONTEXT><cwd>/x</cwd></ENVIRONMENT_CONTEXT>",
+    ]) {
+      expect([text, classifyCodexUserText(text).kind]).toEqual([text, "ignore"]);
+    }
+    // Injected between two prompts, a skill opens no turn and is no prompt.
+    const s = buildCodexSession([userItem("first"), userItem("<skill>\n<name>demo</name>\nbody\n</skill>"), agentItem("ok"), userItem("second")], "/t/x.jsonl");
+    expect(ofKind(s, "prompt").map((p) => p.text)).toEqual(["first", "second"]);
+    expect(s.turns.length).toBe(2);
+  });
   test("session id from a rollout name", () => {
     expect(sessionIdFromPath("/a/other.jsonl")).toBe("other");
   });

@@ -12,20 +12,33 @@ export type CodexUserText =
   | { kind: "aborted"; text: string }
   | { kind: "ignore" };
 
+/**
+ * How the texts Codex puts in user-role messages for the model begin (codex-rs
+ * contextual_user_message.rs and older builds): environment, user and AGENTS.md instructions,
+ * skills, sub-agent status, editor and extension context, internal steering, plugin
+ * recommendations; developer-role instructions that older files wrote as the user. Codex matches
+ * them ignoring case; so does this.
+ */
 const INJECTION_PREFIXES = [
   "<environment_context>",
   "<user_instructions>",
-  "# AGENTS.md instructions",
-  "<INSTRUCTIONS>",
+  "# agents.md instructions",
+  "<instructions>",
   "<permissions instructions>",
   "<collaboration_mode>",
+  "<skill>",
+  "<subagent_notification>",
+  "<additional_context>",
+  "<extension_context>",
+  "<codex_internal_context",
+  "<recommended_plugins>",
 ];
 
 const REQUEST_MARKER = /^##\s*My request for Codex:\s*$/m;
 
 /** True for a user-role text the harness injected (not typed by the user). */
 export function isInjection(text: string): boolean {
-  const t = text.trimStart();
+  const t = text.trimStart().slice(0, 32).toLowerCase();
   return INJECTION_PREFIXES.some((p) => t.startsWith(p));
 }
 
