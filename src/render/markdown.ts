@@ -181,8 +181,12 @@ function blockMd(b: Block, o: MarkdownOptions, depth: number, prev: Role): strin
       const summary = (b.summary ?? "").trim();
       return `> **Conversation compacted**${b.trigger ? ` (${b.trigger})` : ""}\n${summary ? summary.split("\n").map((l) => `> ${l}`).join("\n") + "\n" : ""}\n`;
     }
-    case "notice":
-      return `_${b.subtype}: ${b.text.split("\n", 1)[0]}_\n\n`;
+    case "notice": {
+      // The first line as the notice; the rest (a relayed message's words) quoted under it.
+      const [first, ...rest] = b.text.split("\n");
+      const more = rest.join("\n").trim();
+      return `_${b.subtype}: ${first}_\n\n${more ? more.split("\n").map((l) => `> ${l}`).join("\n") + "\n\n" : ""}`;
+    }
     case "command": {
       const line = b.name === "!" ? `$ ${b.args ?? ""}` : `${b.name}${b.args ? ` ${b.args}` : ""}`;
       const head = b.name ? `${prev === "user" ? "" : "**User**\n\n"}Command: ${inline(line)}\n\n` : "";

@@ -16,8 +16,13 @@ type Rec = Record<string, unknown>;
 const isObj = (v: unknown): v is Rec => typeof v === "object" && v !== null && !Array.isArray(v);
 
 const WRAPPERS = new RegExp(`<(${KNOWN_WRAPPER_TAGS.join("|")})>[\\s\\S]*?</\\1>`, "g");
-/** Whole texts the harness writes as the user: notices, the old caveat, Codex `!` commands and aborts. */
-const HARNESS = /^\s*(<task-notification>|<bash-notification>|Caveat: The messages below were generated|<user_shell_command>|<turn_aborted>)/;
+/**
+ * Whole texts the harness writes as the user: notices, the old caveat, Codex `!` commands and
+ * aborts, messages relayed from other agents, sessions, channels and MCP servers (their words are
+ * checked in test/sessions/claude-parse.test.ts).
+ */
+const HARNESS =
+  /^\s*(<task-notification>|<bash-notification>|Caveat: The messages below were generated|<user_shell_command>|<turn_aborted>|<teammate-message\b|<cross-session-message\b|<channel\b|<mcp-(resource|polling)-update\b|A message arrived from|Another Claude session sent a message)/;
 
 function records(path: string): Rec[] {
   const out: Rec[] = [];

@@ -1,4 +1,5 @@
 import { describe, expect, test } from "bun:test";
+import { exportChunks } from "../../src/cli/export.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -231,6 +232,21 @@ describe("system records, compaction, titles, unknown and malformed", () => {
     const s = parseClaudeText(lines.map((l) => JSON.stringify(l)).join("\n"));
     expect(shape(s)).toEqual(["prompt"]);
     expect(s.stats.unknownRecords).toBe(0);
+  });
+
+  test("messages relayed from a teammate or a channel are notices with their words, a tick is nothing, a # memory is a command", async () => {
+    const s = await parse("relayed.jsonl");
+    expect(ofKind(s, "prompt").map((p) => p.text)).toEqual(["Coordinate the release with the team", "Now tag the release"]);
+    expect(ofKind(s, "notice").map((n) => [n.subtype, n.text])).toEqual([
+      ["teammate-message", "Message from teammate reviewer: Review done\nThe changelog misses the migration note.\nEverything else looks good."],
+      ["channel", "Message from slack\nShip it after lunch."],
+    ]);
+    expect(ofKind(s, "command").map((c) => [c.name, c.args])).toEqual([["#", "Releases go out after lunch"]]);
+    expect(s.turns.length).toBe(2);
+    const md = [...exportChunks(s, "md")].join("");
+    expect(md).toContain("> The changelog misses the migration note.\n> Everything else looks good.");
+    expect(md).not.toContain("09:30");
+    checkInvariants(s);
   });
 
   test("title precedence: custom-title > ai-title > summary > first prompt, cut to one line", () => {

@@ -7,8 +7,9 @@
  * Kinds: prompt (what the user typed); command (slash command, `!` bash input, or local command
  * output; with `text` when the user typed words around the wrappers: those are a prompt too);
  * interrupt; notice (a harness notice shown quietly, never a prompt: a background task
- * or shell that finished); ignore (isMeta lines, the local-command caveat, text that is only
- * IDE/harness context).
+ * or shell that finished, a message relayed from a teammate agent, another session, a channel or
+ * an MCP server); ignore (isMeta lines, the local-command caveat, a loop's tick, text that is
+ * only IDE/harness context). The `#` memory the user typed is a command named "#".
  */
 
 export type UserText =
@@ -35,7 +36,7 @@ const CONTEXT_WRAPPERS = /<(ide_opened_file|ide_selection|ide_diagnostics|system
 export const NO_CONTENT = "(no content)";
 
 /** The wrappers Claude Code writes around slash commands, `!` shell input and local command output. */
-const COMMAND_WRAPPERS = /<(command-name|command-message|command-args|command-contents|local-command-stdout|local-command-stderr|bash-input|bash-stdout|bash-stderr)>[\s\S]*?<\/\1>/g;
+const COMMAND_WRAPPERS = /<(command-name|command-message|command-args|command-contents|local-command-stdout|local-command-stderr|bash-input|bash-stdout|bash-stderr|user-memory-input)>[\s\S]*?<\/\1>/g;
 
 /**
  * Every wrapper tag a user text may hold that the user did not type (harness context and command
@@ -57,6 +58,9 @@ export const KNOWN_WRAPPER_TAGS = [
   "ide_diagnostics",
   "system-reminder",
   "user-prompt-submit-hook",
+  "user-memory-input",
+  "tick",
+  "fork-boilerplate",
 ] as const;
 
 /** What the user typed around command wrappers (context wrappers removed too), trimmed. */
@@ -85,6 +89,39 @@ const TASK_ID = /<(?:task-id|task_id|shell-id)>([\s\S]*?)<\/(?:task-id|task_id|s
 const STATUS = tag("status");
 const SUMMARY = tag("summary");
 
+/**
+ * Messages Claude Code delivers into the session that no user typed: from another agent of a team
+ * (`<teammate-message teammate_id=…>`), another Claude session (`<cross-session-message …>`), an
+ * external channel (`<channel source=…>`), an MCP server (`<mcp-resource-update …>`,
+ * `<mcp-polling-update …>`); sometimes after a line saying that a message arrived. Claude Code
+ * never takes them for the user's prompts; here each is a notice that keeps its words.
+ */
+const RELAYED = /^\s*(?:(?:A message arrived from|Another Claude session sent a message)[^\n]*\n+)?<(teammate-message|cross-session-message|channel|mcp-resource-update|mcp-polling-update)\b([^>]*)>/;
+const ATTR = /([\w-]+)="([^"]*)"/g;
+
+function relayed(raw: string, m: RegExpExecArray): UserText {
+  const name = m[1];
+  const attrs = new Map<string, string>();
+  for (const a of m[2].matchAll(ATTR)) attrs.set(a[1], a[2]);
+  const close = raw.lastIndexOf(`</${name}>`);
+  const body = raw.slice(m.index + m[0].length, close === -1 ? undefined : close).trim();
+  const from =
+    name === "teammate-message"
+      ? `Message from teammate ${attrs.get("teammate_id") ?? "?"}`
+      : name === "cross-session-message"
+        ? `Message from another Claude session${attrs.get("from-name") ? ` (${attrs.get("from-name")})` : ""}`
+        : name === "channel"
+          ? `Message from ${attrs.get("source") ?? "an external channel"}`
+          : `Update from MCP server ${attrs.get("server") ?? "?"}`;
+  const summary = attrs.get("summary");
+  return { kind: "notice", level: "info", subtype: name, text: `${from}${summary ? `: ${summary}` : ""}${body ? `\n${body}` : ""}` };
+}
+
+/** Text the harness adds that is for the model alone: a loop's wake-up tick, a fork's boilerplate. */
+const HARNESS_ONLY = /^\s*<(tick|fork-boilerplate)>[\s\S]*<\/\1>\s*$/;
+/** A `#` memory the user typed (Claude Code keeps it in CLAUDE.md). */
+const MEMORY_INPUT = tag("user-memory-input");
+
 /** Removes IDE/harness context wrappers, leaving what the user typed. */
 export function stripContextWrappers(text: string): string {
   return text.replace(CONTEXT_WRAPPERS, "").trim();
@@ -95,6 +132,11 @@ export function classifyUserText(raw: string, isMeta = false): UserText {
   if (isMeta) return { kind: "ignore" };
   // Before the command check: a notice's <result> may quote anything, command tags included.
   if (NOTIFICATION_START.test(raw)) return notification(raw);
+  const relay = RELAYED.exec(raw);
+  if (relay) return relayed(raw, relay);
+  if (HARNESS_ONLY.test(raw)) return { kind: "ignore" };
+  const memory = MEMORY_INPUT.exec(raw);
+  if (memory) return command(raw, { name: "#", args: memory[1].trim() });
   const name = COMMAND_NAME.exec(raw);
   if (name) {
     const args = COMMAND_ARGS.exec(raw)?.[1]?.trim();
