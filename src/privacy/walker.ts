@@ -430,7 +430,12 @@ export class Walker {
   assemble(s: Session, turns: Turn[], nested: boolean): Session {
     if (!nested) this.place = { turn: 0, block: 0, field: "" };
     const head = this.at("title", () => this.title(s));
-    const meta = this.at("session", () => ({ project: this.text(s.project), gitBranch: this.text(s.gitBranch), version: this.text(s.version) }));
+    const meta = this.at("session", () => ({
+      project: this.text(s.project),
+      gitBranch: this.text(s.gitBranch),
+      version: this.text(s.version),
+      pullRequest: s.pullRequest && { number: s.pullRequest.number, url: this.text(s.pullRequest.url), repository: this.text(s.pullRequest.repository) },
+    }));
     return clean({
       ...s,
       ...head,

@@ -219,6 +219,7 @@ function headerMd(s: Session): string {
   fact("Source", `${SOURCE_NAME[s.source] ?? s.source}${s.version ? ` ${s.version}` : ""}, session ${inline(s.id)}`);
   fact("Project", s.project && inline(s.project));
   fact("Branch", s.gitBranch && inline(s.gitBranch));
+  fact("Pull request", s.pullRequest && `${s.pullRequest.repository}#${s.pullRequest.number} (${s.pullRequest.url})`);
   fact("Models", s.models.join(", "));
   fact("Started", s.startedAt && `${s.startedAt.replace("T", " ").slice(0, 16)} UTC`);
   fact("Duration", formatDuration(s.startedAt, s.endedAt));

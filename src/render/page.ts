@@ -23,7 +23,7 @@ import { log } from "../log.ts";
 import { UNTITLED } from "../sessions/title.ts";
 import { ASSETS, FAVICON_SVG, assetHash } from "./assets.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
-import { esc, formatCount, formatDuration, timeTag } from "./escape.ts";
+import { esc, formatCount, formatDuration, safeHref, timeTag } from "./escape.ts";
 import { describeCounts, sessionCounts } from "../sessions/counts.ts";
 import { renderTurnHtml, safeTurnHtml, turnLabel } from "./turn.ts";
 import { PartPacker } from "./pack.ts";
@@ -83,6 +83,15 @@ function fact(name: string, html: string, cls = ""): string {
   return html ? `<div${cls ? ` class="${cls}"` : ""}><dt>${name}</dt><dd>${html}</dd></div>` : "";
 }
 
+/** The linked pull request: a link when its URL is one we keep (escape.ts safeHref), else text. */
+function pullRequestHtml(session: Session): string {
+  const pr = session.pullRequest;
+  if (!pr) return "";
+  const label = esc(`${pr.repository}#${pr.number}`);
+  const href = safeHref(pr.url);
+  return href ? `<a href="${esc(href)}" rel="noopener noreferrer">${label}</a>` : label;
+}
+
 function headerHtml(session: Session): string {
   const counts = sessionCounts(session);
   const dur = formatDuration(session.startedAt, session.endedAt);
@@ -92,6 +101,7 @@ function headerHtml(session: Session): string {
     `<header class="session"><div class="kicker">${source} session</div><h1 id="title">${esc(session.title || UNTITLED)}</h1><dl class="facts">` +
     fact("Project", session.project ? `<code>${esc(session.project)}</code>` : "") +
     fact("Branch", session.gitBranch ? `<code>${esc(session.gitBranch)}</code>` : "") +
+    fact("Pull request", pullRequestHtml(session)) +
     fact("Models", models) +
     fact("Started", timeTag(session.startedAt, "ts long")) +
     fact("Duration", dur ? `<span id="duration" data-start="${esc(session.startedAt ?? "")}">${dur}</span>` : "") +

@@ -47,6 +47,8 @@ export interface Session {
   /** The working directory the agent ran in (real cwd, not the encoded folder name). */
   project?: string;
   gitBranch?: string;
+  /** The pull request the session is linked to (Claude Code's pr-link record; the latest one). */
+  pullRequest?: PullRequest;
   /** Agent/CLI version that wrote the file, when recorded. */
   version?: string;
   /** ISO timestamps of the first and last timestamped records. */
@@ -87,6 +89,13 @@ interface BlockBase {
   /** Unique within the session (record uuid, tool_use id, or a synthetic `b<N>`). */
   id: string;
   timestamp?: string;
+}
+
+export interface PullRequest {
+  number: number;
+  url: string;
+  /** e.g. "owner/repo". */
+  repository: string;
 }
 
 /** A real user prompt (not isMeta, not a command wrapper). */

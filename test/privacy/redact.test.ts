@@ -92,6 +92,7 @@ function buildSession(): Session {
     title: "deploy with " + S.githubClassic,
     project: "/home/u/" + S.githubFineGrained,
     gitBranch: "fix/" + S.awsAccessKey,
+    pullRequest: { number: 7, url: "https://github.com/o/r/pull/7?token=" + S.githubClassic, repository: "o/r" },
     version: "2.0.0",
     startedAt: "2025-01-01T00:00:00Z",
     models: ["claude-x"],
@@ -151,6 +152,7 @@ describe("redactSession", () => {
     expect(session.title).toBe("deploy with " + marker("github-token"));
     expect(session.project).toBe("/home/u/" + marker("github-token"));
     expect(session.gitBranch).toBe("fix/" + marker("aws-access-key"));
+    expect(session.pullRequest).toEqual({ number: 7, url: "https://github.com/o/r/pull/7?token=" + marker("github-token"), repository: "o/r" });
     expect(session.stats.malformed[0].error).toBe("bad json near " + marker("openai-key"));
     expect(t[0]).toMatchObject({ kind: "prompt", text: "my key is " + marker("openai-key") });
     expect(t[1]).toMatchObject({ kind: "command", name: "/login", args: "--token " + marker("github-token"), output: "api_key: " + marker("secret-assignment") });
@@ -187,7 +189,7 @@ describe("redactSession", () => {
     expect(raw.type).toBe("future-thing");
 
     expect(counts).toEqual({
-      "github-token": 7,
+      "github-token": 8,
       "aws-access-key": 2,
       "openai-key": 3,
       "anthropic-key": 2,
@@ -200,8 +202,8 @@ describe("redactSession", () => {
       jwt: 1,
       "slack-token": 1,
     });
-    expect(total).toBe(29);
-    expect(formatRedactionSummary(counts)).toStartWith("hid 29 secrets: 7 github-token, 6 secret-assignment, 3 openai-key");
+    expect(total).toBe(30);
+    expect(formatRedactionSummary(counts)).toStartWith("hid 30 secrets: 8 github-token, 6 secret-assignment, 3 openai-key");
   });
 
   test("the IDE context kept beside a Codex prompt is redacted like the prompt", () => {

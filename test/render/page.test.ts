@@ -103,6 +103,16 @@ describe("renderPage", () => {
     expect(html).toContain("This session has no turns yet.");
   });
 
+  test("the linked pull request is a fact: a link when it is http(s), text otherwise", async () => {
+    const pr = { ...session([]), pullRequest: { number: 12, url: "https://github.com/o/r/pull/12", repository: "o/r" } };
+    const { html } = await readStream(renderPage(pr, served));
+    expect(html).toContain(`<dt>Pull request</dt><dd><a href="https://github.com/o/r/pull/12" rel="noopener noreferrer">o/r#12</a></dd>`);
+    const bad = { ...pr, pullRequest: { ...pr.pullRequest, url: "javascript:alert(1)" } };
+    const page = (await readStream(renderPage(bad, served))).html;
+    expect(page).toContain("<dt>Pull request</dt><dd>o/r#12</dd>");
+    expect(page).not.toContain("javascript:");
+  });
+
   test("renderTurnHtml and the live events", () => {
     const s = allKinds();
     const html = renderTurnHtml(s.turns[1], s, served);

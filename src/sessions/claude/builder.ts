@@ -35,7 +35,8 @@
  *   -> CompactionBlock (trigger, preTokens; summary from the isCompactSummary line that follows);
  *   local_command -> CommandBlock; turn_duration, file_snapshot -> nothing; other subtypes -> NoticeBlock with
  *   the record's level when they carry text.
- * - summary / ai-title / custom-title -> title candidates; session-id -> id fallback;
+ * - summary / ai-title / custom-title -> title candidates; session-id -> id fallback; pr-link ->
+ *   Session.pullRequest (the latest);
  *   progress, queue-operation, file-history-snapshot, the re-appended session state (agent name,
  *   mode, tag, worktree, PR link, ...; system.ts SILENT_TYPES): bookkeeping, consumed silently
  *   (still kept in the uuid chain).
@@ -55,7 +56,7 @@
 
 import { titleFields } from "../title.ts";
 import type { JsonObject } from "../jsonl.ts";
-import { emptyStats, emptyUsage, type Block, type CompactionBlock, type ParseStats, type Session, type ToolBlock, type Turn, type Usage } from "../model.ts";
+import { emptyStats, emptyUsage, type Block, type CompactionBlock, type ParseStats, type PullRequest, type Session, type ToolBlock, type Turn, type Usage } from "../model.ts";
 import { addAssistant } from "./assistant.ts";
 import { unknownBlock } from "./blocks.ts";
 import { settleEdits } from "./edits.ts";
@@ -143,6 +144,7 @@ export class ClaudeSessionBuilder {
   customTitle: string | undefined;
   aiTitle: string | undefined;
   summaries: { summary: string; leafUuid?: string }[] = [];
+  pullRequest: PullRequest | undefined;
 
   constructor(opts: BuilderOptions) {
     this.opts = opts;
@@ -216,6 +218,11 @@ export class ClaudeSessionBuilder {
       case "session-id":
         this.sessionIdRecord ??= str(rec.id) ?? str(rec.sessionId);
         break;
+      case "pr-link": {
+        const url = str(rec.prUrl);
+        if (url && typeof rec.prNumber === "number") this.pullRequest = { number: rec.prNumber, url, repository: str(rec.prRepository) ?? "" };
+        break;
+      }
       case "attachment":
         addAttachment(this, rec, node, ts);
         break;
@@ -357,6 +364,7 @@ export class ClaudeSessionBuilder {
     };
     if (this.project !== undefined) session.project = this.project;
     if (this.gitBranch !== undefined) session.gitBranch = this.gitBranch;
+    if (this.pullRequest !== undefined) session.pullRequest = this.pullRequest;
     if (this.version !== undefined) session.version = this.version;
     if (this.startedAt !== undefined) session.startedAt = this.startedAt;
     if (this.endedAt !== undefined) session.endedAt = this.endedAt;
