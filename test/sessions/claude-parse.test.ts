@@ -1,5 +1,6 @@
 import { describe, expect, test } from "bun:test";
 import { exportChunks } from "../../src/cli/export.ts";
+import { summarizeFile } from "../../src/sessions/summary/index.ts";
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -249,6 +250,19 @@ describe("system records, compaction, titles, unknown and malformed", () => {
     expect(md).toContain("> The changelog misses the migration note.\n> Everything else looks good.");
     expect(md).not.toContain("09:30");
     checkInvariants(s);
+  });
+
+  test("server tool and MCP connector calls get their results; the API's compaction block is a compaction", async () => {
+    const s = await parse("server-tools.jsonl");
+    expect(ofKind(s, "tool").map((t) => [t.name, t.toolUseId, t.result?.text])).toEqual([
+      ["web_search", "srvtoolu_01", expect.stringContaining("Release notes 2.0")],
+      ["mcp__tracker__create_issue", "mcptoolu_01", "Created issue #41"],
+    ]);
+    expect(ofKind(s, "compaction").map((c) => c.summary)).toEqual(["The user wanted the 2.0 notes; issue #41 was filed."]);
+    expect(s.stats.unknownRecords).toBe(0);
+    expect(ofKind(s, "unknown")).toEqual([]);
+    const listed = summarizeFile(join(FIX, "server-tools.jsonl"), "claude", undefined, { exactMaxBytes: 0 })!;
+    expect(listed.tools).toEqual({ web_search: 1, mcp__tracker__create_issue: 1 });
   });
 
   test("title precedence: custom-title > ai-title > summary > first prompt, cut to one line", () => {

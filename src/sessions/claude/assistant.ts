@@ -1,10 +1,10 @@
 /** Assistant records: text, thinking and tool calls; models and token usage per message. */
 import type { JsonObject } from "../jsonl.ts";
-import { emptyUsage } from "../model.ts";
+import { emptyUsage, type CompactionBlock } from "../model.ts";
 import type { ClaudeSessionBuilder } from "./builder.ts";
-import { noticeBlock, textBlock, thinkingBlock, toolBlock, unknownBlock } from "./blocks.ts";
+import { head, noticeBlock, textBlock, thinkingBlock, toolBlock, unknownBlock } from "./blocks.ts";
 import type { ChainNode } from "./chain.ts";
-import { isObj, num, str } from "./fields.ts";
+import { isObj, num, str, toolCallName } from "./fields.ts";
 import { attachResult, noteAgentCall } from "./tool-results.ts";
 
 /** The model Claude Code names its own messages with: not a model. */
@@ -56,9 +56,11 @@ export function addAssistant(b: ClaudeSessionBuilder, rec: JsonObject, node: Cha
         b.push(node, thinkingBlock(b.blockId(uuid, node), ts, "", true));
         break;
       case "tool_use":
-      case "server_tool_use": {
+      case "server_tool_use":
+      case "mcp_tool_use": {
         const id = str(part.id);
-        const name = str(part.name) ?? "unknown";
+        // An MCP connector call is named as Claude Code names MCP tools, so it is drawn as one.
+        const name = toolCallName(part.type, str(part.name), str(part.server_name)) ?? "unknown";
         const orphan = id !== undefined ? b.orphanResults.get(id) : undefined;
         // A call whose result came first takes over the placeholder's id.
         const block = toolBlock(orphan ? orphan.id : b.blockId(uuid, node, id), ts, id ?? "", name, part.input);
@@ -72,8 +74,17 @@ export function addAssistant(b: ClaudeSessionBuilder, rec: JsonObject, node: Cha
         noteAgentCall(b, block);
         break;
       }
+      case "compaction": {
+        // The API's server-side compaction: the summary that stands for the context before it.
+        const c = head("compaction", b.blockId(uuid, node), ts) as CompactionBlock;
+        const summary = str(part.content);
+        if (summary) c.summary = summary;
+        b.push(node, c);
+        break;
+      }
       default: {
-        // Result blocks of server tools (web_search_tool_result, ...) answer a server_tool_use.
+        // Result blocks of server tools (web_search_tool_result, mcp_tool_result, ...) answer a
+        // server_tool_use / mcp_tool_use.
         const toolUseId = str(part.tool_use_id);
         if (toolUseId !== undefined && typeof part.type === "string" && part.type.endsWith("_tool_result")) {
           attachResult(b, part, part.content, ts, node);

@@ -9,8 +9,9 @@
  *   the rare lines whose content matters are JSON.parsed: user lines that are not tool results
  *   (prompt candidates; small) and title records (summary / custom-title / ai-title). Assistant
  *   lines, which are most of a file, are read at the byte level: message id and model from the
- *   line's start, tool calls by counting `"type":"tool_use"` markers and reading the `"name":"`
- *   and `"id":"` that follow each. This relies on the key order Claude Code writes (`type` before
+ *   line's start, tool calls by counting `"type":"tool_use"` markers (and the server and MCP
+ *   connector calls', `server_tool_use` / `mcp_tool_use`) and reading the `"name":"`, `"id":"`
+ *   (and `"server_name":"`) that follow each. This relies on the key order Claude Code writes (`type` before
  *   `message` on user/progress/system lines, `message.{model,id,type,role}` first on assistant
  *   lines, `{"type":"tool_use","id":…,"name":…}` in tool blocks); test/sessions/summary.test.ts
  *   checks that both ways give the same counts on real transcripts. The whole file is still read
@@ -37,6 +38,7 @@
 import { basename } from "node:path";
 import type { SessionSummary } from "../model.ts";
 import { classifyUserText } from "../claude/prompt.ts";
+import { TOOL_CALL_TYPES, toolCallName } from "../claude/fields.ts";
 import { cutTitle } from "../title.ts";
 import { MarkerCounter, jsonStringAt, jsonStringField, parseLine, readLines, type LineSink } from "./lines.ts";
 import { EXACT_MAX_BYTES, UNTITLED, firstPromptOf, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
@@ -44,7 +46,8 @@ import { EXACT_MAX_BYTES, UNTITLED, firstPromptOf, headTailTimestamps, normalize
 const PREFIX = 2048;
 /** Stands for "an image" in the keys of counted prompts (no prompt text holds a NUL). */
 const IMAGE_KEY = "\u0000image";
-const TOOL_USE = Buffer.from('"type":"tool_use"');
+/** The markers of tool calls in an assistant line (fields.ts TOOL_CALL_TYPES). */
+const TOOL_MARKERS = TOOL_CALL_TYPES.map((type) => ({ type, marker: Buffer.from(`"type":"${type}"`) }));
 const TOOL_TAIL = 512;
 
 type Rec = Record<string, unknown>;
@@ -150,7 +153,9 @@ class ClaudeAccumulator {
         this.model(msg.model);
         if (Array.isArray(msg.content)) {
           for (const b of msg.content as Rec[]) {
-            if (b && b.type === "tool_use") this.tool(typeof b.name === "string" ? b.name : undefined, typeof b.id === "string" ? b.id : undefined);
+            if (b && (TOOL_CALL_TYPES as readonly unknown[]).includes(b.type)) {
+              this.tool(toolCallName(b.type, typeof b.name === "string" ? b.name : undefined, typeof b.server_name === "string" ? b.server_name : undefined), typeof b.id === "string" ? b.id : undefined);
+            }
           }
         }
         return;
@@ -270,8 +275,10 @@ function scanSink(acc: ClaudeAccumulator): LineSink {
           acc.conversation = true;
           scanAssistantStart(acc, p);
           const line = buf.subarray(start, end);
-          for (let i = line.indexOf(TOOL_USE); i !== -1; i = line.indexOf(TOOL_USE, i + TOOL_USE.length)) {
-            toolFromTail(acc, line.subarray(i + TOOL_USE.length, i + TOOL_USE.length + TOOL_TAIL));
+          for (const { type, marker } of TOOL_MARKERS) {
+            for (let i = line.indexOf(marker); i !== -1; i = line.indexOf(marker, i + marker.length)) {
+              toolFromTail(acc, type, line.subarray(i + marker.length, i + marker.length + TOOL_TAIL));
+            }
           }
           return;
         }
@@ -327,19 +334,19 @@ function scanAssistantStart(acc: ClaudeAccumulator, p: string) {
   acc.model(jsonStringField(p, "model", from));
 }
 
-function toolFromTail(acc: ClaudeAccumulator, tail: Buffer) {
+function toolFromTail(acc: ClaudeAccumulator, type: string, tail: Buffer) {
   const t = tail.toString("utf8");
-  acc.tool(jsonStringField(t, "name"), jsonStringField(t, "id"));
+  acc.tool(toolCallName(type, jsonStringField(t, "name"), jsonStringField(t, "server_name")), jsonStringField(t, "id"));
 }
 
 /** Lines too long to parse: classified from their start; tool calls counted across pieces. */
 function giantHandler(acc: ClaudeAccumulator): LineSink["giant"] {
-  let counter: MarkerCounter | undefined;
+  let counters: MarkerCounter[] | undefined;
   let tail: Buffer = Buffer.alloc(0);
   let userPrefix: string | undefined; // set while in a user line that may be a prompt
   return (piece, first, last) => {
     if (first) {
-      counter = undefined;
+      counters = undefined;
       userPrefix = undefined;
       tail = Buffer.alloc(0);
       const p = piece.toString("utf8", 0, Math.min(piece.length, PREFIX));
@@ -348,7 +355,7 @@ function giantHandler(acc: ClaudeAccumulator): LineSink["giant"] {
       else if (kind.type === "assistant") {
         acc.conversation = true;
         scanAssistantStart(acc, p);
-        counter = new MarkerCounter(TOOL_USE, TOOL_TAIL, (t) => toolFromTail(acc, t));
+        counters = TOOL_MARKERS.map(({ type, marker }) => new MarkerCounter(marker, TOOL_TAIL, (t) => toolFromTail(acc, type, t)));
       } else if (kind.type === "user") {
         acc.conversation = true;
         acc.place(jsonStringField(p, "cwd"), jsonStringField(p, "gitBranch"));
@@ -357,14 +364,14 @@ function giantHandler(acc: ClaudeAccumulator): LineSink["giant"] {
         acc.place(jsonStringField(p, "cwd"), jsonStringField(p, "gitBranch"));
       }
     }
-    counter?.feed(piece, last);
+    if (counters) for (const c of counters) c.feed(piece, last);
     // Keep the line's last bytes: its timestamp (and a prompt's text after an image) are there.
     tail = piece.length >= GIANT_TAIL ? piece.subarray(piece.length - GIANT_TAIL) : Buffer.concat([tail, piece]).subarray(-GIANT_TAIL);
     if (!last) {
       tail = Buffer.from(tail); // the reader reuses its buffer
       return;
     }
-    counter = undefined;
+    counters = undefined;
     const end = tail.toString("utf8");
     const ts = lastMatch(end, TIMESTAMP);
     if (ts) acc.time(ts);
