@@ -356,11 +356,15 @@ describe("newer Codex records", async () => {
   });
 
   test("an image generation is one call (item and end event), the prompt as input, the picture as result", () => {
-    const calls = ofKind(s, "tool");
+    const calls = ofKind(s, "tool").filter((c) => c.name === "image_generation");
     expect(calls.map((c) => [c.name, c.toolUseId])).toEqual([["image_generation", "ig_0001"]]);
     expect(calls[0].input).toEqual({ prompt: "A tiny blue square on white" });
     expect(calls[0].result?.isError).toBe(false);
     expect(calls[0].result?.images.map((i) => [i.mediaType, i.data?.slice(0, 8)])).toEqual([["image/png", "iVBORw0K"]]);
+  });
+
+  test("a tool search is a call with the tools it found as its result", () => {
+    expect(tool(s, "ts_0001")).toMatchObject({ name: "tool_search", input: { query: "image upload", limit: 2 }, result: { text: "upload_image: Upload an image to the poster board" } });
   });
 
   test("the end event alone makes the call too; a failed one is an error", () => {

@@ -3,7 +3,7 @@ import { emptyUsage } from "../model.ts";
 import type { CodexSessionBuilder } from "./build.ts";
 import { isObject, num, str, type Rec } from "./fields.ts";
 import { addMessage, addReasoning, dedup, setPhase, hasAbortNotice, userText } from "./messages.ts";
-import { addEndEvent, addImageGeneration, addToolCall, addToolOutput, parseArguments } from "./tools.ts";
+import { addEndEvent, addImageGeneration, addToolCall, addToolOutput, addToolSearchOutput, parseArguments } from "./tools.ts";
 
 /** Response items that carry nothing to show. */
 const IGNORED_ITEMS = new Set(["ghost_snapshot"]);
@@ -73,6 +73,10 @@ export function addResponseItem(b: CodexSessionBuilder, p: Rec, ts: string | und
     case "function_call_output":
     case "custom_tool_call_output":
       return addToolOutput(b, p, ts);
+    case "tool_search_call":
+      return addToolCall(b, { ...p, name: "tool_search" }, ts, p.arguments);
+    case "tool_search_output":
+      return addToolSearchOutput(b, p, ts);
     case "image_generation_call":
       return addImageGeneration(b, p, str(p.id) ?? str(p.call_id), ts);
     case "compaction":

@@ -42,6 +42,13 @@ export function addEndEvent(b: CodexSessionBuilder, p: Rec, ts?: string): void {
   tool.result = { text, images: [], isError, ...(ts ? { timestamp: ts } : {}), ...(exitCode !== undefined ? { meta: { exit_code: exitCode } } : {}) };
 }
 
+/** tool_search_output: the tools a tool_search_call found, one per line (name: description). */
+export function addToolSearchOutput(b: CodexSessionBuilder, p: Rec, ts?: string): void {
+  const tools = Array.isArray(p.tools) ? p.tools : [];
+  const lines = tools.map((t) => (isObject(t) && str(t.name) ? `${t.name}${str(t.description) ? `: ${t.description}` : ""}` : JSON.stringify(t)));
+  addToolOutput(b, { ...p, output: lines.length ? lines.join("\n") : "(no tools found)" }, ts);
+}
+
 /**
  * The built-in image tool: an image_generation_call item or its image_generation_end event, which
  * repeat each other (whichever comes first makes the call, the other is skipped). The prompt the

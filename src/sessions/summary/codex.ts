@@ -12,7 +12,7 @@
  * prompts = event_msg user_message count when there is one, else response_item user messages that
  * are not injected context (environment_context, AGENTS.md, ...); assistantMessages = the larger of
  * event_msg agent_message and response_item assistant messages. Tools: function_call /
- * custom_tool_call (by name), local_shell_call, web_search_call, image_generation_call (or its
+ * custom_tool_call (by name), local_shell_call, web_search_call, tool_search_call, image_generation_call (or its
  * image_generation_end event), deduplicated by call id. Title: the thread's name
  * (thread_name_updated, latest wins), else the first prompt. Models:
  * turn_context `model`. Project: session_meta `cwd` (else turn_context). Branch: session_meta `git`.
@@ -147,6 +147,8 @@ class CodexAccumulator {
         return this.tool("web_search", p.id ?? p.call_id);
       case "image_generation_call":
         return this.tool("image_generation", p.id ?? p.call_id);
+      case "tool_search_call":
+        return this.tool("tool_search", p.call_id ?? p.id);
     }
   }
 }
@@ -252,6 +254,8 @@ function scanItem(acc: CodexAccumulator, p: string, payloadType: string | undefi
       return acc.tool("web_search", jsonStringField(p, "id", payloadAt) ?? jsonStringField(p, "call_id", payloadAt));
     case "image_generation_call":
       return acc.tool("image_generation", jsonStringField(p, "id", payloadAt) ?? jsonStringField(p, "call_id", payloadAt));
+    case "tool_search_call":
+      return acc.tool("tool_search", jsonStringField(p, "call_id", payloadAt) ?? jsonStringField(p, "id", payloadAt));
   }
 }
 
