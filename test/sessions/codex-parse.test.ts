@@ -363,6 +363,10 @@ describe("newer Codex records", async () => {
     expect(calls[0].result?.images.map((i) => [i.mediaType, i.data?.slice(0, 8)])).toEqual([["image/png", "iVBORw0K"]]);
   });
 
+  test("a namespaced call (an MCP server's tool) is named namespace__name, as Codex names it", () => {
+    expect(tool(s, "call_up1")).toMatchObject({ name: "mcp__board__upload_image", input: { image: "ig_0001" }, result: { text: "Uploaded to the poster board" } });
+  });
+
   test("a tool search is a call with the tools it found as its result", () => {
     expect(tool(s, "ts_0001")).toMatchObject({ name: "tool_search", input: { query: "image upload", limit: 2 }, result: { text: "upload_image: Upload an image to the poster board" } });
   });

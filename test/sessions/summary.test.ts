@@ -171,7 +171,7 @@ describe("codex summaries", () => {
   test("newer records: the thread's name is the title, an image generation is one tool call", () => {
     const s = both(join(import.meta.dir, "..", "fixtures", "codex", "newer-events.jsonl"), "codex")!;
     expect(s).toMatchObject({ title: "Poster artwork", firstPrompt: "Draw a small blue square for the poster", prompts: 3, assistantMessages: 3 });
-    expect(s.tools).toEqual({ image_generation: 1, tool_search: 1 });
+    expect(s.tools).toEqual({ image_generation: 1, tool_search: 1, mcp__board__upload_image: 1 });
   });
 
   test("a rollout with no items is untitled but listed", () => {

@@ -5,8 +5,15 @@ import { isObject, str, type Rec } from "./fields.ts";
 import { imageBlock, toToolResult } from "./output.ts";
 import { extractPatch, parseApplyPatch } from "./patch.ts";
 
+/** A call's full name: newer Codex gives namespaced tools (MCP servers) a `namespace` beside the name. */
+export function callName(p: Rec): string | undefined {
+  const name = str(p.name);
+  const namespace = str(p.namespace);
+  return name && namespace ? `${namespace}__${name}` : name;
+}
+
 export function addToolCall(b: CodexSessionBuilder, p: Rec, ts: string | undefined, input: unknown): void {
-  const name = str(p.name) ?? "(unnamed tool)";
+  const name = callName(p) ?? "(unnamed tool)";
   const callId = str(p.call_id) ?? str(p.id) ?? `call-${b.nextBlock}`;
   let id = callId;
   for (let n = 2; b.ids.has(id); n++) id = `${callId}#${n}`;

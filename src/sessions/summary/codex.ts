@@ -20,6 +20,7 @@
 import { basename } from "node:path";
 import type { SessionSummary } from "../model.ts";
 import { classifyCodexUserText, isInjection } from "../codex/user.ts";
+import { callName } from "../codex/tools.ts";
 import { cutTitle } from "../title.ts";
 import { jsonStringField, parseLine, readLines, type LineSink } from "./lines.ts";
 import { EXACT_MAX_BYTES, UNTITLED, firstPromptOf, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
@@ -140,7 +141,7 @@ class CodexAccumulator {
       }
       case "function_call":
       case "custom_tool_call":
-        return this.tool(p.name, p.call_id);
+        return this.tool(callName(p), p.call_id);
       case "local_shell_call":
         return this.tool("local_shell", p.call_id ?? p.id);
       case "web_search_call":
@@ -247,7 +248,7 @@ function scanItem(acc: CodexAccumulator, p: string, payloadType: string | undefi
     }
     case "function_call":
     case "custom_tool_call":
-      return acc.tool(jsonStringField(p, "name", payloadAt), jsonStringField(p, "call_id", payloadAt));
+      return acc.tool(callName({ name: jsonStringField(p, "name", payloadAt), namespace: jsonStringField(p, "namespace", payloadAt) }), jsonStringField(p, "call_id", payloadAt));
     case "local_shell_call":
       return acc.tool("local_shell", jsonStringField(p, "call_id", payloadAt) ?? jsonStringField(p, "id", payloadAt));
     case "web_search_call":
