@@ -252,6 +252,22 @@ describe("system records, compaction, titles, unknown and malformed", () => {
     checkInvariants(s);
   });
 
+  test("a hook's message and a stop it made are notices, worded as Claude Code shows them", () => {
+    const att = (uuid: string, parent: string, attachment: Record<string, unknown>) => JSON.stringify({ type: "attachment", uuid, parentUuid: parent, sessionId: "s", timestamp: "2026-05-01T10:00:01.000Z", attachment });
+    const s = parseClaudeText(
+      [
+        JSON.stringify({ type: "user", uuid: "u1", parentUuid: null, sessionId: "s", timestamp: "2026-05-01T10:00:00.000Z", message: { role: "user", content: "go" } }),
+        att("h1", "u1", { type: "hook_system_message", content: "Formatting applied", hookName: "PostToolUse:Edit", toolUseID: "t1", hookEvent: "PostToolUse" }),
+        att("h2", "h1", { type: "hook_stopped_continuation", message: "Tests must pass first", hookName: "PreToolUse:Bash", toolUseID: "t2", hookEvent: "PreToolUse" }),
+        att("h3", "h2", { type: "hook_stopped_continuation", message: "done", hookName: "Stop", hookEvent: "Stop" }),
+      ].join("\n"),
+    );
+    expect(ofKind(s, "notice").map((n) => [n.level, n.subtype, n.text])).toEqual([
+      ["info", "hook_system_message", "PostToolUse:Edit says: Formatting applied"],
+      ["warning", "hook_stopped_continuation", "PreToolUse:Bash hook stopped continuation: Tests must pass first"],
+    ]);
+  });
+
   test("server tool and MCP connector calls get their results; the API's compaction block is a compaction", async () => {
     const s = await parse("server-tools.jsonl");
     expect(ofKind(s, "tool").map((t) => [t.name, t.toolUseId, t.result?.text])).toEqual([

@@ -40,7 +40,8 @@
  *   progress, queue-operation, file-history-snapshot, the re-appended session state (agent name,
  *   mode, tag, worktree, PR link, ...; system.ts SILENT_TYPES): bookkeeping, consumed silently
  *   (still kept in the uuid chain).
- * - attachment: queued_command (typed while the agent worked) -> prompt/command; attachments
+ * - attachment: queued_command (typed while the agent worked) -> prompt/command; a hook's
+ *   message to the user and a stop it made (as Claude Code shows them) -> notices; attachments
  *   whose type names an error (hook errors) -> warning notice; the rest is context: silent.
  * - any other type -> UnknownBlock with the raw record, stats.unknownRecords++.
  * - a record whose uuid was already seen is a duplicate and is skipped (Claude Code does the same).

@@ -89,6 +89,16 @@ export function addAttachment(b: ClaudeSessionBuilder, rec: JsonObject, node: Ch
     else if (cls.kind === "notice") b.push(node, noticeBlock(b.blockId(node.uuid, node), ts, cls.level, cls.subtype, cls.text));
     return;
   }
+  // What Claude Code itself shows the user of a hook: its message, and a stop it made.
+  if (type === "hook_system_message") {
+    const text = str(a.content);
+    if (text) b.push(node, noticeBlock(b.blockId(node.uuid, node), ts, "info", type, `${str(a.hookName) ?? "hook"} says: ${text}`));
+    return;
+  }
+  if (type === "hook_stopped_continuation" && a.hookEvent !== "Stop" && a.hookEvent !== "SubagentStop") {
+    b.push(node, noticeBlock(b.blockId(node.uuid, node), ts, "warning", type, `${str(a.hookName) ?? "hook"} hook stopped continuation: ${str(a.message) ?? "stopped"}`));
+    return;
+  }
   if (type.includes("error")) {
     const text = str(a.content) ?? str(a.stderr) ?? str(a.message) ?? (isObj(a.blockingError) ? str(a.blockingError.blockingError) : undefined) ?? type;
     const name = str(a.hookName);
