@@ -108,12 +108,12 @@ describe("unknown content", () => {
     const L = (o: object) => JSON.stringify(o);
     const s = parseClaudeText(
       [
-        L({ type: "user", uuid: "u1", parentUuid: null, message: { role: "user", content: [{ type: "text", text: "see doc" }, { type: "document", source: { media_type: "application/pdf", data: "JVBE" } }] } }),
+        L({ type: "user", uuid: "u1", parentUuid: null, message: { role: "user", content: [{ type: "text", text: "see doc" }, { type: "sculpture", source: { media_type: "model/stl", data: "JVBE" } }] } }),
         L({ type: "assistant", uuid: "u2", parentUuid: "u1", message: { id: "m", role: "assistant", content: [{ type: "hologram", beam: 1 }] } }),
       ].join("\n"),
     );
     expect(shape(s)).toEqual(["prompt,unknown,unknown"]);
-    expect(ofKind(s, "unknown").map((u) => u.recordType)).toEqual(["document", "hologram"]);
+    expect(ofKind(s, "unknown").map((u) => u.recordType)).toEqual(["sculpture", "hologram"]);
     expect(ofKind(s, "unknown")[1].raw).toEqual({ type: "hologram", beam: 1 });
     expect(s.stats.unknownRecords).toBe(0);
   });
@@ -250,6 +250,24 @@ describe("system records, compaction, titles, unknown and malformed", () => {
     expect(md).toContain("> The changelog misses the migration note.\n> Everything else looks good.");
     expect(md).not.toContain("09:30");
     checkInvariants(s);
+  });
+
+  test("documents: a Read PDF handed to the model is not shown twice, a result's PDF is a line, a text document keeps its words", () => {
+    const pdf = { type: "document", source: { type: "base64", media_type: "application/pdf", data: "A".repeat(4096) } };
+    const line = (o: Record<string, unknown>) => JSON.stringify({ sessionId: "s", timestamp: "2026-05-01T10:00:00.000Z", ...o });
+    const s = parseClaudeText(
+      [
+        line({ type: "user", uuid: "u1", parentUuid: null, message: { role: "user", content: "read the spec" } }),
+        line({ type: "assistant", uuid: "a1", parentUuid: "u1", message: { id: "m1", role: "assistant", model: "claude-x", content: [{ type: "tool_use", id: "t1", name: "Read", input: { file_path: "/s.pdf" } }] } }),
+        line({ type: "user", uuid: "u2", parentUuid: "a1", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "t1", content: [pdf] }] } }),
+        line({ type: "user", uuid: "u3", parentUuid: "u2", isMeta: true, message: { role: "user", content: [pdf] } }),
+        line({ type: "user", uuid: "u4", parentUuid: "u3", message: { role: "user", content: [{ type: "text", text: "and this one" }, { type: "document", title: "notes.txt", source: { type: "text", media_type: "text/plain", data: "Ship on Friday." } }] } }),
+      ].join("\n"),
+    );
+    expect(tool(s, "t1").result?.text).toBe("[document: application/pdf, 3 KB]");
+    expect(ofKind(s, "unknown")).toEqual([]);
+    expect(ofKind(s, "notice").map((n) => n.text)).toEqual(['[document "notes.txt": text/plain, 15 B]\nShip on Friday.']);
+    expect(ofKind(s, "prompt").map((p) => p.text)).toEqual(["read the spec", "and this one"]);
   });
 
   test("a hook's message and a stop it made are notices, worded as Claude Code shows them", () => {

@@ -79,3 +79,19 @@ export function imageBlock(id: string, ts: string | undefined, part: JsonObject)
   else b.url = url;
   return b;
 }
+
+/**
+ * A document part (a PDF or a text file given to the model: a Read of a PDF, a file the user
+ * attached) as text: what it is and how big, then a text document's own words. A PDF's bytes are
+ * not shown.
+ */
+export function documentText(part: JsonObject): string {
+  const src = isObj(part.source) ? part.source : {};
+  const data = str(src.data);
+  const text = src.type === "text" ? data : undefined;
+  const type = str(src.media_type) ?? (text !== undefined ? "text/plain" : "document");
+  const bytes = data === undefined ? undefined : text !== undefined ? Buffer.byteLength(text) : Math.floor((data.length * 3) / 4);
+  const size = bytes === undefined ? "" : bytes < 1024 ? `, ${bytes} B` : `, ${Math.round(bytes / 1024)} KB`;
+  const title = str(part.title);
+  return `[document${title ? ` "${title}"` : ""}: ${type}${size}]${text ? `\n${text}` : ""}`;
+}

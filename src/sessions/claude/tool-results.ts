@@ -5,7 +5,7 @@
 import type { JsonObject } from "../jsonl.ts";
 import type { ImageBlock, ToolBlock, ToolResult } from "../model.ts";
 import type { ClaudeSessionBuilder } from "./builder.ts";
-import { imageBlock, toolBlock } from "./blocks.ts";
+import { documentText, imageBlock, toolBlock } from "./blocks.ts";
 import { slimResultMeta } from "./result-meta.ts";
 import type { ChainNode } from "./chain.ts";
 import { isObj, str } from "./fields.ts";
@@ -56,7 +56,8 @@ function resultOf(part: JsonObject, meta: unknown, ts: string | undefined): Tool
           images.push(img);
           k++;
         }
-      } else texts.push(JSON.stringify(p));
+      } else if (p.type === "document") texts.push(documentText(p));
+      else texts.push(JSON.stringify(p));
     }
   } else if (c !== undefined && c !== null) texts.push(JSON.stringify(c));
   const result: ToolResult = { text: texts.join("\n"), images, isError: part.is_error === true };

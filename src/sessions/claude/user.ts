@@ -5,7 +5,7 @@
 import type { JsonObject } from "../jsonl.ts";
 import type { CompactionBlock, ImageBlock } from "../model.ts";
 import type { ClaudeSessionBuilder } from "./builder.ts";
-import { commandBlock, head, imageBlock, noticeBlock, promptBlock, unknownBlock } from "./blocks.ts";
+import { commandBlock, documentText, head, imageBlock, noticeBlock, promptBlock, unknownBlock } from "./blocks.ts";
 import type { ChainNode } from "./chain.ts";
 import { isObj } from "./fields.ts";
 import { classifyUserText, type UserText } from "./prompt.ts";
@@ -23,6 +23,7 @@ export function addUser(b: ClaudeSessionBuilder, rec: JsonObject, node: ChainNod
   let images: ImageBlock[] | undefined;
   let results: JsonObject[] | undefined;
   let unknown: JsonObject[] | undefined;
+  let documents: JsonObject[] | undefined;
   if (typeof content === "string") text = content;
   else if (Array.isArray(content)) {
     for (let i = 0; i < content.length; i++) {
@@ -42,6 +43,11 @@ export function addUser(b: ClaudeSessionBuilder, rec: JsonObject, node: ChainNod
         }
         case "tool_result":
           (results ??= []).push(part);
+          break;
+        case "document":
+          // An isMeta line's document is the harness handing a Read PDF to the model (the call
+          // shows it); one the user attached is said, as an image would be shown.
+          if (!isMeta) (documents ??= []).push(part);
           break;
         default:
           (unknown ??= []).push(part);
@@ -93,6 +99,9 @@ export function addUser(b: ClaudeSessionBuilder, rec: JsonObject, node: ChainNod
       img.id = b.blockId(uuid, node);
       b.push(node, img, true);
     }
+  }
+  if (documents) {
+    for (const part of documents) b.push(node, noticeBlock(b.blockId(uuid, node), ts, "info", "document", documentText(part)));
   }
   if (unknown) {
     for (const part of unknown) b.push(node, unknownBlock(b.blockId(uuid, node), ts, typeof part.type === "string" ? part.type : "(no type)", part));
