@@ -48,6 +48,7 @@ const PREFIX = 2048;
 const IMAGE_KEY = "\u0000image";
 /** The markers of tool calls in an assistant line (fields.ts TOOL_CALL_TYPES). */
 const TOOL_MARKERS = TOOL_CALL_TYPES.map((type) => ({ type, marker: Buffer.from(`"type":"${type}"`) }));
+const TOOL_USE_END = Buffer.from('tool_use"');
 const TOOL_TAIL = 512;
 
 type Rec = Record<string, unknown>;
@@ -275,9 +276,14 @@ function scanSink(acc: ClaudeAccumulator): LineSink {
           acc.conversation = true;
           scanAssistantStart(acc, p);
           const line = buf.subarray(start, end);
-          for (const { type, marker } of TOOL_MARKERS) {
-            for (let i = line.indexOf(marker); i !== -1; i = line.indexOf(marker, i + marker.length)) {
-              toolFromTail(acc, type, line.subarray(i + marker.length, i + marker.length + TOOL_TAIL));
+          // One pass: every marker ends with `tool_use"`; which one it is, the bytes before say.
+          for (let i = line.indexOf(TOOL_USE_END); i !== -1; i = line.indexOf(TOOL_USE_END, i + TOOL_USE_END.length)) {
+            const end = i + TOOL_USE_END.length;
+            for (const { type, marker } of TOOL_MARKERS) {
+              if (endsWithAt(line, end, marker)) {
+                toolFromTail(acc, type, line.subarray(end, end + TOOL_TAIL));
+                break;
+              }
             }
           }
           return;
@@ -332,6 +338,13 @@ function scanAssistantStart(acc: ClaudeAccumulator, p: string) {
   const from = msgAt === -1 ? 0 : msgAt;
   acc.message(jsonStringField(p, "id", from));
   acc.model(jsonStringField(p, "model", from));
+}
+
+/** Whether `buf` holds `marker` just before `end` (compared from the end: most candidates fail at once). */
+function endsWithAt(buf: Buffer, end: number, marker: Buffer): boolean {
+  if (end < marker.length) return false;
+  for (let k = 1; k <= marker.length; k++) if (buf[end - k] !== marker[marker.length - k]) return false;
+  return true;
 }
 
 function toolFromTail(acc: ClaudeAccumulator, type: string, tail: Buffer) {
