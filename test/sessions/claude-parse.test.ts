@@ -270,6 +270,21 @@ describe("system records, compaction, titles, unknown and malformed", () => {
     expect(ofKind(s, "prompt").map((p) => p.text)).toEqual(["read the spec", "and this one"]);
   });
 
+  test("saved memories and stopped background agents are notices, as Claude Code shows them", () => {
+    const line = (o: Record<string, unknown>) => JSON.stringify({ sessionId: "s", timestamp: "2026-05-01T10:00:00.000Z", ...o });
+    const s = parseClaudeText(
+      [
+        line({ type: "user", uuid: "u1", parentUuid: null, message: { role: "user", content: "remember this" } }),
+        line({ type: "system", subtype: "memory_saved", uuid: "m1", parentUuid: "u1", writtenPaths: ["/home/u/.claude/memory/a.md"], isMeta: false }),
+        line({ type: "system", subtype: "agents_killed", uuid: "k1", parentUuid: "m1", isMeta: false }),
+      ].join("\n"),
+    );
+    expect(ofKind(s, "notice").map((n) => [n.level, n.text])).toEqual([
+      ["info", "Saved 1 memory\n/home/u/.claude/memory/a.md"],
+      ["warning", "All background agents stopped"],
+    ]);
+  });
+
   test("a hook's message and a stop it made are notices, worded as Claude Code shows them", () => {
     const att = (uuid: string, parent: string, attachment: Record<string, unknown>) => JSON.stringify({ type: "attachment", uuid, parentUuid: parent, sessionId: "s", timestamp: "2026-05-01T10:00:01.000Z", attachment });
     const s = parseClaudeText(

@@ -7,6 +7,7 @@ import type { ChainNode } from "./chain.ts";
 import { isObj, str } from "./fields.ts";
 import { classifyUserText } from "./prompt.ts";
 import { addCommand } from "./user.ts";
+import { plural } from "../../plural.ts";
 
 /**
  * Bookkeeping record types, consumed without producing anything: what Claude Code writes besides
@@ -61,6 +62,16 @@ export function addSystem(b: ClaudeSessionBuilder, rec: JsonObject, node: ChainN
     if (typeof m.preTokens === "number") c.preTokens = m.preTokens;
     b.lastCompaction = c;
     b.push(node, c);
+    return;
+  }
+  // Two records without content that Claude Code shows the user, worded as it does.
+  if (subtype === "memory_saved") {
+    const paths = Array.isArray(rec.writtenPaths) ? rec.writtenPaths.filter((p): p is string => typeof p === "string") : [];
+    if (paths.length) b.push(node, noticeBlock(b.blockId(uuid, node), ts, "info", subtype, `${str(rec.verb) ?? "Saved"} ${plural(paths.length, "memory", "memories")}\n${paths.join("\n")}`));
+    return;
+  }
+  if (subtype === "agents_killed") {
+    b.push(node, noticeBlock(b.blockId(uuid, node), ts, "warning", subtype, "All background agents stopped"));
     return;
   }
   const content = str(rec.content);
