@@ -99,22 +99,35 @@ const SUMMARY = tag("summary");
 const RELAYED = /^\s*(?:(?:A message arrived from|Another Claude session sent a message)[^\n]*\n+)?<(teammate-message|cross-session-message|channel|mcp-resource-update|mcp-polling-update)\b([^>]*)>/;
 const ATTR = /([\w-]+)="([^"]*)"/g;
 
+/** Claude Code escapes attribute values as XML (`&quot;`, `&amp;`, ...). */
+const unescapeAttr = (v: string) => v.replace(/&(quot|apos|lt|gt|amp);/g, (_, e: string) => ({ quot: '"', apos: "'", lt: "<", gt: ">", amp: "&" })[e]!);
+
+/**
+ * The relayed messages of a user text, one paragraph each (a text may carry several teammate
+ * messages): who sent it, its summary, its words. Claude Code writes a `</tag` inside the words
+ * as `<\/tag`; it is given back.
+ */
 function relayed(raw: string, m: RegExpExecArray): UserText {
   const name = m[1];
-  const attrs = new Map<string, string>();
-  for (const a of m[2].matchAll(ATTR)) attrs.set(a[1], a[2]);
-  const close = raw.lastIndexOf(`</${name}>`);
-  const body = raw.slice(m.index + m[0].length, close === -1 ? undefined : close).trim();
-  const from =
-    name === "teammate-message"
-      ? `Message from teammate ${attrs.get("teammate_id") ?? "?"}`
-      : name === "cross-session-message"
-        ? `Message from another Claude session${attrs.get("from-name") ? ` (${attrs.get("from-name")})` : ""}`
-        : name === "channel"
-          ? `Message from ${attrs.get("source") ?? "an external channel"}`
-          : `Update from MCP server ${attrs.get("server") ?? "?"}`;
-  const summary = attrs.get("summary");
-  return { kind: "notice", level: "info", subtype: name, text: `${from}${summary ? `: ${summary}` : ""}${body ? `\n${body}` : ""}` };
+  const block = new RegExp(`<${name}\\b([^>]*)>([\\s\\S]*?)(?:</${name}>|$)`, "g");
+  const escapedClose = new RegExp(`<\\\\/(?=${name}(?:[>\\s/]|$))`, "gi");
+  const parts: string[] = [];
+  for (const b of raw.slice(raw.indexOf(`<${name}`, m.index)).matchAll(block)) {
+    const attrs = new Map<string, string>();
+    for (const a of b[1].matchAll(ATTR)) attrs.set(a[1], unescapeAttr(a[2]));
+    const body = b[2].replace(escapedClose, "</").trim();
+    const from =
+      name === "teammate-message"
+        ? `Message from teammate ${attrs.get("teammate_id") ?? "?"}`
+        : name === "cross-session-message"
+          ? `Message from another Claude session${attrs.get("from-name") ? ` (${attrs.get("from-name")})` : ""}`
+          : name === "channel"
+            ? `Message from ${attrs.get("source") ?? "an external channel"}`
+            : `Update from MCP server ${attrs.get("server") ?? "?"}`;
+    const summary = attrs.get("summary");
+    parts.push(`${from}${summary ? `: ${summary}` : ""}${body ? `\n${body}` : ""}`);
+  }
+  return { kind: "notice", level: "info", subtype: name, text: parts.join("\n\n") };
 }
 
 /** Text the harness adds that is for the model alone: a loop's wake-up tick, a fork's boilerplate. */
