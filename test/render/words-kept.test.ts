@@ -22,7 +22,7 @@ const WRAPPERS = new RegExp(`<(${KNOWN_WRAPPER_TAGS.join("|")})>[\\s\\S]*?</\\1>
  * checked in test/sessions/claude-parse.test.ts).
  */
 const HARNESS =
-  /^\s*(<task-notification>|<bash-notification>|Caveat: The messages below were generated|<user_shell_command>|<turn_aborted>|<teammate-message\b|<cross-session-message\b|<channel\b|<mcp-(resource|polling)-update\b|A message arrived from|Another Claude session sent a message)/;
+  /^\s*(<task-notification>|<bash-notification>|Caveat: The messages below were generated|<user_shell_command>|<turn_aborted>|<teammate-message\s+teammate_id=|<cross-session-message\b|<channel\s+source=|<mcp-(resource|polling)-update\s+server=|A message arrived from|Another Claude session sent a message)/;
 
 function records(path: string): Rec[] {
   const out: Rec[] = [];

@@ -245,6 +245,8 @@ describe("system records, compaction, titles, unknown and malformed", () => {
       ["channel", "Message from slack\nShip it after lunch."],
     ]);
     expect(ofKind(s, "command").map((c) => [c.name, c.args])).toEqual([["#", "Releases go out after lunch"]]);
+    // Pasted XML with such a tag but not Claude Code's attributes is the user's own prompt.
+    expect(classifyUserText("<channel>\n<title>My feed</title>\n</channel>\nwhy is this RSS invalid?").kind).toBe("prompt");
     // Several messages in one text, escaped as Claude Code escapes them (attributes as XML, a closing tag in the words as <\/).
     const two = classifyUserText('<teammate-message teammate_id="a" summary="Said &quot;hi&quot;">\nfirst <\\/teammate-message> quoted\n</teammate-message>\n<teammate-message teammate_id="b">\nsecond\n</teammate-message>');
     expect(two).toEqual({ kind: "notice", level: "info", subtype: "teammate-message", text: 'Message from teammate a: Said "hi"\nfirst </teammate-message> quoted\n\nMessage from teammate b\nsecond' });

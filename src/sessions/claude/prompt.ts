@@ -96,7 +96,8 @@ const SUMMARY = tag("summary");
  * `<mcp-polling-update …>`); sometimes after a line saying that a message arrived. Claude Code
  * never takes them for the user's prompts; here each is a notice that keeps its words.
  */
-const RELAYED = /^\s*(?:(?:A message arrived from|Another Claude session sent a message)[^\n]*\n+)?<(teammate-message|cross-session-message|channel|mcp-resource-update|mcp-polling-update)\b([^>]*)>/;
+const RELAYED =
+  /^\s*(?:(?:A message arrived from|Another Claude session sent a message)[^\n]*\n+)?<(?:(teammate-message)(\s+teammate_id="[^>]*)|(cross-session-message)(\s[^>]*)?|(channel)(\s+source="[^>]*)|(mcp-resource-update|mcp-polling-update)(\s+server="[^>]*))>/;
 const ATTR = /([\w-]+)="([^"]*)"/g;
 
 /** Claude Code escapes attribute values as XML (`&quot;`, `&amp;`, ...). */
@@ -108,7 +109,9 @@ const unescapeAttr = (v: string) => v.replace(/&(quot|apos|lt|gt|amp);/g, (_, e:
  * as `<\/tag`; it is given back.
  */
 function relayed(raw: string, m: RegExpExecArray): UserText {
-  const name = m[1];
+  // The tag's name is the one group of the four alternatives that matched (each asks for the
+  // attribute Claude Code always writes, so pasted XML such as an RSS <channel> stays a prompt).
+  const name = m[1] ?? m[3] ?? m[5] ?? m[7];
   const block = new RegExp(`<${name}\\b([^>]*)>([\\s\\S]*?)(?:</${name}>|$)`, "g");
   const escapedClose = new RegExp(`<\\\\/(?=${name}(?:[>\\s/]|$))`, "gi");
   const parts: string[] = [];
