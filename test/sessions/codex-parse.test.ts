@@ -307,7 +307,10 @@ describe("user text", () => {
   test("injections are not prompts", () => {
     expect(classifyCodexUserText("<environment_context>x</environment_context>").kind).toBe("ignore");
     expect(classifyCodexUserText("<user_instructions>x</user_instructions>").kind).toBe("ignore");
-    expect(classifyCodexUserText("# AGENTS.md instructions for /x\n...").kind).toBe("ignore");
+    expect(classifyCodexUserText("# AGENTS.md instructions for /x\n\n<INSTRUCTIONS>\n...\n</INSTRUCTIONS>").kind).toBe("ignore");
+    // As Codex judges: it must begin and end so. A prompt the user starts with such a tag is theirs.
+    expect(classifyCodexUserText("<skill> tags in my parser break, why?").kind).toBe("prompt");
+    expect(classifyCodexUserText("<environment_context> is what I want to print").kind).toBe("prompt");
     expect(classifyCodexUserText("<turn_aborted>gone</turn_aborted>")).toEqual({ kind: "aborted", text: "gone" });
     expect(classifyCodexUserText("<div>html is fine</div>").kind).toBe("prompt");
   });

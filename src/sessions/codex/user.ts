@@ -13,33 +13,37 @@ export type CodexUserText =
   | { kind: "ignore" };
 
 /**
- * How the texts Codex puts in user-role messages for the model begin (codex-rs
+ * The texts Codex puts in user-role messages for the model, by how they begin and end (codex-rs
  * contextual_user_message.rs and older builds): environment, user and AGENTS.md instructions,
  * skills, sub-agent status, editor and extension context, internal steering, plugin
- * recommendations; developer-role instructions that older files wrote as the user. Codex matches
- * them ignoring case; so does this.
+ * recommendations; developer-role instructions that older files wrote as the user. As Codex
+ * does, a text is one only when it both begins and ends so, ignoring case: a prompt the user
+ * starts with such a tag stays a prompt.
  */
-const INJECTION_PREFIXES = [
-  "<environment_context>",
-  "<user_instructions>",
-  "# agents.md instructions",
-  "<instructions>",
-  "<permissions instructions>",
-  "<collaboration_mode>",
-  "<skill>",
-  "<subagent_notification>",
-  "<additional_context>",
-  "<extension_context>",
-  "<codex_internal_context",
-  "<recommended_plugins>",
+const INJECTIONS: [start: string, end: string][] = [
+  ["<environment_context>", "</environment_context>"],
+  ["<user_instructions>", "</user_instructions>"],
+  ["# agents.md instructions", "</instructions>"],
+  ["<instructions>", "</instructions>"],
+  ["<permissions instructions>", "</permissions instructions>"],
+  ["<collaboration_mode>", "</collaboration_mode>"],
+  ["<skill>", "</skill>"],
+  ["<subagent_notification>", "</subagent_notification>"],
+  ["<additional_context>", "</additional_context>"],
+  ["<extension_context>", "</extension_context>"],
+  ["<codex_internal_context", "</codex_internal_context>"],
+  ["<recommended_plugins>", "</recommended_plugins>"],
 ];
 
 const REQUEST_MARKER = /^##\s*My request for Codex:\s*$/m;
 
 /** True for a user-role text the harness injected (not typed by the user). */
 export function isInjection(text: string): boolean {
-  const t = text.trimStart().slice(0, 32).toLowerCase();
-  return INJECTION_PREFIXES.some((p) => t.startsWith(p));
+  const t = text.trim();
+  if (!t.startsWith("<") && !t.startsWith("#")) return false;
+  const head = t.slice(0, 32).toLowerCase();
+  const tail = t.slice(-32).toLowerCase();
+  return INJECTIONS.some(([start, end]) => head.startsWith(start) && tail.endsWith(end));
 }
 
 /** The `<image name=[Image #1]>` / `</image>` text parts newer Codex puts around attached images. */
