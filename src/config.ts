@@ -300,7 +300,7 @@ export function problemFor(loaded: LoadedConfig, needs: readonly string[] | "all
 }
 
 /** The config, or the first problem with one of `needs` as an error (other problems are tolerated). */
-export function loadConfigFor(needs: readonly (keyof Config)[], path = configFile()): LoadedConfig {
+export function loadConfigFor(needs: readonly (keyof Config)[] | "all", path = configFile()): LoadedConfig {
   const loaded = loadConfig(path);
   const problem = problemFor(loaded, needs);
   if (problem) throw problem.error;
@@ -309,9 +309,7 @@ export function loadConfigFor(needs: readonly (keyof Config)[], path = configFil
 
 /** The config, or the first of its problems as an error (for callers that need every value right). */
 export function loadConfigStrict(path = configFile()): LoadedConfig {
-  const loaded = loadConfig(path);
-  if (loaded.problems.length) throw loaded.problems[0].error;
-  return loaded;
+  return loadConfigFor("all", path);
 }
 
 /** How a value is written in TOML. */

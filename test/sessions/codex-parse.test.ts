@@ -381,6 +381,18 @@ describe("newer Codex records", async () => {
     );
     expect(tool(ended, "ig_9").result).toMatchObject({ text: "saved to /tmp/ig_9.png", isError: false });
     expect(tool(ended, "ig_9").result?.images.length).toBe(1);
+    // An item still generating, then its end event: one call, with the picture.
+    const later = buildCodexSession(
+      [
+        userEvent("draw"),
+        rec("response_item", { type: "image_generation_call", id: "ig_7", status: "generating", revised_prompt: "a dot", result: "" }),
+        rec("event_msg", { type: "image_generation_end", call_id: "ig_7", status: "completed", result: "iVBORw0KGgo=" }),
+      ],
+      "/t/x.jsonl",
+    );
+    expect(ofKind(later, "tool").length).toBe(1);
+    expect(tool(later, "ig_7")).toMatchObject({ input: { prompt: "a dot" }, result: { isError: false } });
+    expect(tool(later, "ig_7").result?.images.length).toBe(1);
     const failed = buildCodexSession([userEvent("draw"), rec("response_item", { type: "image_generation_call", id: "ig_8", status: "failed", result: "" })], "/t/x.jsonl");
     expect(tool(failed, "ig_8").result).toMatchObject({ text: "status: failed", isError: true, images: [] });
   });

@@ -38,7 +38,7 @@
  * - summary / ai-title / custom-title -> title candidates; session-id -> id fallback; pr-link ->
  *   Session.pullRequest (the latest);
  *   progress, queue-operation, file-history-snapshot, the re-appended session state (agent name,
- *   mode, tag, worktree, PR link, ...; system.ts SILENT_TYPES): bookkeeping, consumed silently
+ *   mode, tag, worktree, ...; system.ts SILENT_TYPES): bookkeeping, consumed silently
  *   (still kept in the uuid chain).
  * - attachment: queued_command (typed while the agent worked) -> prompt/command; a hook's
  *   message to the user and a stop it made (as Claude Code shows them) -> notices; attachments

@@ -97,8 +97,17 @@ const SUMMARY = tag("summary");
  * never takes them for the user's prompts; here each is a notice that keeps its words.
  */
 const RELAYED =
-  /^\s*(?:(?:A message arrived from|Another Claude session sent a message)[^\n]*\n+)?<(?:(teammate-message)(\s+teammate_id="[^>]*)|(cross-session-message)(\s[^>]*)?|(channel)(\s+source="[^>]*)|(mcp-resource-update|mcp-polling-update)(\s+server="[^>]*))>/;
+  /^\s*(?:(?:A message arrived from|Another Claude session sent a message)[^\n]*\n+)?<(?:(teammate-message)\s+teammate_id="[^>]*|(cross-session-message)(?:\s[^>]*)?|(channel)\s+source="[^>]*|(mcp-resource-update|mcp-polling-update)\s+server="[^>]*)>/;
 const ATTR = /([\w-]+)="([^"]*)"/g;
+
+/** Who a relayed message is from, by its tag, from the tag's attributes. */
+const RELAYED_FROM: Record<string, (attrs: Map<string, string>) => string> = {
+  "teammate-message": (a) => `Message from teammate ${a.get("teammate_id") ?? "?"}`,
+  "cross-session-message": (a) => `Message from another Claude session${a.get("from-name") ? ` (${a.get("from-name")})` : ""}`,
+  channel: (a) => `Message from ${a.get("source") ?? "an external channel"}`,
+  "mcp-resource-update": (a) => `Update from MCP server ${a.get("server") ?? "?"}`,
+  "mcp-polling-update": (a) => `Update from MCP server ${a.get("server") ?? "?"}`,
+};
 
 /** Claude Code escapes attribute values as XML (`&quot;`, `&amp;`, ...). */
 const unescapeAttr = (v: string) => v.replace(/&(quot|apos|lt|gt|amp);/g, (_, e: string) => ({ quot: '"', apos: "'", lt: "<", gt: ">", amp: "&" })[e]!);
@@ -111,7 +120,7 @@ const unescapeAttr = (v: string) => v.replace(/&(quot|apos|lt|gt|amp);/g, (_, e:
 function relayed(raw: string, m: RegExpExecArray): UserText {
   // The tag's name is the one group of the four alternatives that matched (each asks for the
   // attribute Claude Code always writes, so pasted XML such as an RSS <channel> stays a prompt).
-  const name = m[1] ?? m[3] ?? m[5] ?? m[7];
+  const name = m[1] ?? m[2] ?? m[3] ?? m[4];
   const block = new RegExp(`<${name}\\b([^>]*)>([\\s\\S]*?)(?:</${name}>|$)`, "g");
   const escapedClose = new RegExp(`<\\\\/(?=${name}(?:[>\\s/]|$))`, "gi");
   const parts: string[] = [];
@@ -119,16 +128,8 @@ function relayed(raw: string, m: RegExpExecArray): UserText {
     const attrs = new Map<string, string>();
     for (const a of b[1].matchAll(ATTR)) attrs.set(a[1], unescapeAttr(a[2]));
     const body = b[2].replace(escapedClose, "</").trim();
-    const from =
-      name === "teammate-message"
-        ? `Message from teammate ${attrs.get("teammate_id") ?? "?"}`
-        : name === "cross-session-message"
-          ? `Message from another Claude session${attrs.get("from-name") ? ` (${attrs.get("from-name")})` : ""}`
-          : name === "channel"
-            ? `Message from ${attrs.get("source") ?? "an external channel"}`
-            : `Update from MCP server ${attrs.get("server") ?? "?"}`;
     const summary = attrs.get("summary");
-    parts.push(`${from}${summary ? `: ${summary}` : ""}${body ? `\n${body}` : ""}`);
+    parts.push(`${RELAYED_FROM[name](attrs)}${summary ? `: ${summary}` : ""}${body ? `\n${body}` : ""}`);
   }
   return { kind: "notice", level: "info", subtype: name, text: parts.join("\n\n") };
 }

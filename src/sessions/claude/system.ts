@@ -12,8 +12,8 @@ import { plural } from "../../plural.ts";
 /**
  * Bookkeeping record types, consumed without producing anything: what Claude Code writes besides
  * the conversation (read from its 2.1 builds): the session's settings and state re-appended as it
- * goes (agent name, colour and setting, mode, permission mode, tag, worktree, isolation, PR link,
- * remote bridge, relocated project), snapshots of edited files, the queue of typed prompts,
+ * goes (agent name, colour and setting, mode, permission mode, tag, worktree, isolation,
+ * remote bridge, relocated project; the PR link is read, as Session.pullRequest), snapshots of edited files, the queue of typed prompts,
  * progress of tools and hooks, replacements of large tool outputs, context-collapse commits and
  * snapshots (`marble-origami-*`), fork and frame links, speculation timings.
  */
@@ -30,7 +30,6 @@ export const SILENT_TYPES = new Set([
   "tag",
   "worktree-state",
   "isolation-latch",
-  "pr-link",
   "bridge-session",
   "relocated",
   "content-replacement",
@@ -42,7 +41,7 @@ export const SILENT_TYPES = new Set([
   "marble-origami-reset",
 ]);
 
-export const KNOWN_RECORD_TYPES = new Set(["user", "assistant", "system", "summary", "attachment", "ai-title", "custom-title", "session-id", ...SILENT_TYPES]);
+export const KNOWN_RECORD_TYPES = new Set(["user", "assistant", "system", "summary", "attachment", "ai-title", "custom-title", "session-id", "pr-link", ...SILENT_TYPES]);
 
 /** System subtypes that are bookkeeping: turn timings, the plan file's snapshot (isMeta). */
 const SILENT_SYSTEM = new Set(["turn_duration", "file_snapshot"]);

@@ -58,14 +58,18 @@ export function addToolSearchOutput(b: CodexSessionBuilder, p: Rec, ts?: string)
 
 /**
  * The built-in image tool: an image_generation_call item or its image_generation_end event, which
- * repeat each other (whichever comes first makes the call, the other is skipped). The prompt the
- * model wrote is the input; the picture (base64 PNG) is the result.
+ * repeat each other (whichever comes first makes the call; the other only gives the result when
+ * the call has none yet, as after an item still "generating"). The prompt the model wrote is the
+ * input; the picture (base64 PNG) is the result.
  */
 export function addImageGeneration(b: CodexSessionBuilder, p: Rec, callId: string | undefined, ts?: string): void {
-  if (callId !== undefined && b.tools.has(callId)) return;
-  const prompt = str(p.revised_prompt);
-  addToolCall(b, { name: "image_generation", call_id: callId }, ts, prompt ? { prompt } : {});
-  const tool = b.lastBlock() as ToolBlock;
+  let tool = callId !== undefined ? b.tools.get(callId) : undefined;
+  if (tool?.result) return;
+  if (!tool) {
+    const prompt = str(p.revised_prompt);
+    addToolCall(b, { name: "image_generation", call_id: callId }, ts, prompt ? { prompt } : {});
+    tool = b.lastBlock() as ToolBlock;
+  }
   const status = str(p.status);
   const image = imageBlock(str(p.result), b.blockId(), ts, "image/png");
   const notes = [status && status !== "completed" ? `status: ${status}` : "", str(p.saved_path) ? `saved to ${p.saved_path}` : ""].filter(Boolean);

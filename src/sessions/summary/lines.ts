@@ -25,7 +25,7 @@ export interface LineSink {
 
 /**
  * The read buffer, kept from one file to the next: a fresh megabyte per file made the kernel
- * fault in new pages on every read (a cold list of 3,000 files spent a third of its time so).
+ * fault in new pages on every read (a cold list of 3,000 files took about 9% longer so).
  * Sinks never keep views of it (they copy what they keep). Taken while in use, so a read started
  * from inside a sink gets a buffer of its own.
  */
