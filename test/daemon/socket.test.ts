@@ -1,7 +1,7 @@
 /** Hostile input on the real daemon's socket: it answers or drops that connection, and serves the others. */
 import { afterAll, describe, expect, test, setDefaultTimeout } from "bun:test";
 import { connect, type Socket } from "node:net";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { killSandbox, panko, sandbox, sandboxPids } from "./helpers.ts";
 
@@ -105,13 +105,16 @@ describe("daemon socket", () => {
       c.s.write(batch);
       await Bun.sleep(20);
     }
-    // On a busy machine the daemon can take a while to work through 400,000 pings.
+    // On a busy machine the daemon can take a while to work through 400,000 pings. The client
+    // stays paused until the daemon says it cut it off: reading earlier would drain the very
+    // backlog that gets it cut off (the test could then wait forever on a slow machine).
+    const log = () => (existsSync(join(b.dataDir, "daemon.log")) ? readFileSync(join(b.dataDir, "daemon.log"), "utf8") : "");
     const until = Date.now() + 60_000;
-    while (!c.closed() && Date.now() < until) {
-      c.s.resume(); // read what is there, so the close can be seen
-      await Bun.sleep(50);
-      c.s.pause();
-    }
+    while (!c.closed() && !log().includes("unread; closing its connection") && Date.now() < until) await Bun.sleep(50);
+    // Now read what is there, so the close can be seen.
+    c.s.resume();
+    const seen = Date.now() + 10_000;
+    while (!c.closed() && Date.now() < seen) await Bun.sleep(20);
     expect(c.closed()).toBe(true);
     expect(readFileSync(join(b.dataDir, "daemon.log"), "utf8")).toContain("unread; closing its connection");
     expect(await ping()).toMatchObject({ status: "Pong" });
