@@ -21,8 +21,9 @@ for (const target of targets) {
   const args = [
     "build",
     "src/main.ts",
-    // A Worker's entrypoint must be built in (sessions/parallel.ts starts it).
+    // Worker entrypoints must be built in (sessions/parallel.ts and render/pack.ts start them).
     "src/sessions/summary/worker.ts",
+    "src/render/pack-worker.ts",
     "--compile",
     "--minify",
     "--bytecode",

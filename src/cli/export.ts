@@ -6,7 +6,9 @@
 import { closeSync, openSync, renameSync, statSync, unlinkSync, writeSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { PankoError, fsReason, usageError } from "../errors.ts";
+import { log } from "../log.ts";
 import { cutLines, markdownTranscriptChunks } from "../render/markdown.ts";
+import { OffThreadCompressor, PackWorkerFailed } from "../render/pack.ts";
 import { inlineImageSrc, renderPageChunks } from "../render/page.ts";
 import { formatBytes } from "../render/escape.ts";
 import type { Block, Session, ToolBlock } from "../sessions/model.ts";
@@ -62,10 +64,11 @@ const GC_EVERY = 4 * 1024 * 1024;
  * 100 MB session peaked near 500 MB RSS); a cheap eden collection every few MB of output keeps the
  * export's peak at the parser's, and is faster overall.
  */
-export function* collectingGarbage(chunks: Iterable<string>, every = GC_EVERY): Generator<string> {
+export function* collectingGarbage<C extends string | Promise<string>>(chunks: Iterable<C>, every = GC_EVERY): Generator<C> {
   let since = 0;
   for (const chunk of chunks) {
     yield chunk;
+    if (typeof chunk !== "string") continue;
     since += chunk.length;
     if (since >= every) {
       Bun.gc(false);
@@ -74,10 +77,45 @@ export function* collectingGarbage(chunks: Iterable<string>, every = GC_EVERY): 
   }
 }
 
-export function exportChunks(session: Session, format: ExportFormat, opts: { maxOutputLines?: number } = {}): Iterable<string> {
+/** What an export writes: text, and (HTML with `offThread`) packed groups still being compressed. */
+export type ExportChunk = string | Promise<string>;
+
+export function exportChunks(session: Session, format: ExportFormat, opts?: { maxOutputLines?: number }): Iterable<string>;
+export function exportChunks(session: Session, format: ExportFormat, opts: { maxOutputLines?: number; offThread: true; packWorker?: string }): Iterable<ExportChunk>;
+/**
+ * The export, chunk by chunk. `offThread`: a page's packed groups are compressed by a worker while
+ * the next turns render (chunks may then be promises, which paced awaits in order); `packWorker`:
+ * that worker's script (tests).
+ */
+export function exportChunks(session: Session, format: ExportFormat, opts: { maxOutputLines?: number; offThread?: boolean; packWorker?: string } = {}): Iterable<ExportChunk> {
+  if (format === "html" && opts.offThread) return collectingGarbage(packedOffThread(session, new OffThreadCompressor(opts.packWorker)));
   if (format === "html") return collectingGarbage(renderPageChunks(session, { assets: { mode: "inline" }, imageSrc: inlineImageSrc }));
   if (format === "md") return collectingGarbage(markdownTranscriptChunks(session, { maxOutputLines: opts.maxOutputLines }));
   return collectingGarbage(jsonChunks(session));
+}
+
+/**
+ * Writes the export of `session` to `file` (writeAtomically). A page's packed groups are
+ * compressed on a second core while it renders; should that worker fail, the page is written
+ * again on this thread alone, so the file is whole either way.
+ */
+export async function writeExport(file: string, session: Session, format: ExportFormat, opts: { signal?: AbortSignal; packWorker?: string } = {}): Promise<number> {
+  const { signal, packWorker } = opts;
+  try {
+    return await writeAtomically(file, exportChunks(session, format, { offThread: true, packWorker }), signal);
+  } catch (e) {
+    if (!(e instanceof PankoError && e.cause instanceof PackWorkerFailed)) throw e;
+    log.debug(`${e.cause.message}; writing ${file} on one thread`);
+    return await writeAtomically(file, exportChunks(session, format), signal);
+  }
+}
+
+function* packedOffThread(session: Session, compressor: OffThreadCompressor): Generator<ExportChunk> {
+  try {
+    yield* renderPageChunks(session, { assets: { mode: "inline" }, imageSrc: inlineImageSrc, compressParts: compressor.compress });
+  } finally {
+    compressor.close();
+  }
 }
 
 /** Temp files being written: removed on exit, whatever ends the process (a second Ctrl+C exits at once). */
@@ -98,8 +136,24 @@ function trackTemp(tmp: string): void {
   });
 }
 
-/** How much output between two returns to the event loop (where a Ctrl+C is noticed). */
-const YIELD_EVERY = 1024 * 1024;
+/** Work between two returns to the event loop, where a Ctrl+C and the pack worker's replies are heard. */
+const YIELD_MS = 20;
+
+/**
+ * The chunks as text, in order (a packed group's promise is awaited in its place), returning to
+ * the event loop every YIELD_MS. By time, not by output: a page's packed body is small, and its
+ * chunks took the whole render between two MB of output.
+ */
+export async function* paced(chunks: Iterable<ExportChunk>): AsyncGenerator<string> {
+  let last = performance.now();
+  for (const part of chunks) {
+    yield typeof part === "string" ? part : await part;
+    if (performance.now() - last >= YIELD_MS) {
+      await new Promise<void>((r) => setImmediate(r));
+      last = performance.now();
+    }
+  }
+}
 
 /** Ctrl+C (or SIGTERM) stopped the export: exit 130, nothing written. */
 export function interrupted(file?: string): PankoError {
@@ -108,12 +162,12 @@ export function interrupted(file?: string): PankoError {
 
 /**
  * Writes chunks to `file` through a temp file in the same folder and a rename; resolves to the
- * size. It returns to the event loop every MB, so that a Ctrl+C (`signal`) stops it between
- * chunks; an interrupted, failed or killed export leaves neither a half file nor the temp file.
+ * size. It returns to the event loop as it goes (paced), so that a Ctrl+C (`signal`) stops it
+ * between chunks; an interrupted, failed or killed export leaves neither a half file nor the temp file.
  * No fsync: the rename already guarantees that a crash leaves the old file or none, never half of
  * the new one, and syncing 50 MB would double the time of a big export.
  */
-export async function writeAtomically(file: string, chunks: Iterable<string>, signal?: AbortSignal): Promise<number> {
+export async function writeAtomically(file: string, chunks: Iterable<ExportChunk>, signal?: AbortSignal): Promise<number> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now().toString(36)}.tmp`);
   let fd: number;
   try {
@@ -124,15 +178,9 @@ export async function writeAtomically(file: string, chunks: Iterable<string>, si
   trackTemp(tmp);
   let ok = false;
   try {
-    let since = 0;
-    for (const chunk of chunks) {
+    for await (const chunk of paced(chunks)) {
       if (signal?.aborted) throw interrupted(file);
       writeSync(fd, chunk);
-      since += chunk.length;
-      if (since >= YIELD_EVERY) {
-        since = 0;
-        await new Promise<void>((r) => setImmediate(r));
-      }
     }
     if (signal?.aborted) throw interrupted(file);
     closeSync(fd);
@@ -209,19 +257,12 @@ export default defineCommand({
     if (maxOutputLines !== undefined) session = withOutputsCut(session, maxOutputLines);
     // The parser's garbage goes before rendering adds its own: the peak stays the parser's.
     Bun.gc(true);
-    const chunks = exportChunks(session, format as ExportFormat);
-
     if (!out) {
+      const chunks = exportChunks(session, format as ExportFormat);
       try {
-        let since = 0;
-        for (const chunk of chunks) {
+        for await (const chunk of paced(chunks)) {
           if (signal.aborted) return 130;
           io.out(chunk);
-          since += chunk.length;
-          if (since >= YIELD_EVERY) {
-            since = 0;
-            await new Promise<void>((r) => setImmediate(r));
-          }
         }
       } catch (e) {
         // The reader went away (`| head`): not an error worth a message.
@@ -231,7 +272,7 @@ export default defineCommand({
       return 0;
     }
     const file = resolve(io.cwd, out);
-    const size = await writeAtomically(file, chunks, signal);
+    const size = await writeExport(file, session, format as ExportFormat, { signal });
     io.err(`wrote ${terminalSafe(out)} (${formatBytes(size)})\n`);
     return 0;
   },

@@ -1,5 +1,6 @@
 /** What every renderer is handed: the page options and where in the session it is. */
 import type { ImageBlock, Session } from "../sessions/model.ts";
+import type { Compress } from "./pack.ts";
 
 export interface RenderOptions {
   /**
@@ -22,6 +23,8 @@ export interface RenderOptions {
   collectParts?(turn: number, parts: string[]): void;
   /** Inline pages: carry collapsed content compressed (default true); false keeps it all as HTML. */
   packParts?: boolean;
+  /** Inline pages: how a group of parts is compressed (default gzipBase64 here; export hands it to a worker). */
+  compressParts?: Compress;
   /** Served pages: the server-side search of the whole session (`search?q=`), for parts not yet fetched. */
   searchUrl?: string;
   /** The generation of the session this page shows (what a live page polls from). */

@@ -26,7 +26,7 @@ import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, formatCount, formatDuration, safeHref, timeTag } from "./escape.ts";
 import { describeCounts, sessionCounts } from "../sessions/counts.ts";
 import { renderTurnHtml, safeTurnHtml, turnLabel } from "./turn.ts";
-import { PartPacker } from "./pack.ts";
+import { PartPacker, type Compress } from "./pack.ts";
 
 export type { RenderOptions } from "./context.ts";
 export { inlineImageSrc } from "./context.ts";
@@ -184,8 +184,8 @@ function headHtml(session: Session, opts: RenderOptions): string {
   return `<!doctype html>\n<html lang="en"><head>${meta}<title>${title}</title>${assets}</head>\n`;
 }
 
-function* pageChunks(session: Session, opts: RenderOptions): Generator<string> {
-  const packer = opts.assets.mode === "inline" && opts.packParts !== false && !opts.collectParts ? new PartPacker() : undefined;
+function* pageChunks(session: Session, opts: RenderOptions): Generator<string | Promise<string>> {
+  const packer = opts.assets.mode === "inline" && opts.packParts !== false && !opts.collectParts ? new PartPacker(opts.compressParts) : undefined;
   if (packer) opts = { ...opts, collectParts: packer.add };
   const events =
     (opts.eventsUrl ? ` data-events="${esc(opts.eventsUrl)}"` : "") +
@@ -214,8 +214,14 @@ function* pageChunks(session: Session, opts: RenderOptions): Generator<string> {
   yield `</body></html>\n`;
 }
 
-/** The page as strings, chunk by chunk (what renderPage encodes; handy for writers that take text). */
-export function renderPageChunks(session: Session, opts: RenderOptions): Iterable<string> {
+/**
+ * The page as strings, chunk by chunk (what renderPage encodes; handy for writers that take text).
+ * A chunk is a promise only where `opts.compressParts` answers with one (a packed group still
+ * being compressed elsewhere): a writer awaits it in its place.
+ */
+export function renderPageChunks(session: Session, opts: RenderOptions & { compressParts: Compress }): Iterable<string | Promise<string>>;
+export function renderPageChunks(session: Session, opts: RenderOptions): Iterable<string>;
+export function renderPageChunks(session: Session, opts: RenderOptions): Iterable<string | Promise<string>> {
   return pageChunks(session, opts);
 }
 
@@ -239,7 +245,7 @@ export function renderPage(session: Session, opts: RenderOptions): ReadableStrea
         try {
           const next = it.next();
           if (next.done) controller.close();
-          else controller.enqueue(encoder.encode(next.value));
+          else controller.enqueue(encoder.encode(await next.value));
         } catch (e) {
           // Never a reset connection after a 200: the reader sees where and why the page stops.
           log.error(`render: the page of ${session.id} failed`, e);

@@ -6,7 +6,7 @@ import { copyFileSync, existsSync, mkdirSync, rmSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { REDACTION_KEYS, loadConfig, loadConfigFor, parseValue, writeConfigKey, type Config } from "../config.ts";
 import { processIo } from "../cli/io.ts";
-import { exportChunks, writeAtomically } from "../cli/export.ts";
+import { writeExport } from "../cli/export.ts";
 import { qrCode } from "../cli/share.ts";
 import viewCommand from "../cli/view.ts";
 import { connectDaemon, daemonStatus, type ShareInfo } from "../daemon/client.ts";
@@ -137,7 +137,7 @@ export function realDeps(interrupts: Pick<Interrupts, "onInterrupt">, env: Env =
     },
     exporter: {
       async write(session, format, file) {
-        return writeAtomically(file, exportChunks(session, format));
+        return writeExport(file, session, format);
       },
       markdown: (session) => renderMarkdownTranscript(session),
     },
