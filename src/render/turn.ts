@@ -1,5 +1,5 @@
 /** One turn: a <section id="turn-N"> with a permalink, its time and its blocks; rewound turns collapsed. */
-import { part, partSink, withParts } from "./parts.ts";
+import { deferredPart, leavingParts, part, partSink, withParts } from "./parts.ts";
 import type { NoticeBlock, Session, Turn } from "../sessions/model.ts";
 import { NOTICE_RUN_MIN, noticeRun, renderBlock } from "./blocks.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
@@ -52,11 +52,51 @@ export function renderTurnParts(turn: Turn, session: Session, opts: RenderOption
   return parts;
 }
 
+/** The first turns, whose tool calls are in the page itself (up to INLINE_TOOLS): what a reader sees first. */
+const INLINE_TURNS = 2;
+/** Characters of tool calls each of the first turns carries in the page before it defers the rest. */
+const INLINE_TOOLS = 128 * 1024;
+/** A deferred run of tool calls is cut into parts of about this many characters. */
+const DEFER_CHUNK = 32 * 1024;
+
+/**
+ * Whether this turn's runs of tool calls are deferred: on a page that leaves parts out, in a
+ * top-level turn past the first ones (a live page's last turn, which changes as the reader
+ * watches, stays whole; it is sent again once another turn follows it). The words of the
+ * conversation (prompts, answers, notices) are always in the page; tool calls, most of a big
+ * session's weight, come as the reader scrolls near them. A pure function of the turn and the
+ * page, so the parts route numbers the parts as the page did.
+ */
+function defersTools(turn: Turn, ctx: Ctx): boolean {
+  return ctx.depth === 0 && !turn.abandoned && leavingParts() && !(ctx.lastTurn && ctx.opts.eventsUrl !== undefined);
+}
+
 function turnBody(turn: Turn, ctx: Ctx): string {
   let body = "";
   const blocks = turn.blocks;
+  const defer = defersTools(turn, ctx);
+  let inline = turn.index < INLINE_TURNS ? INLINE_TOOLS : 0;
+  let run = "";
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i];
+    if (defer && b.kind === "tool") {
+      const html = renderBlock(b, ctx);
+      if (inline > 0) {
+        inline -= html.length;
+        body += html;
+        continue;
+      }
+      run += html;
+      if (run.length >= DEFER_CHUNK) {
+        body += deferredPart(run);
+        run = "";
+      }
+      continue;
+    }
+    if (run) {
+      body += deferredPart(run);
+      run = "";
+    }
     if (b.kind === "notice") {
       let end = i + 1;
       while (end < blocks.length) {
@@ -72,6 +112,7 @@ function turnBody(turn: Turn, ctx: Ctx): string {
     }
     body += renderBlock(b, ctx);
   }
+  if (run) body += deferredPart(run);
   const n = turn.index;
   const head = `<div class="turn-h"><a class="pl" href="#turn-${n}" title="Link to this turn">#${n + 1}</a>${timeTag(turn.timestamp)}${
     turn.abandoned ? `<span class="badge">rewound</span>` : ""

@@ -166,8 +166,10 @@ export class LiveSession {
     const before = this.#state;
     const fingerprints = session.turns.map(turnFingerprint);
     const changed: number[] = [];
+    // A live page draws its last turn whole (render/turn.ts): the one that stops being last is sent again.
+    const wasLast = this.#fingerprints.length - 1;
     for (let i = 0; i < fingerprints.length; i++) {
-      if (fingerprints[i] !== this.#fingerprints[i]) changed.push(i);
+      if (fingerprints[i] !== this.#fingerprints[i] || (i === wasLast && fingerprints.length > this.#fingerprints.length)) changed.push(i);
     }
     this.#state = state;
     this.#loadedAt = state.mtimeMs;

@@ -73,7 +73,8 @@ describe("polling fallback (updates)", () => {
       q = `g=${a.generation}&after=${a.after}&at=${a.at}`;
     }
     expect(answers).toBeGreaterThan(2);
-    expect(new Set(seen)).toEqual(new Set(Array.from({ length: 12 }, (_, k) => k + 1)));
+    // The 12 new turns, and turn 0, no longer the last.
+    expect(new Set(seen)).toEqual(new Set(Array.from({ length: 13 }, (_, k) => k)));
     expect(final!.generation).toBe(1);
   });
 });
@@ -175,7 +176,7 @@ describe("a session file that goes away", () => {
     expect(b.meta.gone).toBe(false);
     expect(b.meta.turns).toBe(3);
     // A file written anew may get another inode: then the page reloads (reset), else it is patched.
-    if (!b.reset) expect(b.turns.map((t) => t.index)).toEqual([2]);
+    if (!b.reset) expect(b.turns.map((t) => t.index)).toEqual([1, 2]); // 1 is no longer the last
   });
 });
 
@@ -192,7 +193,7 @@ describe("event-stream catch-up in bounded slices", () => {
     for (let i = 0; i < 150; i++) lines.push(...exchanges(chain, 1, 200 + i), assistantLine(chain, [text(big)]));
     appendFileSync(path, lines.join("\n") + "\n");
     await held.refresh();
-    expect(held.changesSince(0)).toHaveLength(150);
+    expect(held.changesSince(0)).toHaveLength(151); // 150 new turns, and the one they follow
     let renders = 0;
     const feed = new LiveFeed(held, (s, i) => {
       renders++;
@@ -210,8 +211,8 @@ describe("event-stream catch-up in bounded slices", () => {
       if (done) break;
       got += decoder.decode(value, { stream: true });
     }
-    expect(new Set([...got.matchAll(/"index":(\d+)/g)].map((m) => Number(m[1]))).size).toBe(150);
-    expect(renders).toBe(150); // each turn rendered once
+    expect(new Set([...got.matchAll(/"index":(\d+)/g)].map((m) => Number(m[1]))).size).toBe(151);
+    expect(renders).toBe(151); // each turn rendered once
     await reader.cancel();
     feed.close();
     held.stop();

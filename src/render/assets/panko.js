@@ -284,7 +284,28 @@
     var tpl = doc.createElement("template");
     tpl.innerHTML = html;
     localize(tpl.content);
+    var box = el.parentNode;
     el.replaceWith(tpl.content);
+    if (box) deferIn(box);
+  }
+  /* Deferred parts (.lazy.auto: runs of tool calls past the first turns) are open content: each is
+   * fetched (or unpacked) as it comes within a few screens of the view. */
+  var nearObs = window.IntersectionObserver ? new IntersectionObserver(function (entries) {
+    var list = [];
+    for (var i = 0; i < entries.length; i++) {
+      if (!entries[i].isIntersecting) continue;
+      list.push(entries[i].target);
+      nearObs.unobserve(entries[i].target);
+    }
+    if (list.length) loadParts(list);
+  }, { rootMargin: "3000px 0px" }) : null;
+  function retryNear(el) {
+    setTimeout(function () { if (nearObs && el.isConnected) nearObs.observe(el); }, 2000);
+  }
+  function deferIn(scope) {
+    var l = scope.querySelectorAll(".lazy.auto");
+    if (!nearObs) { if (l.length) loadParts(Array.prototype.slice.call(l)); return; }
+    for (var i = 0; i < l.length; i++) nearObs.observe(l[i]);
   }
   /* Fetches the parts of `list` (.lazy elements), in batches, then calls done. */
   function loadParts(list, done) {
@@ -415,7 +436,11 @@
         for (var k = 0; k < batch.length; k++) {
           delete partQ.asked[batch[k]];
           var el = doc.querySelector('.lazy[data-part="' + batch[k] + '"]');
-          if (el) el.innerHTML = '<span class="muted">could not be loaded; close and open again</span>';
+          if (!el) continue;
+          if (el.classList.contains("auto")) {
+            el.innerHTML = '<span class="muted">could not be loaded; tried again while in view</span>';
+            retryNear(el);
+          } else el.innerHTML = '<span class="muted">could not be loaded; close and open again</span>';
         }
       }).then(finished, finished);
     }
@@ -601,6 +626,7 @@
       addOutline(index, el.getAttribute("data-label"), el.classList.contains("abandoned"));
     }
     localize(el);
+    deferIn(el);
     watch(el);
     if (follow) toBottom(3);
   }
@@ -827,6 +853,7 @@
   function ready() {
     live.gen = Number(doc.body.getAttribute("data-gen")) || 0;
     localize(doc);
+    deferIn(doc);
     startObserver();
     connect();
     goToAnchor(true);

@@ -1,0 +1,186 @@
+/**
+ * Deferred tool calls in real Chromium: past a session's first turns, the runs of tool calls are
+ * left out of the page (served) or packed (exported) and come in as the reader scrolls near them;
+ * the conversation's words are in the page from the start. Find, permalinks, the tool filter and a
+ * live page that grows all keep working.
+ */
+import { afterAll, beforeAll, describe, expect, test } from "bun:test";
+import { appendFileSync, mkdtempSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import type { Browser, Page } from "playwright-core";
+import { exportChunks } from "../../src/cli/export.ts";
+import { parseSession } from "../../src/sessions/parse.ts";
+import { startViewer, type Viewer } from "../../src/viewer/server.ts";
+import { browserAvailable, launchBrowser, watchedPage, type WatchedPage } from "../helpers/browser.ts";
+import { assistantLine, newChain, text, toolResult, toolUse, userLine, type Chain } from "../viewer/claude-lines.ts";
+
+const TURNS = 30;
+const CALLS = 6;
+
+/** Turn i: a prompt, words, CALLS Bash calls with ~2 KB outputs (each with its own marker) in two runs, an answer. */
+function turnLines(chain: Chain, i: number): string[] {
+  const lines = [userLine(chain, `Prompt ${i}: look at part ${i}`), assistantLine(chain, [text(`Looking at part ${i} now.`)])];
+  for (let k = 0; k < CALLS; k++) {
+    const id = `toolu_d${i}x${k}`;
+    const out = Array.from({ length: 60 }, (_, r) => `row ${r} of call ${k} in turn ${i}: out-${i}-${k}${i === 17 && k === 3 && r === 59 ? " zircon-needle" : ""}`).join("\n");
+    lines.push(assistantLine(chain, [toolUse(id, "Bash", { command: `ls part-${i}-${k}` })]), userLine(chain, [toolResult(id, out)]));
+    if (k === 2) lines.push(assistantLine(chain, [text(`Halfway through part ${i}.`)])); // two runs of calls
+  }
+  lines.push(assistantLine(chain, [text(`Answer ${i}: done with part ${i}.`)]));
+  return lines;
+}
+
+const toolsIn = (page: Page, turn: number) => page.locator(`#turn-${turn} .blk.tool`).count();
+const deferredIn = (page: Page, turn: number) => page.locator(`#turn-${turn} .lazy.auto`).count();
+
+describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
+  let browser: Browser;
+  let dir: string;
+  let path: string;
+  let chain: Chain;
+
+  beforeAll(async () => {
+    dir = mkdtempSync(join(process.env.PANKO_TEST_ROOT ?? "/tmp", "deferred-"));
+    path = join(dir, "deferred.jsonl");
+    chain = newChain("5e551011-0000-4000-8000-00000000defe");
+    const lines: string[] = [];
+    for (let i = 0; i < TURNS; i++) lines.push(...turnLines(chain, i));
+    writeFileSync(path, lines.join("\n") + "\n");
+    browser = await launchBrowser();
+  }, 60000);
+
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  describe("a served page", () => {
+    let viewer: Viewer;
+    let w: WatchedPage;
+    let page: Page;
+    beforeAll(async () => {
+      viewer = await startViewer({ path, load: () => parseSession(path) });
+      w = await watchedPage(browser);
+      page = w.page;
+      await page.setViewportSize({ width: 1200, height: 800 });
+    });
+    afterAll(async () => {
+      await w?.close();
+      await viewer?.stop();
+    });
+
+    test("the page carries every word of the conversation, and the first turns' calls; later calls are placeholders", async () => {
+      const html = await (await fetch(viewer.url)).text();
+      for (let i = 0; i < TURNS; i++) {
+        expect(html).toContain(`Prompt ${i}: look at part ${i}`);
+        expect(html).toContain(`Answer ${i}: done with part ${i}.`);
+        expect(html).toContain(`Halfway through part ${i}.`);
+      }
+      expect(html).toContain("out-1-5"); // the first turns are whole
+      expect(html).not.toContain("out-20-0");
+      expect(html.match(/class="lazy auto"/g)!.length).toBeGreaterThanOrEqual(TURNS - 3);
+    }, 30000);
+
+    test("calls come in as the reader scrolls to them, with no error", async () => {
+      await page.goto(viewer.url, { waitUntil: "load" });
+      expect(await toolsIn(page, 0)).toBe(CALLS);
+      expect(await deferredIn(page, 25)).toBeGreaterThan(0);
+      await page.evaluate(() => document.getElementById("turn-25")!.scrollIntoView());
+      await page.waitForFunction(() => document.querySelectorAll("#turn-25 .blk.tool").length === 6, undefined, { timeout: 10000 });
+      expect(await page.locator("#turn-25").textContent()).toContain("out-25-5");
+      expect(await deferredIn(page, 25)).toBe(0);
+      // Far from the view, placeholders wait.
+      expect(await deferredIn(page, 5)).toBeGreaterThan(0);
+      expect(w.pageErrors).toEqual([]);
+      expect(await w.csp()).toEqual([]);
+    }, 30000);
+
+    test("find finds words inside calls not yet fetched", async () => {
+      await page.goto(viewer.url, { waitUntil: "load" });
+      expect(await deferredIn(page, 17)).toBeGreaterThan(0);
+      await page.keyboard.press("/");
+      await page.keyboard.type("zircon-needle");
+      await page.waitForFunction(() => document.getElementById("find-n")?.textContent === "1 / 1", undefined, { timeout: 10000 });
+      expect(await page.locator("#turn-17").textContent()).toContain("zircon-needle");
+    }, 30000);
+
+    test("a permalink to a call in a later turn opens at that call", async () => {
+      await page.goto("about:blank");
+      await page.goto(`${viewer.url}#tool-toolu_d22x4`, { waitUntil: "load" });
+      await page.waitForFunction(() => document.getElementById("tool-toolu_d22x4") !== null, undefined, { timeout: 10000 });
+      await page.waitForFunction(() => {
+        const r = document.getElementById("tool-toolu_d22x4")!.getBoundingClientRect();
+        return r.top >= 0 && r.top < innerHeight;
+      }, undefined, { timeout: 10000 });
+    }, 30000);
+
+    test("conversation only hides the placeholders too", async () => {
+      await page.goto(viewer.url, { waitUntil: "load" });
+      await page.keyboard.press("c");
+      const shown = await page.evaluate(() => [...document.querySelectorAll(".lazy.auto")].filter((e) => getComputedStyle(e).display !== "none").length);
+      expect(shown).toBe(0);
+      await page.keyboard.press("c");
+    }, 30000);
+  });
+
+  test("an exported file: calls are unpacked as the reader scrolls; find finds inside packed ones", async () => {
+    const html = [...exportChunks(await parseSession(path), "html")].join("");
+    expect(html).not.toContain("out-20-0");
+    const file = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } }) });
+    const w = await watchedPage(browser);
+    const page = w.page;
+    try {
+      await page.setViewportSize({ width: 1200, height: 800 });
+      await page.goto(`http://127.0.0.1:${file.port}/`, { waitUntil: "load" });
+      expect(await deferredIn(page, 20)).toBeGreaterThan(0);
+      await page.evaluate(() => document.getElementById("turn-20")!.scrollIntoView());
+      await page.waitForFunction(() => document.querySelectorAll("#turn-20 .blk.tool").length === 6, undefined, { timeout: 10000 });
+      expect(await page.locator("#turn-20").textContent()).toContain("out-20-5");
+      await page.keyboard.press("/");
+      await page.keyboard.type("zircon-needle");
+      await page.waitForFunction(() => document.getElementById("find-n")?.textContent === "1 / 1", undefined, { timeout: 10000 });
+      expect(w.pageErrors).toEqual([]);
+      expect(await w.csp()).toEqual([]);
+    } finally {
+      await w.close();
+      file.stop(true);
+    }
+  }, 60000);
+
+  test("a live page: the last turn is whole; once a turn follows it, its calls come as parts of the right turn", async () => {
+    const livePath = join(dir, "live.jsonl");
+    const liveChain = newChain("5e551011-0000-4000-8000-00000000de1e");
+    const lines: string[] = [];
+    for (let i = 0; i < 4; i++) lines.push(...turnLines(liveChain, i));
+    writeFileSync(livePath, lines.join("\n") + "\n");
+    const viewer = await startViewer({ path: livePath, load: () => parseSession(livePath), timing: { pollMs: 100 } });
+    const w = await watchedPage(browser);
+    const page = w.page;
+    try {
+      await page.setViewportSize({ width: 1200, height: 800 });
+      await page.goto(viewer.url, { waitUntil: "load" });
+      expect(await toolsIn(page, 3)).toBe(CALLS); // last: whole
+      expect(await deferredIn(page, 2)).toBeGreaterThan(0);
+      appendFileSync(livePath, turnLines(liveChain, 4).join("\n") + "\n");
+      await page.waitForSelector("#turn-4", { timeout: 10000 });
+      // Turn 3 is sent again, deferred now; scrolled to, its parts are its own calls.
+      await page.waitForFunction(() => document.querySelector("#turn-3 .lazy.auto, #turn-3 .blk.tool") !== null, undefined, { timeout: 10000 });
+      await page.evaluate(() => document.getElementById("turn-3")!.scrollIntoView());
+      await page.waitForFunction(() => document.querySelectorAll("#turn-3 .blk.tool").length === 6 && !document.querySelector("#turn-3 .lazy.auto"), undefined, { timeout: 10000 });
+      const t3 = (await page.locator("#turn-3").textContent())!;
+      for (let k = 0; k < CALLS; k++) expect(t3).toContain(`out-3-${k}`);
+      expect(t3).not.toContain("out-4-");
+      // A collapsed rest in turn 3 opens with its own lines (the page and the server number the
+      // turn's parts alike: it was sent again once it stopped being last).
+      await page.click("#tool-toolu_d3x5 details.more > summary");
+      await page.waitForFunction(() => !document.querySelector("#tool-toolu_d3x5 .lazy"), undefined, { timeout: 10000 });
+      const rest = (await page.locator("#tool-toolu_d3x5 details.more").textContent())!;
+      expect(rest).toContain("row 59 of call 5 in turn 3");
+      expect(await page.locator("#tool-toolu_d3x5 .blk.tool").count()).toBe(0);
+      expect(await toolsIn(page, 4)).toBe(CALLS);
+      expect(w.pageErrors).toEqual([]);
+    } finally {
+      await w.close();
+      await viewer.stop();
+    }
+  }, 60000);
+});
