@@ -82,7 +82,7 @@ describe("diffLines", () => {
 
   test("a minimal diff on a shuffled file (property check against apply)", () => {
     let seed = 7;
-    const rnd = () => ((seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
+    const rnd = () => ((seed = (Math.imul(seed, 1103515245) + 12345) & 0x7fffffff) / 0x7fffffff);
     for (let round = 0; round < 30; round++) {
       const a = Array.from({ length: 40 }, () => String(Math.floor(rnd() * 8)));
       const b = a.filter(() => rnd() > 0.3).flatMap((x) => (rnd() > 0.8 ? [x, "new" + Math.floor(rnd() * 4)] : [x]));
