@@ -113,6 +113,22 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
       }, undefined, { timeout: 10000 });
     }, 30000);
 
+    test("after expand all, calls that come in later come in expanded", async () => {
+      await page.goto(viewer.url, { waitUntil: "load" });
+      await page.keyboard.press("v");
+      await page.click("#b-expand");
+      await page.keyboard.press("Escape");
+      await page.evaluate(() => document.getElementById("turn-27")!.scrollIntoView());
+      await page.waitForFunction(() => document.querySelectorAll("#turn-27 .blk.tool").length === 6, undefined, { timeout: 10000 });
+      const open = await page.evaluate(() => [...document.querySelectorAll("#turn-27 details.more")].map((d) => (d as HTMLDetailsElement).open));
+      expect(open.length).toBe(6);
+      expect(open.every(Boolean)).toBe(true);
+      await page.waitForFunction(() => document.getElementById("turn-27")!.textContent!.includes("row 59 of call 5 in turn 27"), undefined, { timeout: 10000 });
+      await page.keyboard.press("v");
+      await page.click("#b-collapse");
+      await page.keyboard.press("Escape");
+    }, 30000);
+
     test("conversation only hides the placeholders too", async () => {
       await page.goto(viewer.url, { waitUntil: "load" });
       await page.keyboard.press("c");

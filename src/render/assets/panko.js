@@ -47,6 +47,19 @@
   function expandAll(open) {
     var all = doc.querySelectorAll("#turns details");
     for (var i = 0; i < all.length; i++) all[i].open = open;
+    opened.all = open;
+    opened.thinking = null;
+  }
+  /* What the reader last opened or closed everywhere (expand / collapse all, all thinking): content
+   * that comes in later (deferred parts) is drawn the same way. */
+  var opened = { all: null, thinking: null };
+  function openLike(nodes) {
+    for (var i = 0; i < nodes.length; i++) {
+      if (nodes[i].nodeType !== 1) continue;
+      var l, j;
+      if (opened.all !== null) for (l = nodes[i].querySelectorAll("details"), j = 0; j < l.length; j++) l[j].open = opened.all;
+      if (opened.thinking !== null) for (l = nodes[i].querySelectorAll("details.thinking"), j = 0; j < l.length; j++) l[j].open = opened.thinking;
+    }
   }
   function effectiveTheme() {
     var t = root.getAttribute("data-theme");
@@ -227,6 +240,7 @@
     var anyClosed = false;
     for (var i = 0; i < all.length; i++) if (!all[i].open) { anyClosed = true; break; }
     for (var j = 0; j < all.length; j++) all[j].open = anyClosed;
+    opened.thinking = anyClosed;
     var b = $("b-thinking");
     if (b) b.setAttribute("aria-pressed", anyClosed ? "true" : "false");
   }
@@ -284,8 +298,9 @@
     var tpl = doc.createElement("template");
     tpl.innerHTML = html;
     localize(tpl.content);
-    var box = el.parentNode;
+    var box = el.parentNode, auto = el.classList.contains("auto"), nodes = auto ? Array.prototype.slice.call(tpl.content.childNodes) : [];
     el.replaceWith(tpl.content);
+    if (auto) openLike(nodes);
     if (box) deferIn(box);
   }
   /* Deferred parts (.lazy.auto: runs of tool calls past the first turns) are open content: each is
