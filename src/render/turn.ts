@@ -56,19 +56,29 @@ export function renderTurnParts(turn: Turn, session: Session, opts: RenderOption
 const INLINE_TURNS = 2;
 /** Characters of tool calls each of the first turns carries in the page before it defers the rest. */
 const INLINE_TOOLS = 128 * 1024;
+/** The last calls of a live page's last turn, always in the page: what a reader following it watches change. */
+const TAIL_CALLS = 30;
 /** A deferred run of tool calls is cut into parts of about this many characters. */
 const DEFER_CHUNK = 32 * 1024;
 
 /**
  * Whether this turn's runs of tool calls are deferred: on a page that leaves parts out, in a
- * top-level turn past the first ones (a live page's last turn, which changes as the reader
- * watches, stays whole; it is sent again once another turn follows it). The words of the
- * conversation (prompts, answers, notices) are always in the page; tool calls, most of a big
- * session's weight, come as the reader scrolls near them. A pure function of the turn and the
- * page, so the parts route numbers the parts as the page did.
+ * top-level turn that is not a rewound branch (collapsed whole already). The words of the
+ * conversation (prompts, answers, notices) are always in the page, and so are the first turns' first
+ * calls and the last calls of a live page's last turn; the other calls, most of a big session's
+ * weight, come as the reader scrolls near them. A pure function of the turn and the page, so the
+ * parts route numbers the parts as the page did; a turn that stops being the last is sent again
+ * (viewer/live.ts), as its tail is then deferred.
  */
 function defersTools(turn: Turn, ctx: Ctx): boolean {
-  return ctx.depth === 0 && !turn.abandoned && leavingParts() && !(ctx.lastTurn && ctx.opts.eventsUrl !== undefined);
+  return ctx.depth === 0 && !turn.abandoned && leavingParts();
+}
+
+/** The number of tool calls in the turn. */
+function toolCount(turn: Turn): number {
+  let n = 0;
+  for (const b of turn.blocks) if (b.kind === "tool") n++;
+  return n;
 }
 
 function turnBody(turn: Turn, ctx: Ctx): string {
@@ -76,13 +86,21 @@ function turnBody(turn: Turn, ctx: Ctx): string {
   const blocks = turn.blocks;
   const defer = defersTools(turn, ctx);
   let inline = turn.index < INLINE_TURNS ? INLINE_TOOLS : 0;
+  // By count, not size, so a turn that grows keeps the numbers of the parts before its tail.
+  const tailFrom = defer && ctx.lastTurn && ctx.opts.eventsUrl !== undefined ? toolCount(turn) - TAIL_CALLS : Infinity;
+  let calls = 0;
   let run = "";
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i];
     if (defer && b.kind === "tool") {
       const html = renderBlock(b, ctx);
-      if (inline > 0) {
+      const inTail = calls++ >= tailFrom;
+      if (inline > 0 || inTail) {
         inline -= html.length;
+        if (run) {
+          body += deferredPart(run);
+          run = "";
+        }
         body += html;
         continue;
       }

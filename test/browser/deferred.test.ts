@@ -32,6 +32,8 @@ function turnLines(chain: Chain, i: number): string[] {
 
 const toolsIn = (page: Page, turn: number) => page.locator(`#turn-${turn} .blk.tool`).count();
 const deferredIn = (page: Page, turn: number) => page.locator(`#turn-${turn} .lazy.auto`).count();
+/** Top of an element relative to the viewport. */
+const top = (page: Page, sel: string) => page.evaluate((s) => document.querySelector(s)!.getBoundingClientRect().top, sel);
 
 describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
   let browser: Browser;
@@ -162,7 +164,78 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
     }
   }, 60000);
 
-  test("a live page: the last turn is whole; once a turn follows it, its calls come as parts of the right turn", async () => {
+  test("a live page's growing last turn: its last calls are in the page; runs the reader has stay in place as it grows", async () => {
+    const livePath = join(dir, "growing.jsonl");
+    const c = newChain("5e551011-0000-4000-8000-00000000620e");
+    const calls = (from: number, to: number): string[] => {
+      const out: string[] = [];
+      for (let k = from; k < to; k++) {
+        const id = `toolu_g${k}`;
+        out.push(assistantLine(c, [toolUse(id, "Bash", { command: `step ${k}` })]), userLine(c, [toolResult(id, Array.from({ length: 12 }, (_, r) => `step ${k} line ${r}`).join("\n"))]));
+      }
+      return out;
+    };
+    const lines = [...turnLines(c, 0), ...turnLines(c, 1), userLine(c, "Now do the long job"), ...calls(0, 80)];
+    writeFileSync(livePath, lines.join("\n") + "\n");
+    const viewer = await startViewer({ path: livePath, load: () => parseSession(livePath), timing: { pollMs: 100 } });
+    const w = await watchedPage(browser);
+    const page = w.page;
+    const ids = () => page.evaluate(() => [...document.querySelectorAll("#turn-2 .blk.tool")].map((e) => e.id));
+    try {
+      await page.setViewportSize({ width: 1200, height: 800 });
+      await page.goto(viewer.url, { waitUntil: "load" });
+      // The last 30 calls are in the page; the 50 before them are deferred.
+      expect(await ids()).toEqual(Array.from({ length: 30 }, (_, k) => `tool-toolu_g${50 + k}`));
+      expect(await deferredIn(page, 2)).toBeGreaterThan(0);
+      await page.evaluate(() => document.getElementById("tool-toolu_g50")!.scrollIntoView());
+      await page.evaluate(() => window.scrollBy(0, -1500));
+      await page.waitForFunction(() => document.getElementById("tool-toolu_g40") !== null, undefined, { timeout: 10000 });
+      await page.evaluate(() => document.getElementById("tool-toolu_g40")!.scrollIntoView());
+      const before = await top(page, "#tool-toolu_g40");
+      appendFileSync(livePath, calls(80, 90).join("\n") + "\n");
+      await page.waitForSelector("#tool-toolu_g89", { timeout: 10000 });
+      // The call the reader was at is still there, where it was; the runs fill in again.
+      expect(Math.abs((await top(page, "#tool-toolu_g40")) - before)).toBeLessThan(40);
+      await page.waitForFunction(() => !document.querySelector("#turn-2 .lazy.auto.stale"), undefined, { timeout: 10000 });
+      for (const y of [0, 1, 2, 3, 4, 5, 6, 7, 8]) {
+        await page.evaluate((k) => document.getElementById("turn-2")!.querySelectorAll(".lazy.auto, .dpart, .blk.tool")[0] && window.scrollTo(0, document.getElementById("turn-2")!.offsetTop + k * 700), y);
+        await Bun.sleep(150);
+      }
+      await page.waitForFunction(() => !document.querySelector("#turn-2 .lazy.auto"), undefined, { timeout: 10000 });
+      expect(await ids()).toEqual(Array.from({ length: 90 }, (_, k) => `tool-toolu_g${k}`));
+      expect(w.pageErrors).toEqual([]);
+    } finally {
+      await w.close();
+      await viewer.stop();
+    }
+  }, 60000);
+
+  test("a live turn sent again keeps what the reader opened, and its collapsed parts load again", async () => {
+    const livePath = join(dir, "reopen.jsonl");
+    const c = newChain("5e551011-0000-4000-8000-0000000e0be0");
+    writeFileSync(livePath, turnLines(c, 0).join("\n") + "\n");
+    const viewer = await startViewer({ path: livePath, load: () => parseSession(livePath), timing: { pollMs: 100 } });
+    const w = await watchedPage(browser);
+    const page = w.page;
+    try {
+      await page.goto(viewer.url, { waitUntil: "load" });
+      await page.click("#tool-toolu_d0x5 details.more > summary");
+      await page.waitForFunction(() => document.querySelector("#tool-toolu_d0x5 details.more")!.textContent!.includes("row 59 of call 5 in turn 0"), undefined, { timeout: 10000 });
+      appendFileSync(livePath, assistantLine(c, [text("One more thing about part 0.")]) + "\n");
+      await page.waitForFunction(() => document.getElementById("turn-0")!.textContent!.includes("One more thing"), undefined, { timeout: 10000 });
+      // The turn was replaced: the reader's open rest is open again, and filled again.
+      await page.waitForFunction(() => {
+        const d = document.querySelector("#tool-toolu_d0x5 details.more") as HTMLDetailsElement;
+        return d.open && !d.querySelector(".lazy") && d.textContent!.includes("row 59 of call 5 in turn 0");
+      }, undefined, { timeout: 10000 });
+      expect(w.pageErrors).toEqual([]);
+    } finally {
+      await w.close();
+      await viewer.stop();
+    }
+  }, 60000);
+
+  test("a live page: the last turn's calls are in the page; once a turn follows it, its calls come as parts of the right turn", async () => {
     const livePath = join(dir, "live.jsonl");
     const liveChain = newChain("5e551011-0000-4000-8000-00000000de1e");
     const lines: string[] = [];

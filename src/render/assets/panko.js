@@ -298,9 +298,18 @@
     var tpl = doc.createElement("template");
     tpl.innerHTML = html;
     localize(tpl.content);
-    var box = el.parentNode, auto = el.classList.contains("auto"), nodes = auto ? Array.prototype.slice.call(tpl.content.childNodes) : [];
+    var box = el.parentNode;
+    if (el.classList.contains("auto")) {
+      // A deferred run stays in its box (display: contents), so that a live turn sent again can
+      // keep showing it until its fresh copy comes (applyTurn).
+      var nodes = Array.prototype.slice.call(tpl.content.childNodes);
+      el.replaceChildren(tpl.content);
+      el.className = "dpart";
+      openLike(nodes);
+      deferIn(el);
+      return;
+    }
     el.replaceWith(tpl.content);
-    if (auto) openLike(nodes);
     if (box) deferIn(box);
   }
   /* Deferred parts (.lazy.auto: runs of tool calls past the first turns) are open content: each is
@@ -626,6 +635,18 @@
     if (empty) empty.remove();
     var old = $("turn-" + index);
     if (old) {
+      // Deferred runs the reader had are shown as they were until their fresh copies come (as they
+      // come near the view): a growing live turn does not collapse under the reader at each change.
+      // The turn's parts are asked for anew (the old ones answered for what the turn was).
+      var ph = el.querySelectorAll(".lazy");
+      for (var p = 0; p < ph.length; p++) {
+        var id = ph[p].getAttribute("data-part");
+        delete partQ.asked[id];
+        var had = ph[p].classList.contains("auto") && old.querySelector('.dpart[data-part="' + id + '"]');
+        if (!had) continue;
+        ph[p].replaceChildren.apply(ph[p], Array.prototype.slice.call(had.childNodes));
+        ph[p].classList.add("stale");
+      }
       // Keep what the reader opened.
       var was = old.querySelectorAll("details"), now = el.querySelectorAll("details");
       for (var i = 0; i < was.length && i < now.length; i++) if (was[i].open) now[i].open = true;
