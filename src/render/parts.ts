@@ -18,9 +18,10 @@ export const PART_MIN = 1024;
 /**
  * Receives a part's HTML and returns what the page shows in its place. `deferred`: content shown
  * at once, not collapsed (a run of tool calls, see turn.ts), whose placeholder the page fills as it
- * scrolls near.
+ * scrolls near; its `key` names it across renders (the anchor of the run's first call), so a live
+ * turn sent again can keep showing the run the reader had.
  */
-export type PartSink = (html: string, deferred?: boolean) => string;
+export type PartSink = (html: string, deferred?: { key: string }) => string;
 
 let sink: PartSink | undefined;
 
@@ -33,8 +34,8 @@ export function part(html: string): string {
 export const leavingParts = (): boolean => sink !== undefined;
 
 /** Open content the page may fill in later (see PartSink): `html` itself when no part is left out. */
-export function deferredPart(html: string): string {
-  return sink && html.length >= PART_MIN ? sink(html, true) : html;
+export function deferredPart(html: string, key: string): string {
+  return sink && html.length >= PART_MIN ? sink(html, { key }) : html;
 }
 
 /** Runs `fn` with `s` receiving the parts it renders (nested calls restore the outer sink). */
@@ -49,8 +50,8 @@ export function withParts<T>(s: PartSink | undefined, fn: () => T): T {
 }
 
 /** The placeholder of part `k` of turn `turn`; a deferred one is filled when it scrolls near. */
-export const placeholder = (turn: number, k: number, chars: number, deferred = false): string =>
-  `<div class="lazy${deferred ? " auto" : ""}" data-part="${turn}.${k}" data-chars="${chars}"><span class="muted">loading…</span></div>`;
+export const placeholder = (turn: number, k: number, chars: number, deferred?: { key: string }): string =>
+  `<div class="lazy${deferred ? ` auto" data-key="${deferred.key}` : ""}" data-part="${turn}.${k}" data-chars="${chars}"><span class="muted">loading…</span></div>`;
 
 /**
  * A sink for turn `turn`: numbers parts from 0 and returns placeholders; with `keep`, also

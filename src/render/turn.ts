@@ -4,6 +4,7 @@ import type { NoticeBlock, Session, Turn } from "../sessions/model.ts";
 import { NOTICE_RUN_MIN, noticeRun, renderBlock } from "./blocks.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, timeTag } from "./escape.ts";
+import { toolAnchor } from "./tools/frame.ts";
 import { log } from "../log.ts";
 
 const LABEL_MAX = 80;
@@ -90,6 +91,7 @@ function turnBody(turn: Turn, ctx: Ctx): string {
   const tailFrom = defer && ctx.lastTurn && ctx.opts.eventsUrl !== undefined ? toolCount(turn) - TAIL_CALLS : Infinity;
   let calls = 0;
   let run = "";
+  let runKey = "";
   for (let i = 0; i < blocks.length; i++) {
     const b = blocks[i];
     if (defer && b.kind === "tool") {
@@ -98,21 +100,22 @@ function turnBody(turn: Turn, ctx: Ctx): string {
       if (inline > 0 || inTail) {
         inline -= html.length;
         if (run) {
-          body += deferredPart(run);
+          body += deferredPart(run, runKey);
           run = "";
         }
         body += html;
         continue;
       }
+      if (!run) runKey = toolAnchor(b);
       run += html;
       if (run.length >= DEFER_CHUNK) {
-        body += deferredPart(run);
+        body += deferredPart(run, runKey);
         run = "";
       }
       continue;
     }
     if (run) {
-      body += deferredPart(run);
+      body += deferredPart(run, runKey);
       run = "";
     }
     if (b.kind === "notice") {
@@ -130,7 +133,7 @@ function turnBody(turn: Turn, ctx: Ctx): string {
     }
     body += renderBlock(b, ctx);
   }
-  if (run) body += deferredPart(run);
+  if (run) body += deferredPart(run, runKey);
   const n = turn.index;
   const head = `<div class="turn-h"><a class="pl" href="#turn-${n}" title="Link to this turn">#${n + 1}</a>${timeTag(turn.timestamp)}${
     turn.abandoned ? `<span class="badge">rewound</span>` : ""

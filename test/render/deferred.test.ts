@@ -30,7 +30,7 @@ const served = (live: boolean): RenderOptions => ({
 function split(opts: RenderOptions) {
   const html = renderTurnHtml(last, s, opts);
   const parts = renderTurnParts(last, s, opts);
-  const deferred = [...html.matchAll(/<div class="lazy auto" data-part="2\.(\d+)"/g)].map((m) => Number(m[1]));
+  const deferred = [...html.matchAll(/<div class="lazy auto" data-key="[^"]+" data-part="2\.(\d+)"/g)].map((m) => Number(m[1]));
   return { inPage: anchorsOf(html), deferred: deferred.flatMap((k) => anchorsOf(parts[k]!)), html };
 }
 
@@ -40,6 +40,21 @@ describe("deferred tool calls", () => {
     expect(html).toContain("long job");
     expect(inPage).toEqual(all.slice(20));
     expect(deferred).toEqual(all.slice(0, 20));
+  });
+
+  test("each deferred run is named by its first call, a name it keeps as the live turn grows", () => {
+    const keysOf = (calls: Block[]) => {
+      const t = session([[prompt("a")], [prompt("b")], [prompt("long"), ...calls]]);
+      const html = renderTurnHtml(t.turns[2]!, t, served(true));
+      return [...html.matchAll(/class="lazy auto" data-key="([^"]+)"/g)].map((m) => m[1]!);
+    };
+    const long = Array.from({ length: 90 }, (_, k) => tool("Bash", { command: `step ${k}` }, { text: Array.from({ length: 100 }, (_, r) => `step ${k} line ${r}`).join("\n") }));
+    const before = keysOf(long.slice(0, 80));
+    const after = keysOf(long);
+    expect(before.length).toBeGreaterThan(1);
+    expect(new Set(before).size).toBe(before.length);
+    for (const k of before) expect(after).toContain(k);
+    expect(before[0]).toBe(`tool-${(long[0] as { toolUseId: string }).toolUseId}`);
   });
 
   test("a page that is not live, or a later turn, defers every call of the turn", () => {

@@ -642,7 +642,7 @@
       for (var p = 0; p < ph.length; p++) {
         var id = ph[p].getAttribute("data-part");
         delete partQ.asked[id];
-        var had = ph[p].classList.contains("auto") && old.querySelector('.dpart[data-part="' + id + '"]');
+        var key = ph[p].getAttribute("data-key"), had = key && old.querySelector('.dpart[data-key="' + key + '"]');
         if (!had) continue;
         ph[p].replaceChildren.apply(ph[p], Array.prototype.slice.call(had.childNodes));
         ph[p].classList.add("stale");
