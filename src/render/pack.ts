@@ -135,6 +135,10 @@ export class OffThreadCompressor {
 
   #start(): Worker | undefined {
     if (this.#worker || this.#failed) return this.#worker;
+    if ((navigator.hardwareConcurrency ?? 1) < 2) {
+      this.#failed = true; // one core: a worker would only take turns with the render
+      return undefined;
+    }
     try {
       const worker = new Worker(this.workerUrl);
       worker.onmessage = (e: MessageEvent<{ id: number; packed?: string; error?: string }>) => {

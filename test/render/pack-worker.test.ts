@@ -48,20 +48,23 @@ describe("packing on a second core", () => {
   test("an export written with the worker is the page packed on one thread, byte for byte", async () => {
     const file = join(dir, "with-worker.html");
     const chunks = [...exportChunks(session, "html", { offThread: true })];
-    expect(chunks.some((c) => typeof c !== "string")).toBe(true); // groups did go to the worker
+    // Groups did go to the worker (on one core they are packed here).
+    expect(chunks.some((c) => typeof c !== "string")).toBe((navigator.hardwareConcurrency ?? 1) >= 2);
     await writeExport(file, session, "html");
     expect(readFileSync(file, "utf8")).toBe(onOneThread);
     expect(onOneThread.match(/<template class="pk"/g)!.length).toBeGreaterThan(3);
   });
 
   test("a worker that fails rejects the groups it held; the export is written again on one thread", async () => {
-    const c = new OffThreadCompressor(worker("pack-throws.ts"));
-    const out = c.compress("<p>lost</p>");
-    expect(out).toBeInstanceOf(Promise);
-    expect(out).rejects.toBeInstanceOf(PackWorkerFailed);
-    await (out as Promise<string>).catch(() => {});
-    expect(c.compress("<p>after</p>")).toBe(gzipBase64("<p>after</p>")); // here from now on
-    c.close();
+    if ((navigator.hardwareConcurrency ?? 1) >= 2) {
+      const c = new OffThreadCompressor(worker("pack-throws.ts"));
+      const out = c.compress("<p>lost</p>");
+      expect(out).toBeInstanceOf(Promise);
+      expect(out).rejects.toBeInstanceOf(PackWorkerFailed);
+      await (out as Promise<string>).catch(() => {});
+      expect(c.compress("<p>after</p>")).toBe(gzipBase64("<p>after</p>")); // here from now on
+      c.close();
+    }
 
     const file = join(dir, "failing-worker.html");
     await writeExport(file, session, "html", { packWorker: worker("pack-throws.ts") });
