@@ -77,18 +77,10 @@ export function* collectingGarbage<C extends string | Promise<string>>(chunks: I
   }
 }
 
-/** What an export writes: text, and (HTML with `offThread`) packed groups still being compressed. */
+/** What an export writes: text, and (pageOffThread) packed groups still being compressed. */
 export type ExportChunk = string | Promise<string>;
 
-export function exportChunks(session: Session, format: ExportFormat, opts?: { maxOutputLines?: number }): Iterable<string>;
-export function exportChunks(session: Session, format: ExportFormat, opts: { maxOutputLines?: number; offThread: true; packWorker?: string }): Iterable<ExportChunk>;
-/**
- * The export, chunk by chunk. `offThread`: a page's packed groups are compressed by a worker while
- * the next turns render (chunks may then be promises, which paced awaits in order); `packWorker`:
- * that worker's script (tests).
- */
-export function exportChunks(session: Session, format: ExportFormat, opts: { maxOutputLines?: number; offThread?: boolean; packWorker?: string } = {}): Iterable<ExportChunk> {
-  if (format === "html" && opts.offThread) return collectingGarbage(packedOffThread(session, new OffThreadCompressor(opts.packWorker)));
+export function exportChunks(session: Session, format: ExportFormat, opts: { maxOutputLines?: number } = {}): Iterable<string> {
   if (format === "html") return collectingGarbage(renderPageChunks(session, { assets: { mode: "inline" }, imageSrc: inlineImageSrc }));
   if (format === "md") return collectingGarbage(markdownTranscriptChunks(session, { maxOutputLines: opts.maxOutputLines }));
   return collectingGarbage(jsonChunks(session));
@@ -102,7 +94,7 @@ export function exportChunks(session: Session, format: ExportFormat, opts: { max
 export async function writeExport(file: string, session: Session, format: ExportFormat, opts: { signal?: AbortSignal; packWorker?: string } = {}): Promise<number> {
   const { signal, packWorker } = opts;
   try {
-    return await writeAtomically(file, exportChunks(session, format, { offThread: true, packWorker }), signal);
+    return await writeAtomically(file, format === "html" ? pageOffThread(session, packWorker) : exportChunks(session, format), signal);
   } catch (e) {
     if (!(e instanceof PankoError && e.cause instanceof PackWorkerFailed)) throw e;
     log.debug(`${e.cause.message}; writing ${file} on one thread`);
@@ -110,7 +102,15 @@ export async function writeExport(file: string, session: Session, format: Export
   }
 }
 
-function* packedOffThread(session: Session, compressor: OffThreadCompressor): Generator<ExportChunk> {
+/**
+ * The HTML export with its packed groups compressed by a worker while the next turns render:
+ * chunks may be promises, which paced awaits in order. `packWorker`: the worker's script (tests).
+ */
+export function pageOffThread(session: Session, packWorker?: string): Iterable<ExportChunk> {
+  return collectingGarbage(compressedElsewhere(session, new OffThreadCompressor(packWorker)));
+}
+
+function* compressedElsewhere(session: Session, compressor: OffThreadCompressor): Generator<ExportChunk> {
   try {
     yield* renderPageChunks(session, { assets: { mode: "inline" }, imageSrc: inlineImageSrc, compressParts: compressor.compress });
   } finally {

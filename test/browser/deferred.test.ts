@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { exportChunks } from "../../src/cli/export.ts";
 import { parseSession } from "../../src/sessions/parse.ts";
 import { startViewer, type Viewer } from "../../src/viewer/server.ts";
-import { browserAvailable, launchBrowser, watchedPage, type WatchedPage } from "../helpers/browser.ts";
+import { browserAvailable, launchBrowser, servedFile, watchedPage, type WatchedPage } from "../helpers/browser.ts";
 import { assistantLine, newChain, text, toolResult, toolUse, userLine, type Chain } from "../viewer/claude-lines.ts";
 
 const TURNS = 30;
@@ -54,6 +54,22 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
   afterAll(async () => {
     await browser?.close();
   });
+
+  /** Runs `fn` on a fenced 1200x800 page of a live viewer of `lines` (written to `name`), then closes both. */
+  async function onLivePage(name: string, lines: string[], fn: (page: Page, w: WatchedPage, path: string) => Promise<void>): Promise<void> {
+    const path = join(dir, name);
+    writeFileSync(path, lines.join("\n") + "\n");
+    const viewer = await startViewer({ path, load: () => parseSession(path), timing: { pollMs: 100 } });
+    const w = await watchedPage(browser);
+    try {
+      await w.page.setViewportSize({ width: 1200, height: 800 });
+      await w.page.goto(viewer.url, { waitUntil: "load" });
+      await fn(w.page, w, path);
+    } finally {
+      await w.close();
+      await viewer.stop();
+    }
+  }
 
   describe("a served page", () => {
     let viewer: Viewer;
@@ -143,12 +159,12 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
   test("an exported file: calls are unpacked as the reader scrolls; find finds inside packed ones", async () => {
     const html = [...exportChunks(await parseSession(path), "html")].join("");
     expect(html).not.toContain("out-20-0");
-    const file = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } }) });
+    const file = servedFile(html);
     const w = await watchedPage(browser);
     const page = w.page;
     try {
       await page.setViewportSize({ width: 1200, height: 800 });
-      await page.goto(`http://127.0.0.1:${file.port}/`, { waitUntil: "load" });
+      await page.goto(file.url, { waitUntil: "load" });
       expect(await deferredIn(page, 20)).toBeGreaterThan(0);
       await page.evaluate(() => document.getElementById("turn-20")!.scrollIntoView());
       await page.waitForFunction(() => document.querySelectorAll("#turn-20 .blk.tool").length === 6, undefined, { timeout: 10000 });
@@ -160,12 +176,11 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
       expect(await w.csp()).toEqual([]);
     } finally {
       await w.close();
-      file.stop(true);
+      file.stop();
     }
   }, 60000);
 
   test("a live page's growing last turn: its last calls are in the page; runs the reader has stay in place as it grows", async () => {
-    const livePath = join(dir, "growing.jsonl");
     const c = newChain("5e551011-0000-4000-8000-00000000620e");
     // Outputs of 40 lines: each call has a collapsed rest, so a run's number moves as the turn grows.
     const calls = (from: number, to: number): string[] => {
@@ -177,14 +192,8 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
       return out;
     };
     const lines = [...turnLines(c, 0), ...turnLines(c, 1), userLine(c, "Now do the long job"), ...calls(0, 80)];
-    writeFileSync(livePath, lines.join("\n") + "\n");
-    const viewer = await startViewer({ path: livePath, load: () => parseSession(livePath), timing: { pollMs: 100 } });
-    const w = await watchedPage(browser);
-    const page = w.page;
-    const ids = () => page.evaluate(() => [...document.querySelectorAll("#turn-2 .blk.tool")].map((e) => e.id));
-    try {
-      await page.setViewportSize({ width: 1200, height: 800 });
-      await page.goto(viewer.url, { waitUntil: "load" });
+    await onLivePage("growing.jsonl", lines, async (page, w, livePath) => {
+      const ids = () => page.evaluate(() => [...document.querySelectorAll("#turn-2 .blk.tool")].map((e) => e.id));
       // The last 30 calls are in the page; the 50 before them are deferred.
       expect(await ids()).toEqual(Array.from({ length: 30 }, (_, k) => `tool-toolu_g${50 + k}`));
       expect(await deferredIn(page, 2)).toBeGreaterThan(0);
@@ -214,21 +223,12 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
       await page.waitForFunction(() => !document.querySelector("#turn-2 .lazy.auto"), undefined, { timeout: 10000 });
       expect(await ids()).toEqual(Array.from({ length: 90 }, (_, k) => `tool-toolu_g${k}`));
       expect(w.pageErrors).toEqual([]);
-    } finally {
-      await w.close();
-      await viewer.stop();
-    }
+    });
   }, 60000);
 
   test("a live turn sent again keeps what the reader opened, and its collapsed parts load again", async () => {
-    const livePath = join(dir, "reopen.jsonl");
     const c = newChain("5e551011-0000-4000-8000-0000000e0be0");
-    writeFileSync(livePath, turnLines(c, 0).join("\n") + "\n");
-    const viewer = await startViewer({ path: livePath, load: () => parseSession(livePath), timing: { pollMs: 100 } });
-    const w = await watchedPage(browser);
-    const page = w.page;
-    try {
-      await page.goto(viewer.url, { waitUntil: "load" });
+    await onLivePage("reopen.jsonl", turnLines(c, 0), async (page, w, livePath) => {
       await page.click("#tool-toolu_d0x5 details.more > summary");
       await page.waitForFunction(() => document.querySelector("#tool-toolu_d0x5 details.more")!.textContent!.includes("row 59 of call 5 in turn 0"), undefined, { timeout: 10000 });
       appendFileSync(livePath, assistantLine(c, [text("One more thing about part 0.")]) + "\n");
@@ -239,24 +239,14 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
         return d.open && !d.querySelector(".lazy") && d.textContent!.includes("row 59 of call 5 in turn 0");
       }, undefined, { timeout: 10000 });
       expect(w.pageErrors).toEqual([]);
-    } finally {
-      await w.close();
-      await viewer.stop();
-    }
+    });
   }, 60000);
 
   test("a live page: the last turn's calls are in the page; once a turn follows it, its calls come as parts of the right turn", async () => {
-    const livePath = join(dir, "live.jsonl");
     const liveChain = newChain("5e551011-0000-4000-8000-00000000de1e");
     const lines: string[] = [];
     for (let i = 0; i < 4; i++) lines.push(...turnLines(liveChain, i));
-    writeFileSync(livePath, lines.join("\n") + "\n");
-    const viewer = await startViewer({ path: livePath, load: () => parseSession(livePath), timing: { pollMs: 100 } });
-    const w = await watchedPage(browser);
-    const page = w.page;
-    try {
-      await page.setViewportSize({ width: 1200, height: 800 });
-      await page.goto(viewer.url, { waitUntil: "load" });
+    await onLivePage("live.jsonl", lines, async (page, w, livePath) => {
       expect(await toolsIn(page, 3)).toBe(CALLS); // last: whole
       expect(await deferredIn(page, 2)).toBeGreaterThan(0);
       appendFileSync(livePath, turnLines(liveChain, 4).join("\n") + "\n");
@@ -277,9 +267,6 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
       expect(await page.locator("#tool-toolu_d3x5 .blk.tool").count()).toBe(0);
       expect(await toolsIn(page, 4)).toBe(CALLS);
       expect(w.pageErrors).toEqual([]);
-    } finally {
-      await w.close();
-      await viewer.stop();
-    }
+    });
   }, 60000);
 });

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { parseSession } from "../../src/sessions/parse.ts";
 import { startViewer, type Viewer } from "../../src/viewer/server.ts";
-import { browserAvailable, launchBrowser, watchedPage } from "../helpers/browser.ts";
+import { browserAvailable, launchBrowser, servedFile, watchedPage } from "../helpers/browser.ts";
 import { startBufferingProxy } from "../helpers/buffering-proxy.ts";
 import { assistantLine, exchanges, newChain, text, thinking, toolResult, toolUse, userLine } from "../viewer/claude-lines.ts";
 
@@ -188,12 +188,11 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
     ]);
     const { renderPageChunks, inlineImageSrc } = await import("../../src/render/page.ts");
     const html = [...renderPageChunks(await parseSession(path), { assets: { mode: "inline" }, imageSrc: inlineImageSrc })].join("");
-    // Served as a plain file would be read: no headers of panko's, only the file's own CSP.
-    const file = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } }) });
+    const file = servedFile(html);
     const w = await watchedPage(browser);
     const page = w.page;
     try {
-      await page.goto(`http://127.0.0.1:${file.port}/`, { waitUntil: "load" });
+      await page.goto(file.url, { waitUntil: "load" });
       expect(await page.locator(".lazy").count()).toBe(2);
       await page.click("#turn-0 details.thinking > summary");
       await page.waitForFunction(() => document.querySelector("#turn-0 details.thinking")?.textContent?.includes("heron-thought"), undefined, { timeout: 10000 });
@@ -205,7 +204,7 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
       expect(await w.csp()).toEqual([]);
     } finally {
       await w.close();
-      file.stop(true);
+      file.stop();
     }
   }, 60000);
 
@@ -298,9 +297,9 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
     expect(html).not.toContain('id="tool-toolu_rw1"'); // inside the branch's part
     const { renderPageChunks, inlineImageSrc } = await import("../../src/render/page.ts");
     const exported = [...renderPageChunks(await parseSession(path), { assets: { mode: "inline" }, imageSrc: inlineImageSrc })].join("");
-    const file = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(exported, { headers: { "Content-Type": "text/html; charset=utf-8" } }) });
+    const file = servedFile(exported);
     try {
-      for (const url of [v.url, `http://127.0.0.1:${file.port}/`]) {
+      for (const url of [v.url, file.url]) {
         const w = await watchedPage(browser);
         try {
           await w.page.goto(url + "#tool-toolu_rw1", { waitUntil: "load" });
@@ -314,7 +313,7 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
         }
       }
     } finally {
-      file.stop(true);
+      file.stop();
     }
   }, 60000);
 });

@@ -97,3 +97,12 @@ export async function watchedPage(browser: Browser, opts: { colorScheme?: "light
     close: () => context.close(),
   };
 }
+
+/**
+ * An exported page served as a plain file would be read: no headers of panko's, only the file's
+ * own CSP. `url` is where it is; `stop()` when done.
+ */
+export function servedFile(html: string): { url: string; stop(): void } {
+  const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } }) });
+  return { url: `http://127.0.0.1:${server.port}/`, stop: () => server.stop(true) };
+}

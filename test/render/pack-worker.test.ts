@@ -6,7 +6,7 @@
 import { describe, expect, test } from "bun:test";
 import { mkdirSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { exportChunks, writeExport } from "../../src/cli/export.ts";
+import { exportChunks, pageOffThread, writeExport } from "../../src/cli/export.ts";
 import { OffThreadCompressor, PackWorkerFailed, gzipBase64 } from "../../src/render/pack.ts";
 import { parseClaudeText } from "../../src/sessions/claude/parse.ts";
 
@@ -47,7 +47,7 @@ describe("packing on a second core", () => {
 
   test("an export written with the worker is the page packed on one thread, byte for byte", async () => {
     const file = join(dir, "with-worker.html");
-    const chunks = [...exportChunks(session, "html", { offThread: true })];
+    const chunks = [...pageOffThread(session)];
     // Groups did go to the worker (on one core they are packed here).
     expect(chunks.some((c) => typeof c !== "string")).toBe((navigator.hardwareConcurrency ?? 1) >= 2);
     await writeExport(file, session, "html");

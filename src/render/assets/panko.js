@@ -53,13 +53,10 @@
   /* What the reader last opened or closed everywhere (expand / collapse all, all thinking): content
    * that comes in later (deferred parts) is drawn the same way. */
   var opened = { all: null, thinking: null };
-  function openLike(nodes) {
-    for (var i = 0; i < nodes.length; i++) {
-      if (nodes[i].nodeType !== 1) continue;
-      var l, j;
-      if (opened.all !== null) for (l = nodes[i].querySelectorAll("details"), j = 0; j < l.length; j++) l[j].open = opened.all;
-      if (opened.thinking !== null) for (l = nodes[i].querySelectorAll("details.thinking"), j = 0; j < l.length; j++) l[j].open = opened.thinking;
-    }
+  function openLike(scope) {
+    var l, j;
+    if (opened.all !== null) for (l = scope.querySelectorAll("details"), j = 0; j < l.length; j++) l[j].open = opened.all;
+    if (opened.thinking !== null) for (l = scope.querySelectorAll("details.thinking"), j = 0; j < l.length; j++) l[j].open = opened.thinking;
   }
   function effectiveTheme() {
     var t = root.getAttribute("data-theme");
@@ -298,19 +295,16 @@
     var tpl = doc.createElement("template");
     tpl.innerHTML = html;
     localize(tpl.content);
-    var box = el.parentNode;
     if (el.classList.contains("auto")) {
-      // A deferred run stays in its box (display: contents), so that a live turn sent again can
-      // keep showing it until its fresh copy comes (applyTurn).
-      var nodes = Array.prototype.slice.call(tpl.content.childNodes);
+      // A deferred run keeps its box (.dpart), so that a live turn sent again can keep showing it
+      // until its fresh copy comes (applyTurn).
       el.replaceChildren(tpl.content);
       el.className = "dpart";
-      openLike(nodes);
-      deferIn(el);
+      openLike(el);
       return;
     }
+    // Parts hold no deferred runs (those are only at a turn's top level): nothing to observe.
     el.replaceWith(tpl.content);
-    if (box) deferIn(box);
   }
   /* Deferred parts (.lazy.auto: runs of tool calls past the first turns) are open content: each is
    * fetched (or unpacked) as it comes within a few screens of the view. */
