@@ -135,7 +135,7 @@ const VIEW_PANEL =
   `<label><input type="checkbox" id="f-tools" checked> Tool calls</label>` +
   `<label><input type="checkbox" id="f-subagents" checked> Sub-agent transcripts</label>` +
   `<label><input type="checkbox" id="f-wrap"> Wrap long lines</label>` +
-  `<span class="vb-sep"></span><button type="button" class="btn" id="b-expand">Expand all</button><button type="button" class="btn" id="b-collapse">Collapse all</button></div>`;
+  `<span class="vb-sep"></span><button type="button" class="btn" id="b-expand">Expand all</button><button type="button" class="btn" id="b-collapse">Collapse all</button><button type="button" class="btn" id="b-print">Print</button></div>`;
 
 function barHtml(session: Session, opts: RenderOptions): string {
   const label = esc(opts.downloadLabel ?? "Download the session (JSONL)");
@@ -165,6 +165,7 @@ const HELP = `<div class="help" id="help" hidden role="dialog" aria-label="Keybo
 <div><dt><kbd>w</kbd></dt><dd>wrap long lines in code, commands and diffs</dd></div>
 <div><dt><kbd>c</kbd></dt><dd>conversation only (hide tool calls)</dd></div>
 <div><dt><kbd>/</kbd></dt><dd>find in session (<kbd>Enter</kbd> next, <kbd>Shift</kbd>+<kbd>Enter</kbd> previous)</dd></div>
+<div><dt><kbd>Ctrl</kbd>+<kbd>P</kbd></dt><dd>print the whole session (tool calls not loaded yet come in first)</dd></div>
 <div><dt><kbd>?</kbd></dt><dd>this help</dd></div>
 <div><dt><kbd>Esc</kbd></dt><dd>close</dd></div>
 </dl><button type="button" class="btn" id="help-close">Close</button></div></div>`;

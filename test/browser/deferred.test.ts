@@ -32,6 +32,17 @@ function turnLines(chain: Chain, i: number): string[] {
 
 const toolsIn = (page: Page, turn: number) => page.locator(`#turn-${turn} .blk.tool`).count();
 const deferredIn = (page: Page, turn: number) => page.locator(`#turn-${turn} .lazy.auto`).count();
+/** Replaces window.print: when called, it records what the page then holds (deferred left, calls, the status shown). */
+const stubPrint = (page: Page) =>
+  page.evaluate(() => {
+    window.print = () => {
+      (window as unknown as { printed: unknown }).printed = {
+        left: document.querySelectorAll("#turns .lazy.auto").length,
+        tools: document.querySelectorAll("#turns .blk.tool").length,
+        status: document.querySelector(".printing") !== null,
+      };
+    };
+  });
 /** Top of an element relative to the viewport. */
 const top = (page: Page, sel: string) => page.evaluate((s) => document.querySelector(s)!.getBoundingClientRect().top, sel);
 
@@ -147,6 +158,46 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
       await page.keyboard.press("Escape");
     }, 30000);
 
+    test("Ctrl+P prints every call: the deferred ones come in first, then the browser prints", async () => {
+      await page.goto(viewer.url, { waitUntil: "load" });
+      expect(await deferredIn(page, 28)).toBeGreaterThan(0);
+      await stubPrint(page);
+      await page.keyboard.press("Control+p");
+      await page.waitForFunction(() => (window as unknown as { printed?: unknown }).printed !== undefined, undefined, { timeout: 20000 });
+      const printed = await page.evaluate(() => (window as unknown as { printed: { left: number; tools: number; status: boolean } }).printed);
+      expect(printed).toEqual({ left: 0, tools: TURNS * CALLS, status: false });
+      expect(await page.locator("#turn-28").textContent()).toContain("row 19 of call 5 in turn 28");
+      expect(w.pageErrors).toEqual([]);
+    }, 30000);
+
+    test("after expand all, a print waits for the parts of what is open", async () => {
+      await page.goto(viewer.url, { waitUntil: "load" });
+      await stubPrint(page);
+      await page.keyboard.press("v");
+      await page.click("#b-expand");
+      await page.click("#b-print");
+      await page.waitForFunction(() => (window as unknown as { printed?: unknown }).printed !== undefined, undefined, { timeout: 20000 });
+      expect(await page.evaluate(() => document.querySelectorAll("#turns .lazy").length)).toBe(0);
+      expect(await page.locator("#turn-28").textContent()).toContain("row 59 of call 5 in turn 28");
+      await page.click("#b-collapse");
+      await page.keyboard.press("Escape");
+    }, 30000);
+
+    test("printed from the browser's menu before the calls came in, a placeholder says how to print them", async () => {
+      await page.goto(viewer.url, { waitUntil: "load" });
+      await page.emulateMedia({ media: "print" });
+      try {
+        const note = await page.evaluate(() => {
+          const el = document.querySelector("#turn-25 .lazy.auto")!;
+          return { after: getComputedStyle(el, "::after").content, inner: getComputedStyle(el.firstElementChild!).display };
+        });
+        expect(note.after).toContain("print from the page");
+        expect(note.inner).toBe("none"); // no "loading…" on paper
+      } finally {
+        await page.emulateMedia({ media: "screen" });
+      }
+    }, 30000);
+
     test("conversation only hides the placeholders too", async () => {
       await page.goto(viewer.url, { waitUntil: "load" });
       await page.keyboard.press("c");
@@ -172,6 +223,13 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
       await page.keyboard.press("/");
       await page.keyboard.type("zircon-needle");
       await page.waitForFunction(() => document.getElementById("find-n")?.textContent === "1 / 1", undefined, { timeout: 10000 });
+      await page.keyboard.press("Escape");
+      // Print, from the view panel: every packed call is unpacked first.
+      await stubPrint(page);
+      await page.keyboard.press("v");
+      await page.click("#b-print");
+      await page.waitForFunction(() => (window as unknown as { printed?: unknown }).printed !== undefined, undefined, { timeout: 20000 });
+      expect(await page.evaluate(() => (window as unknown as { printed: unknown }).printed)).toEqual({ left: 0, tools: TURNS * CALLS, status: false });
       expect(w.pageErrors).toEqual([]);
       expect(await w.csp()).toEqual([]);
     } finally {

@@ -463,6 +463,41 @@
       }).then(finished, finished);
     }
   }
+  /* ---- printing: a printed page holds every tool call, so the deferred ones come in first ---- */
+  /* What a print would show as "loading…": deferred runs (unless tool calls are hidden), and the
+   * parts of open collapsibles (after expand all, say) still on their way. */
+  function deferredLeft() {
+    var l = doc.querySelectorAll("#turns .lazy"), out = [], noTools = root.classList.contains("hide-tools");
+    for (var i = 0; i < l.length; i++) {
+      var d = l[i].parentElement.closest("details");
+      if (l[i].classList.contains("auto") ? !noTools : !d || d.open) out.push(l[i]);
+    }
+    return out;
+  }
+  var printing = null;
+  function printAll() {
+    if (!deferredLeft().length) return window.print();
+    if (printing) return;
+    printing = doc.createElement("div");
+    printing.className = "printing";
+    printing.setAttribute("role", "status");
+    doc.body.appendChild(printing);
+    var last = -1, stuck = 0;
+    (function more() {
+      var l = deferredLeft(), n = l.length;
+      // Parts that cannot be loaded (a stopped share) are printed as they are, after a few seconds.
+      stuck = n === last ? stuck + 1 : 0;
+      last = n;
+      if (!n || stuck > 50) {
+        printing.remove();
+        printing = null;
+        window.print();
+        return;
+      }
+      printing.textContent = "Getting the page ready to print: " + n + (n === 1 ? " run" : " runs") + " of tool calls to load…";
+      loadParts(Array.prototype.slice.call(l), function () { setTimeout(more, stuck ? 100 : 0); });
+    })();
+  }
   /* Every part inside `scopes`, nested ones included, then done. */
   function loadAllIn(scopes, done) {
     var list = [];
@@ -798,6 +833,7 @@
       case "b-view": toggleView(); return;
       case "b-expand": expandAll(true); return;
       case "b-collapse": expandAll(false); return;
+      case "b-print": printAll(); return;
       case "help-close": toggleHelp(false); return;
       case "find-next": show(find.cur + 1); return;
       case "find-prev": show(find.cur - 1); return;
@@ -818,6 +854,12 @@
   });
   doc.addEventListener("keydown", function (e) {
     var tgt = e.target;
+    // The browser's own print (Ctrl+P, Cmd+P) would print the tool calls not loaded yet as placeholders.
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && (e.key === "p" || e.key === "P") && deferredLeft().length) {
+      e.preventDefault();
+      printAll();
+      return;
+    }
     if (tgt.id === "find-q") {
       if (e.key === "Enter") {
         e.preventDefault();
