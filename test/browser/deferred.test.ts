@@ -198,6 +198,44 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
       }
     }, 30000);
 
+    test("Ctrl+F opens the page's find, which sees calls not loaded yet; Ctrl+F again is the browser's", async () => {
+      await page.goto(viewer.url, { waitUntil: "load" });
+      await page.evaluate(() => {
+        (window as unknown as { prevented: boolean[] }).prevented = [];
+        window.addEventListener("keydown", (e) => {
+          if (e.key === "f") (window as unknown as { prevented: boolean[] }).prevented.push(e.defaultPrevented);
+        });
+      });
+      await page.keyboard.press("Control+f");
+      expect(await page.evaluate(() => [document.getElementById("findbar")!.hidden, document.activeElement?.id, document.getElementById("find-n")!.textContent])).toEqual([
+        false,
+        "find-q",
+        "Ctrl+F again: the browser's find",
+      ]);
+      await page.keyboard.press("Control+f");
+      expect(await page.evaluate(() => (window as unknown as { prevented: boolean[] }).prevented)).toEqual([true, false]);
+      await page.keyboard.type("zircon-needle");
+      await page.waitForFunction(() => document.getElementById("find-n")?.textContent === "1 / 1", undefined, { timeout: 10000 });
+      await page.keyboard.press("Escape");
+    }, 30000);
+
+    test("a reload comes back to the same place, though the calls above it are not loaded yet", async () => {
+      await page.goto(viewer.url, { waitUntil: "load" });
+      // Down to the middle of turn 20, and let everything near it come in.
+      await page.evaluate(() => {
+        const t = document.getElementById("turn-20")!;
+        scrollTo(0, t.getBoundingClientRect().top + scrollY - 44 + 300);
+      });
+      await page.waitForFunction(() => document.querySelectorAll("#turn-20 .lazy.auto, #turn-19 .lazy.auto, #turn-18 .lazy.auto").length === 0, undefined, { timeout: 10000 });
+      await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+      const before = await top(page, "#turn-20");
+      await page.reload({ waitUntil: "load" });
+      await page.waitForFunction(() => document.querySelectorAll("#turn-20 .lazy.auto").length === 0, undefined, { timeout: 10000 });
+      await page.evaluate(() => new Promise((r) => setTimeout(r, 300)));
+      expect(Math.abs((await top(page, "#turn-20")) - before)).toBeLessThan(4);
+      expect(w.pageErrors).toEqual([]);
+    }, 30000);
+
     test("conversation only hides the placeholders too", async () => {
       await page.goto(viewer.url, { waitUntil: "load" });
       await page.keyboard.press("c");

@@ -494,8 +494,8 @@
         window.print();
         return;
       }
-      printing.textContent = "Getting the page ready to print: " + n + (n === 1 ? " run" : " runs") + " of tool calls to load…";
-      loadParts(Array.prototype.slice.call(l), function () { setTimeout(more, stuck ? 100 : 0); });
+      printing.textContent = "Getting the page ready to print: " + n + (n === 1 ? " part" : " parts") + " to load\u2026";
+      loadParts(l, function () { setTimeout(more, stuck ? 100 : 0); });
     })();
   }
   /* Every part inside `scopes`, nested ones included, then done. */
@@ -848,12 +848,24 @@
   });
   doc.addEventListener("input", function (e) {
     if (e.target.id !== "find-q") return;
+    $("find-n").classList.remove("hint");
     clearTimeout(find.timer);
     var q = e.target.value;
     find.timer = setTimeout(function () { runFind(q); }, q.length < 3 ? 300 : 120);
   });
   doc.addEventListener("keydown", function (e) {
     var tgt = e.target;
+    // The browser's own find cannot see the tool calls not loaded yet; the page's find can. From
+    // the page's find, Ctrl+F again is the browser's.
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && (e.key === "f" || e.key === "F") && tgt.id !== "find-q" && doc.querySelector("#turns .lazy")) {
+      e.preventDefault();
+      openFind();
+      if (!$("find-q").value) {
+        $("find-n").textContent = (e.metaKey ? "\u2318" : "Ctrl+") + "F again: the browser's find";
+        $("find-n").classList.add("hint");
+      }
+      return;
+    }
     // The browser's own print (Ctrl+P, Cmd+P) would print the tool calls not loaded yet as placeholders.
     if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && (e.key === "p" || e.key === "P") && deferredLeft().length) {
       e.preventDefault();
@@ -922,13 +934,54 @@
   }
   window.addEventListener("hashchange", function () { goToAnchor(false); });
 
+  /* ---- a reload comes back to where the reader was ---- */
+  // The browser would restore the scroll offset, but tool calls not loaded yet above it are not as
+  // tall as they will be: the turn (or tool call) at the top of the screen is kept instead, and how
+  // far down into it the view was.
+  var posKey = "panko-pos:" + location.pathname;
+  var tabStore = {
+    get: function () { try { return JSON.parse(sessionStorage.getItem(posKey) || "null"); } catch (e) { return null; } },
+    set: function (v) { try { sessionStorage.setItem(posKey, JSON.stringify(v)); } catch (e) {} },
+  };
+  try { if ("scrollRestoration" in history) history.scrollRestoration = "manual"; } catch (e) {}
+  /* The turn at the top of the screen, and the tool call there, if one is. */
+  function placeAtTop() {
+    var t = turns()[firstBelow(BAR + 14) - 1];
+    if (!t) return { y: scrollY };
+    var r = t.getBoundingClientRect(), at = doc.elementFromPoint(r.left + 24, BAR + 14);
+    var call = at && at.closest ? at.closest(".tool[id]") : null;
+    var place = { y: scrollY, turn: t.id, off: BAR - r.top };
+    if (call && t.contains(call)) { place.call = call.id; place.callOff = BAR - call.getBoundingClientRect().top; }
+    return place;
+  }
+  window.addEventListener("pagehide", function () {
+    var place = placeAtTop();
+    place.hash = location.hash;
+    tabStore.set(place);
+  });
+  /* After a reload (or back to the page), the saved place; false when there is none to go back to. */
+  function restorePlace() {
+    var navs = performance.getEntriesByType ? performance.getEntriesByType("navigation") : [];
+    var kind = navs.length ? navs[0].type : "";
+    var saved = tabStore.get();
+    if (!saved || (kind !== "reload" && kind !== "back_forward") || saved.hash !== location.hash) return false;
+    // The call, when it is in the page (a deferred one is not yet: then its turn).
+    var call = saved.call ? doc.getElementById(saved.call) : null, el = call || (saved.turn ? doc.getElementById(saved.turn) : null);
+    if (!el) window.scrollTo(0, saved.y || 0);
+    else {
+      if (call) openAncestors(call);
+      window.scrollTo(0, el.getBoundingClientRect().top + scrollY - BAR + ((call ? saved.callOff : saved.off) || 0));
+    }
+    return true;
+  }
+
   function ready() {
     live.gen = Number(doc.body.getAttribute("data-gen")) || 0;
     localize(doc);
     deferIn(doc);
     startObserver();
     connect();
-    goToAnchor(true);
+    if (!restorePlace()) goToAnchor(true);
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", ready);
   else ready();
