@@ -943,7 +943,12 @@
     get: function () { try { return JSON.parse(sessionStorage.getItem(posKey) || "null"); } catch (e) { return null; } },
     set: function (v) { try { sessionStorage.setItem(posKey, JSON.stringify(v)); } catch (e) {} },
   };
-  try { if ("scrollRestoration" in history) history.scrollRestoration = "manual"; } catch (e) {}
+  // Only when the place can be kept: else the browser's own restoring is better than none.
+  try {
+    sessionStorage.setItem(posKey + ":probe", "1");
+    sessionStorage.removeItem(posKey + ":probe");
+    if ("scrollRestoration" in history) history.scrollRestoration = "manual";
+  } catch (e) {}
   /* The turn at the top of the screen, and the tool call there, if one is. */
   function placeAtTop() {
     var t = turns()[firstBelow(BAR + 14) - 1];
