@@ -857,7 +857,7 @@
     var tgt = e.target;
     // The browser's own find cannot see the tool calls not loaded yet; the page's find can. From
     // the page's find, Ctrl+F again is the browser's.
-    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && (e.key === "f" || e.key === "F") && tgt.id !== "find-q" && doc.querySelector("#turns .lazy")) {
+    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && (e.key === "f" || e.key === "F") && tgt.id !== "find-q" && $("find-q") && doc.querySelector("#turns .lazy")) {
       e.preventDefault();
       openFind();
       if (!$("find-q").value) {
