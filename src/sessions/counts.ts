@@ -97,6 +97,7 @@ export function sessionCounts(session: Session): SessionCounts {
         break;
       case "image":
         images.add(block);
+        if (block.bare && ctx.depth === 0) prompts++; // a message of images only
         break;
       case "text":
         if (ctx.depth === 0) texts++;

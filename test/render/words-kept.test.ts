@@ -53,7 +53,9 @@ function typedTexts(path: string): string[] {
         texts.push(content.filter((c) => isObj(c) && c.type === "text" && typeof c.text === "string").map((c) => (c as Rec).text as string).join("\n"));
       }
     } else if (r.type === "attachment" && isObj(r.attachment) && r.attachment.type === "queued_command" && typeof r.attachment.prompt === "string") {
-      texts.push(r.attachment.prompt);
+      // Typed while the agent worked (queued by the harness for the model, isMeta, is not).
+      const kind = isObj(r.attachment.origin) ? r.attachment.origin.kind : undefined;
+      if (r.attachment.isMeta !== true && (kind === undefined || kind === "human")) texts.push(r.attachment.prompt);
     }
   }
   return texts.filter((t) => !HARNESS.test(t) && !isInjection(t));

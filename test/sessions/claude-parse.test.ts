@@ -572,6 +572,33 @@ describe("harness notices in user lines", () => {
     expect(s.title).toBe("Write one more");
   });
 
+  test("a queued command is a prompt when somebody sent it (as Claude Code counts turns), else the harness's", () => {
+    const L = (o: object) => JSON.stringify(o);
+    const q = (uuid: string, parent: string, attachment: object) => L({ type: "attachment", uuid, parentUuid: parent, timestamp: `2026-01-10T10:00:0${uuid}.000Z`, attachment: { type: "queued_command", ...attachment } });
+    const s = parseClaudeText(
+      [
+        L({ type: "user", uuid: "1", parentUuid: null, timestamp: "2026-01-10T10:00:01.000Z", message: { role: "user", content: "Start the job" } }),
+        q("2", "1", { prompt: "typed while it worked" }),
+        q("3", "2", { prompt: "typed, said to be human", origin: { kind: "human" } }),
+        q("4", "3", { prompt: "keep going", origin: { kind: "auto-continuation" } }),
+        q("5", "4", { prompt: "from the team channel", origin: { kind: "channel" } }),
+        q("6", "5", { prompt: "from a sub-agent's task", origin: { kind: "peer", senderTaskId: "t1" } }),
+        q("7", "6", { prompt: "meta text for the model", isMeta: true }),
+        q("8", "7", { prompt: "a peer with no task", origin: { kind: "peer" } }),
+        q("9", "8", { prompt: "<task-notification>\n<task-id>c9</task-id>\n<status>completed</status>\n</task-notification>", commandMode: "task-notification" }),
+      ].join("\n"),
+    );
+    expect(ofKind(s, "prompt").map((b) => (b as { text: string }).text)).toEqual([
+      "Start the job",
+      "typed while it worked",
+      "typed, said to be human",
+      "keep going",
+      "from the team channel",
+      "from a sub-agent's task",
+    ]);
+    expect(ofKind(s, "notice")).toMatchObject([{ subtype: "task-notification", text: "Background task c9 completed" }]);
+  });
+
   test("classifyUserText: notifications, caveats and reminder-only text are not prompts", () => {
     expect(classifyUserText("<bash-notification>\n<shell-id>bb6abe4</shell-id>\n<status>completed</status>\n<summary>Background command \"dev\" completed.</summary>\n</bash-notification>")).toEqual({
       kind: "notice",

@@ -3,6 +3,8 @@ import { existsSync, readdirSync, statSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { summarizeFile, sniffSource, UNTITLED } from "../../src/sessions/summary/index.ts";
 import { corpusDir } from "../helpers/corpus.ts";
+import { sessionCounts } from "../../src/sessions/counts.ts";
+import { parseSession } from "../../src/sessions/parse.ts";
 import { claude, claudeSession, codex, codexSession, tempDir, writeJsonl } from "./helpers.ts";
 
 const dir = tempDir("summary");
@@ -32,6 +34,24 @@ describe("claude summaries", () => {
     expect(s.models).toEqual(["claude-opus-4-5"]);
     expect(s.createdAt! < s.updatedAt!).toBe(true);
     expect(s.size).toBe(statSync(p).size);
+  });
+
+  test("prompts typed while the agent worked and image-only messages count as check counts them", async () => {
+    const queued = (attachment: Record<string, unknown>) => ({ parentUuid: null, isSidechain: false, cwd: "/work/proj", sessionId: "s", type: "attachment", attachment: { type: "queued_command", ...attachment }, uuid: crypto.randomUUID(), timestamp: new Date().toISOString() });
+    const png = { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } };
+    const p = writeJsonl(join(dir, "queued", "33333333-aaaa-4aaa-8aaa-333333333333.jsonl"), [
+      ...claudeSession("Start the job"),
+      queued({ prompt: "also check y.ts" }),
+      queued({ prompt: [{ type: "text", text: "and z.ts" }, png] }),
+      queued({ prompt: "meta text for the model", isMeta: true }),
+      queued({ prompt: "<task-notification>\n<task-id>a</task-id>\n<status>completed</status>\n</task-notification>", commandMode: "task-notification" }),
+      queued({ prompt: "from the team channel", origin: { kind: "channel" } }),
+      claude.user([png]),
+      claude.user([png], { isMeta: true }),
+    ]);
+    const s = both(p, "claude")!;
+    expect(s.prompts).toBe(5);
+    expect(sessionCounts(await parseSession(p)).prompts).toBe(5);
   });
 
   test("title precedence: custom-title > ai-title > summary > first prompt", () => {

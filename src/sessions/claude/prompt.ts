@@ -211,3 +211,25 @@ function notification(raw: string): UserText {
   if (lines.length === 0) lines.push("Background task notification"); // unterminated: say what it was
   return { kind: "notice", level: failed ? "warning" : "info", subtype, text: lines.join("\n") };
 }
+
+/** The text of a queued_command attachment: a string, or its text parts joined (as Claude Code does). */
+export function queuedText(a: Record<string, unknown>): string | undefined {
+  if (typeof a.prompt === "string") return a.prompt;
+  if (!Array.isArray(a.prompt)) return undefined;
+  const texts: string[] = [];
+  for (const p of a.prompt) if (typeof p === "object" && p !== null && p.type === "text" && typeof p.text === "string") texts.push(p.text);
+  return texts.join("\n");
+}
+
+/**
+ * Whether a queued_command attachment is a prompt somebody sent, as Claude Code counts a turn: one
+ * typed while the agent worked (no origin, or a human one, or an automatic continuation), unless
+ * marked isMeta; or one that came from a channel or another agent's task. A task notification
+ * (commandMode "task-notification") and other origins are the harness's, for the model.
+ */
+export function queuedByPerson(a: Record<string, unknown>): boolean {
+  const origin = typeof a.origin === "object" && a.origin !== null ? (a.origin as Record<string, unknown>) : undefined;
+  const kind = origin ? origin.kind : a.commandMode === "task-notification" ? "task-notification" : undefined;
+  if (kind === "channel" || (kind === "peer" && origin?.senderTaskId !== undefined)) return true;
+  return a.isMeta !== true && (kind === undefined || kind === "human" || kind === "auto-continuation");
+}

@@ -5,7 +5,7 @@ import type { ClaudeSessionBuilder } from "./builder.ts";
 import { head, noticeBlock, promptBlock } from "./blocks.ts";
 import type { ChainNode } from "./chain.ts";
 import { isObj, str } from "./fields.ts";
-import { classifyUserText } from "./prompt.ts";
+import { classifyUserText, queuedByPerson, queuedText } from "./prompt.ts";
 import { addCommand } from "./user.ts";
 import { plural } from "../../plural.ts";
 
@@ -91,9 +91,15 @@ export function addAttachment(b: ClaudeSessionBuilder, rec: JsonObject, node: Ch
   if (!a) return;
   const type = str(a.type) ?? "";
   if (type === "queued_command") {
-    const prompt = str(a.prompt) ?? (Array.isArray(a.prompt) ? a.prompt.filter(isObj).map((p) => str(p.text) ?? "").join("\n\n") : undefined);
+    const prompt = queuedText(a);
     if (!prompt) return;
     const cls = classifyUserText(prompt);
+    // Text the harness queued for the model (not typed, not sent from elsewhere) is no prompt; a
+    // notice in it (a background task's end) is still said.
+    if (!queuedByPerson(a)) {
+      if (cls.kind === "notice") b.push(node, noticeBlock(b.blockId(node.uuid, node), ts, cls.level, cls.subtype, cls.text));
+      return;
+    }
     if (cls.kind === "prompt") b.push(node, promptBlock(b.blockId(node.uuid, node), ts, cls.text), true);
     else if (cls.kind === "command") addCommand(b, node, ts, { ...cls, output: undefined });
     else if (cls.kind === "notice") b.push(node, noticeBlock(b.blockId(node.uuid, node), ts, cls.level, cls.subtype, cls.text));

@@ -37,7 +37,7 @@
  */
 import { basename } from "node:path";
 import type { SessionSummary } from "../model.ts";
-import { classifyUserText } from "../claude/prompt.ts";
+import { classifyUserText, queuedByPerson, queuedText } from "../claude/prompt.ts";
 import { TOOL_CALL_TYPES, toolCallName } from "../claude/fields.ts";
 import { cutTitle } from "../title.ts";
 import { MarkerCounter, jsonStringAt, jsonStringField, parseLine, readLines, type LineSink } from "./lines.ts";
@@ -118,7 +118,7 @@ class ClaudeAccumulator {
     this.firstPrompt ??= words;
   }
 
-  /** An image-only (or unreadable) user message that is not a tool result. */
+  /** An image-only user message (no text part, not a tool result). */
   bareUserPrompt(ts: unknown) {
     if (!this.replayed(ts, IMAGE_KEY)) this.prompts++;
   }
@@ -161,6 +161,14 @@ class ClaudeAccumulator {
         }
         return;
       }
+      case "attachment": {
+        // A prompt typed while the agent worked (as the builder reads it: system.ts).
+        const a = r.attachment as Rec | undefined;
+        if (side || !a || a.type !== "queued_command" || !queuedByPerson(a)) return;
+        const text = queuedText(a);
+        if (text) this.userText(text, false, r.timestamp);
+        return;
+      }
       case "summary":
         if (typeof r.summary === "string" && r.summary.trim()) this.summaryTitle = r.summary;
         return;
@@ -186,19 +194,15 @@ class ClaudeAccumulator {
     if (typeof content === "string") return this.userText(content, isMeta, r.timestamp);
     if (!Array.isArray(content)) return;
     const texts: string[] = [];
-    let other = false;
     let image = false;
     for (const part of content as Rec[]) {
       if (!part) continue;
       if (part.type === "tool_result") return; // tool results are never prompts
       if (part.type === "text" && typeof part.text === "string") texts.push(part.text);
-      else {
-        other = true;
-        if (part.type === "image") image = true;
-      }
+      else if (part.type === "image") image = true;
     }
     if (texts.length) this.userText(texts.join("\n"), isMeta, r.timestamp, image);
-    else if (other && !isMeta) this.bareUserPrompt(r.timestamp);
+    else if (image && !isMeta) this.bareUserPrompt(r.timestamp);
   }
 }
 
@@ -288,7 +292,7 @@ function scanSink(acc: ClaudeAccumulator): LineSink {
           }
           return;
         }
-        case "title": {
+        case "whole": {
           const r = parseLine(buf, start, end);
           if (r) acc.record(r, false);
           return;
@@ -303,7 +307,7 @@ function scanSink(acc: ClaudeAccumulator): LineSink {
 
 type PrefixKind =
   | { type: "sidechain"; conversation: boolean }
-  | { type: "user" | "assistant" | "title" | "other" };
+  | { type: "user" | "assistant" | "whole" | "other" }; // whole: parsed and taken as a record
 
 /** What a line is, from its first few KB (see the header for the key order this relies on). */
 function classifyPrefix(p: string): PrefixKind {
@@ -319,7 +323,10 @@ function classifyPrefix(p: string): PrefixKind {
     case "summary":
     case "custom-title":
     case "ai-title":
-      return { type: "title" };
+      return { type: "whole" };
+    case "attachment":
+      // Parsed whole only for a queued command (a prompt typed while the agent worked).
+      return p.includes('"queued_command"') ? { type: "whole" } : { type: "other" };
     case "text":
     case "tool_result":
     case "image":
@@ -394,7 +401,7 @@ function giantHandler(acc: ClaudeAccumulator): LineSink["giant"] {
       const content = jsonStringField(userPrefix, "content", userPrefix.indexOf('"message":'));
       if (content !== undefined) texts.unshift(content);
       if (texts.length) acc.userText(texts.join("\n"), false, ts, true);
-      else acc.bareUserPrompt(ts);
+      else if (userPrefix.includes('"type":"image"')) acc.bareUserPrompt(ts);
       userPrefix = undefined;
     }
   };
