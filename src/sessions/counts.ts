@@ -97,7 +97,6 @@ export function sessionCounts(session: Session): SessionCounts {
         break;
       case "image":
         images.add(block);
-        if (block.bare && ctx.depth === 0) prompts++; // a message of images only
         break;
       case "text":
         if (ctx.depth === 0) texts++;

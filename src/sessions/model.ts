@@ -147,8 +147,6 @@ export interface ImageBlock extends BlockBase {
   data?: string;
   /** Remote or file URL, when the image is referenced instead of embedded. */
   url?: string;
-  /** The first image of a user message with no words: that message is a prompt (counts.ts). */
-  bare?: true;
 }
 
 export interface DiffLine {

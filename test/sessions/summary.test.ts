@@ -36,7 +36,7 @@ describe("claude summaries", () => {
     expect(s.size).toBe(statSync(p).size);
   });
 
-  test("prompts typed while the agent worked and image-only messages count as check counts them", async () => {
+  test("prompts typed while the agent worked count as check counts them; a message of images only is no prompt", async () => {
     const queued = (attachment: Record<string, unknown>) => ({ parentUuid: null, isSidechain: false, cwd: "/work/proj", sessionId: "s", type: "attachment", attachment: { type: "queued_command", ...attachment }, uuid: crypto.randomUUID(), timestamp: new Date().toISOString() });
     const png = { type: "image", source: { type: "base64", media_type: "image/png", data: "iVBORw0KGgo=" } };
     const p = writeJsonl(join(dir, "queued", "33333333-aaaa-4aaa-8aaa-333333333333.jsonl"), [
@@ -50,8 +50,8 @@ describe("claude summaries", () => {
       claude.user([png], { isMeta: true }),
     ]);
     const s = both(p, "claude")!;
-    expect(s.prompts).toBe(5);
-    expect(sessionCounts(await parseSession(p)).prompts).toBe(5);
+    expect(s.prompts).toBe(4);
+    expect(sessionCounts(await parseSession(p)).prompts).toBe(4);
   });
 
   test("title precedence: custom-title > ai-title > summary > first prompt", () => {

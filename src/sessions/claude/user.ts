@@ -95,7 +95,6 @@ export function addUser(b: ClaudeSessionBuilder, rec: JsonObject, node: ChainNod
     }
   }
   if (!isMeta && images) {
-    if (text === undefined && !results) images[0].bare = true;
     for (const img of images) {
       img.id = b.blockId(uuid, node);
       b.push(node, img, true);

@@ -26,7 +26,8 @@
  * What counts: sidechain lines (`isSidechain: true`, the old inline sub-agent layout) are sub-agent
  * work and are left out of prompts, assistant messages, tools and models, as the newer sub-agent
  * files are. Prompts are user texts classifyUserText calls prompts (not isMeta, not command
- * wrappers, not harness notices, not tool results); an image-only user message counts as a prompt.
+ * wrappers, not harness notices, not tool results), and queued commands somebody sent (typed
+ * while the agent worked); a message of images only has no words and is no prompt, as in check.
  * A prompt met again with the same timestamp and text is not counted again: a resumed session may
  * hold a copy of its earlier conversation (new uuids, same timestamps and content), and the copy
  * may split a message of several text parts into one line per part. Assistant messages
@@ -44,8 +45,6 @@ import { MarkerCounter, jsonStringAt, jsonStringField, parseLine, readLines, typ
 import { EXACT_MAX_BYTES, UNTITLED, firstPromptOf, headTailTimestamps, normalizeTs, type FileStat, type SummaryOptions } from "./common.ts";
 
 const PREFIX = 2048;
-/** Stands for "an image" in the keys of counted prompts (no prompt text holds a NUL). */
-const IMAGE_KEY = "\u0000image";
 /** The markers of tool calls in an assistant line (fields.ts TOOL_CALL_TYPES). */
 const TOOL_MARKERS = TOOL_CALL_TYPES.map((type) => ({ type, marker: Buffer.from(`"type":"${type}"`) }));
 const TOOL_USE_END = Buffer.from('tool_use"');
@@ -103,24 +102,17 @@ class ClaudeAccumulator {
     else this.anonymousMessages++;
   }
 
-  /** A user text; `image`: the message also carries an image (or may: a giant line). */
-  userText(text: string, isMeta: boolean, ts: unknown, image = false) {
+  /** A user text. */
+  userText(text: string, isMeta: boolean, ts: unknown) {
     const kind = classifyUserText(text, isMeta);
     if (kind.kind === "command" && kind.name && this.firstCommand === undefined) {
       this.firstCommand = kind.args ? `${kind.name} ${kind.args}` : kind.name;
     }
     const words = kind.kind === "prompt" ? kind.text : kind.kind === "command" ? kind.text : undefined;
     if (words === undefined) return;
-    // A copy may split text and image into lines of their own: the image-only line is no prompt.
-    if (image) this.replayed(ts, IMAGE_KEY);
     if (this.replayed(ts, words)) return;
     this.prompts++;
     this.firstPrompt ??= words;
-  }
-
-  /** An image-only user message (no text part, not a tool result). */
-  bareUserPrompt(ts: unknown) {
-    if (!this.replayed(ts, IMAGE_KEY)) this.prompts++;
   }
 
   /** Whether a prompt with this timestamp and text was counted already (and notes it if not). */
@@ -194,15 +186,12 @@ class ClaudeAccumulator {
     if (typeof content === "string") return this.userText(content, isMeta, r.timestamp);
     if (!Array.isArray(content)) return;
     const texts: string[] = [];
-    let image = false;
     for (const part of content as Rec[]) {
       if (!part) continue;
       if (part.type === "tool_result") return; // tool results are never prompts
       if (part.type === "text" && typeof part.text === "string") texts.push(part.text);
-      else if (part.type === "image") image = true;
     }
-    if (texts.length) this.userText(texts.join("\n"), isMeta, r.timestamp, image);
-    else if (image && !isMeta) this.bareUserPrompt(r.timestamp);
+    if (texts.length) this.userText(texts.join("\n"), isMeta, r.timestamp);
   }
 }
 
@@ -400,8 +389,7 @@ function giantHandler(acc: ClaudeAccumulator): LineSink["giant"] {
       const texts = [...allStrings(userPrefix, '"type":"text","text":"'), ...allStrings(end, '"type":"text","text":"')];
       const content = jsonStringField(userPrefix, "content", userPrefix.indexOf('"message":'));
       if (content !== undefined) texts.unshift(content);
-      if (texts.length) acc.userText(texts.join("\n"), false, ts, true);
-      else if (userPrefix.includes('"type":"image"')) acc.bareUserPrompt(ts);
+      if (texts.length) acc.userText(texts.join("\n"), false, ts);
       userPrefix = undefined;
     }
   };
