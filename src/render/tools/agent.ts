@@ -35,6 +35,13 @@ export function renderAgent(block: ToolBlock, ctx: Ctx): string {
   if (prompt) body += `<details class="prompt-in"><summary>Instructions</summary>${part(`<div class="ptext">${esc(prompt)}</div>`)}</details>`;
   if (block.subAgent) body += subAgentHtml(block.subAgent, ctx);
   const result = block.result;
+  // Codex answers a spawn with the new agent's ids ({"agent_id", "task_name", "nickname"}): that
+  // names the agent; its report comes later (wait), in the transcript above.
+  const spawned = block.name === "spawn_agent" && result && !result.isError ? spawnAnswer(result.text) : undefined;
+  if (spawned) {
+    const label = type ? `${block.name} · ${type}` : block.name;
+    return frame(block, { kind: "agent", label, arg: esc(spawned.nickname ?? spawned.name ?? desc), body }, ctx);
+  }
   if (result && result.text.trim()) {
     const md = `<div class="md">${markdownToHtml(result.text)}</div>`;
     const lines = lineCount(result.text);
@@ -45,4 +52,19 @@ export function renderAgent(block: ToolBlock, ctx: Ctx): string {
   }
   const label = type ? `${block.name} · ${type}` : block.name;
   return frame(block, { kind: "agent", label, arg: esc(desc), body }, ctx);
+}
+
+/** The name Codex gave a spawned agent, from the spawn call's answer; undefined when it is not one. */
+function spawnAnswer(text: string): { nickname?: string; name?: string } | undefined {
+  let a: unknown;
+  try {
+    a = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (typeof a !== "object" || a === null) return undefined;
+  const o = a as Record<string, unknown>;
+  const name = str(o.task_name) ?? str(o.agent_id);
+  if (name === undefined) return undefined;
+  return { nickname: str(o.nickname), name };
 }

@@ -41,6 +41,7 @@ const BY_NAME: Record<string, Renderer> = {
   image_generation: renderImageGeneration,
   Task: renderAgent,
   Agent: renderAgent,
+  spawn_agent: renderAgent,
   ExitPlanMode: renderPlan,
   AskUserQuestion: renderQuestion,
 };
