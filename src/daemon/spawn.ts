@@ -5,17 +5,10 @@
  */
 import { closeSync, openSync } from "node:fs";
 import { join } from "node:path";
+import { isCompiled } from "../runtime.ts";
 import type { DaemonPaths } from "./paths.ts";
 
 type Env = Record<string, string | undefined>;
-
-/**
- * True inside a `bun build --compile` executable: its entry lives in the embedded /$bunfs/
- * filesystem (import.meta.path keeps the build machine's source path, so it cannot tell).
- */
-export function isCompiled(): boolean {
-  return Bun.main.startsWith("/$bunfs/") || /^[A-Z]:[\\/]~BUN[\\/]/.test(Bun.main);
-}
 
 /** The argv that runs `panko <args>` with this very executable. */
 export function selfCommand(args: string[]): string[] {

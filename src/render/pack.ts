@@ -11,6 +11,7 @@
  */
 
 import { log } from "../log.ts";
+import { workerEntry } from "../runtime.ts";
 
 /** Parts are compressed in groups of about this many characters of HTML. */
 const PACK_GROUP = 256 * 1024;
@@ -117,7 +118,7 @@ export class OffThreadCompressor {
   readonly #pending = new Map<number, { resolve: (packed: string) => void; reject: (e: Error) => void }>();
 
   /** `workerUrl`: the worker's script (tests hand one that fails). */
-  constructor(readonly workerUrl: string = new URL("./pack-worker.ts", import.meta.url).href) {}
+  constructor(readonly workerUrl: string = workerEntry("render/pack-worker.ts")) {}
 
   compress: Compress = (text) => {
     const worker = this.#start();

@@ -4,6 +4,7 @@
  * batches are read here alone, where a worker's start would cost more than it saves.
  */
 import { log } from "../log.ts";
+import { workerEntry } from "../runtime.ts";
 import type { SessionFile } from "./discover.ts";
 import type { SessionSummary } from "./model.ts";
 import { summarizeFile, type SummaryOptions } from "./summary/index.ts";
@@ -47,7 +48,7 @@ export async function summarizeFiles(files: SessionFile[], opts: { options?: Sum
   let worker: Worker | undefined;
   const fromWorker = new Promise<(SessionSummary | null)[] | undefined>((resolve) => {
     try {
-      worker = new Worker(new URL("./summary/worker.ts", import.meta.url).href);
+      worker = new Worker(workerEntry("sessions/summary/worker.ts"));
     } catch (e) {
       log.debug("summary worker did not start", e);
       return resolve(undefined);
