@@ -11,7 +11,7 @@ import type { Browser, Page } from "playwright-core";
 import { exportChunks } from "../../src/cli/export.ts";
 import { parseSession } from "../../src/sessions/parse.ts";
 import { startViewer, type Viewer } from "../../src/viewer/server.ts";
-import { browserAvailable, launchBrowser, servedFile, watchedPage, type WatchedPage } from "../helpers/browser.ts";
+import { browserAvailable, launchBrowser, onServedFile, watchedPage, type WatchedPage } from "../helpers/browser.ts";
 import { assistantLine, newChain, text, toolResult, toolUse, userLine, type Chain } from "../viewer/claude-lines.ts";
 
 const TURNS = 30;
@@ -248,32 +248,29 @@ describe.skipIf(!browserAvailable())("deferred tool calls in Chromium", () => {
   test("an exported file: calls are unpacked as the reader scrolls; find finds inside packed ones", async () => {
     const html = [...exportChunks(await parseSession(path), "html")].join("");
     expect(html).not.toContain("out-20-0");
-    const file = servedFile(html);
-    const w = await watchedPage(browser);
-    const page = w.page;
-    try {
-      await page.setViewportSize({ width: 1200, height: 800 });
-      await page.goto(file.url, { waitUntil: "load" });
-      expect(await deferredIn(page, 20)).toBeGreaterThan(0);
-      await page.evaluate(() => document.getElementById("turn-20")!.scrollIntoView());
-      await page.waitForFunction(() => document.querySelectorAll("#turn-20 .blk.tool").length === 6, undefined, { timeout: 10000 });
-      expect(await page.locator("#turn-20").textContent()).toContain("out-20-5");
-      await page.keyboard.press("/");
-      await page.keyboard.type("zircon-needle");
-      await page.waitForFunction(() => document.getElementById("find-n")?.textContent === "1 / 1", undefined, { timeout: 10000 });
-      await page.keyboard.press("Escape");
-      // Print, from the view panel: every packed call is unpacked first.
-      await stubPrint(page);
-      await page.keyboard.press("v");
-      await page.click("#b-print");
-      await page.waitForFunction(() => (window as unknown as { printed?: unknown }).printed !== undefined, undefined, { timeout: 20000 });
-      expect(await page.evaluate(() => (window as unknown as { printed: unknown }).printed)).toEqual({ left: 0, tools: TURNS * CALLS, status: false });
-      expect(w.pageErrors).toEqual([]);
-      expect(await w.csp()).toEqual([]);
-    } finally {
-      await w.close();
-      file.stop();
-    }
+    await onServedFile(
+      browser,
+      html,
+      async (page, w) => {
+        expect(await deferredIn(page, 20)).toBeGreaterThan(0);
+        await page.evaluate(() => document.getElementById("turn-20")!.scrollIntoView());
+        await page.waitForFunction(() => document.querySelectorAll("#turn-20 .blk.tool").length === 6, undefined, { timeout: 10000 });
+        expect(await page.locator("#turn-20").textContent()).toContain("out-20-5");
+        await page.keyboard.press("/");
+        await page.keyboard.type("zircon-needle");
+        await page.waitForFunction(() => document.getElementById("find-n")?.textContent === "1 / 1", undefined, { timeout: 10000 });
+        await page.keyboard.press("Escape");
+        // Print, from the view panel: every packed call is unpacked first.
+        await stubPrint(page);
+        await page.keyboard.press("v");
+        await page.click("#b-print");
+        await page.waitForFunction(() => (window as unknown as { printed?: unknown }).printed !== undefined, undefined, { timeout: 20000 });
+        expect(await page.evaluate(() => (window as unknown as { printed: unknown }).printed)).toEqual({ left: 0, tools: TURNS * CALLS, status: false });
+        expect(w.pageErrors).toEqual([]);
+        expect(await w.csp()).toEqual([]);
+      },
+      { width: 1200, height: 800 },
+    );
   }, 60000);
 
   test("a live page's growing last turn: its last calls are in the page; runs the reader has stay in place as it grows", async () => {

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import type { Browser } from "playwright-core";
 import { parseSession } from "../../src/sessions/parse.ts";
 import { startViewer, type Viewer } from "../../src/viewer/server.ts";
-import { browserAvailable, launchBrowser, servedFile, watchedPage } from "../helpers/browser.ts";
+import { browserAvailable, launchBrowser, onServedFile, servedFile, watchedPage } from "../helpers/browser.ts";
 import { startBufferingProxy } from "../helpers/buffering-proxy.ts";
 import { assistantLine, exchanges, newChain, text, thinking, toolResult, toolUse, userLine } from "../viewer/claude-lines.ts";
 
@@ -188,11 +188,7 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
     ]);
     const { renderPageChunks, inlineImageSrc } = await import("../../src/render/page.ts");
     const html = [...renderPageChunks(await parseSession(path), { assets: { mode: "inline" }, imageSrc: inlineImageSrc })].join("");
-    const file = servedFile(html);
-    const w = await watchedPage(browser);
-    const page = w.page;
-    try {
-      await page.goto(file.url, { waitUntil: "load" });
+    await onServedFile(browser, html, async (page, w) => {
       expect(await page.locator(".lazy").count()).toBe(2);
       await page.click("#turn-0 details.thinking > summary");
       await page.waitForFunction(() => document.querySelector("#turn-0 details.thinking")?.textContent?.includes("heron-thought"), undefined, { timeout: 10000 });
@@ -202,10 +198,7 @@ describe.skipIf(!browserAvailable())("live pages in Chromium", () => {
       expect(await page.locator(".lazy").count()).toBe(0);
       expect(w.pageErrors).toEqual([]);
       expect(await w.csp()).toEqual([]);
-    } finally {
-      await w.close();
-      file.stop();
-    }
+    });
   }, 60000);
 
   test("view panel: filters hide thinking / tool calls / sub-agents and are remembered; expand all; wrap (on by default on phones); tool permalinks", async () => {

@@ -9,7 +9,7 @@ import { availableParallelism } from "node:os";
 import { cpSync, mkdirSync, mkdtempSync, renameSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { ROOT } from "../helpers/cli.ts";
-import { claudeSession } from "../helpers/session-tree.ts";
+import { writeWorkerTree } from "../helpers/session-tree.ts";
 import { assistantLine, newChain, text, toolResult, toolUse, userLine } from "../viewer/claude-lines.ts";
 
 const twoCores = availableParallelism() >= 2;
@@ -48,14 +48,7 @@ describe.skipIf(!twoCores)("workers in a binary built elsewhere", () => {
   }
 
   test("a cold list reads summaries in its worker", async () => {
-    const pad = "x".repeat(600 * 1024); // 40 files of ~600 KB: past the size read on one thread alone
-    for (let i = 0; i < 40; i++) {
-      const id = `0000${i.toString().padStart(4, "0")}-0000-4000-8000-00000000000a`;
-      const recs = claudeSession({ id, cwd: `/p${i % 4}`, prompt: `prompt ${i} ${pad}`, at: `2026-01-0${1 + (i % 9)}T10:00:00Z` });
-      const file = join(env.HOME!, ".claude/projects", `-p${i % 4}`, `${id}.jsonl`);
-      mkdirSync(join(file, ".."), { recursive: true });
-      writeFileSync(file, recs.map((r) => JSON.stringify(r)).join("\n") + "\n");
-    }
+    writeWorkerTree(env.HOME!);
     const r = await run(["--verbose", "list", "--json"]);
     expect(r.code).toBe(0);
     expect(r.stderr).not.toMatch(/summary worker (did not start|failed)/);

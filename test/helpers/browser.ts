@@ -106,3 +106,17 @@ export function servedFile(html: string): { url: string; stop(): void } {
   const server = Bun.serve({ hostname: "127.0.0.1", port: 0, fetch: () => new Response(html, { headers: { "Content-Type": "text/html; charset=utf-8" } }) });
   return { url: `http://127.0.0.1:${server.port}/`, stop: () => server.stop(true) };
 }
+
+/** Runs `fn` on a fenced page opened at `html` served as a plain file (servedFile), then closes both. */
+export async function onServedFile(browser: Browser, html: string, fn: (page: Page, w: WatchedPage) => Promise<void>, viewport?: { width: number; height: number }): Promise<void> {
+  const file = servedFile(html);
+  const w = await watchedPage(browser);
+  try {
+    if (viewport) await w.page.setViewportSize(viewport);
+    await w.page.goto(file.url, { waitUntil: "load" });
+    await fn(w.page, w);
+  } finally {
+    await w.close();
+    file.stop();
+  }
+}

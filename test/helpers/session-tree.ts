@@ -77,3 +77,16 @@ export function writeSampleTree(home: string) {
   );
   return { claudeA, claudeB, codex };
 }
+
+/**
+ * 40 Claude sessions of ~600 KB under `home`'s ~/.claude/projects (four projects): more bytes than
+ * a cold `list` reads on one thread alone, so it summarizes some in its worker.
+ */
+export function writeWorkerTree(home: string): void {
+  const pad = "x".repeat(600 * 1024);
+  for (let i = 0; i < 40; i++) {
+    const id = `0000${i.toString().padStart(4, "0")}-0000-4000-8000-000000000000`;
+    const recs = claudeSession({ id, cwd: `/p${i % 4}`, prompt: `prompt ${i} ${pad}`, at: `2026-01-0${1 + (i % 9)}T10:00:00Z` });
+    writeLines(join(home, ".claude/projects", `-p${i % 4}`, `${id}.jsonl`), recs);
+  }
+}

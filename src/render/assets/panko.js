@@ -855,9 +855,11 @@
   });
   doc.addEventListener("keydown", function (e) {
     var tgt = e.target;
+    // Ctrl or Cmd with a letter alone: the browser's find and print, taken over below.
+    var chord = (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey ? String(e.key).toLowerCase() : "";
     // The browser's own find cannot see the tool calls not loaded yet; the page's find can. From
     // the page's find, Ctrl+F again is the browser's.
-    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && (e.key === "f" || e.key === "F") && tgt.id !== "find-q" && $("find-q") && doc.querySelector("#turns .lazy")) {
+    if (chord === "f" && tgt.id !== "find-q" && $("find-q") && doc.querySelector("#turns .lazy")) {
       e.preventDefault();
       openFind();
       if (!$("find-q").value) {
@@ -867,7 +869,7 @@
       return;
     }
     // The browser's own print (Ctrl+P, Cmd+P) would print the tool calls not loaded yet as placeholders.
-    if ((e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey && (e.key === "p" || e.key === "P") && deferredLeft().length) {
+    if (chord === "p" && deferredLeft().length) {
       e.preventDefault();
       printAll();
       return;

@@ -12,6 +12,7 @@ import { lineCount } from "../output.ts";
 import { frame, inputOf, str } from "./frame.ts";
 import { describeToolCalls, sessionCounts } from "../../sessions/counts.ts";
 import { plural } from "../../plural.ts";
+import { spawnAnswer } from "../../sessions/codex/subagents.ts";
 
 function subAgentHtml(sub: Session, ctx: Ctx): string {
   const inner: Ctx = { ...ctx, depth: ctx.depth + 1 };
@@ -35,14 +36,10 @@ export function renderAgent(block: ToolBlock, ctx: Ctx): string {
   if (prompt) body += `<details class="prompt-in"><summary>Instructions</summary>${part(`<div class="ptext">${esc(prompt)}</div>`)}</details>`;
   if (block.subAgent) body += subAgentHtml(block.subAgent, ctx);
   const result = block.result;
-  // Codex answers a spawn with the new agent's ids ({"agent_id", "task_name", "nickname"}): that
-  // names the agent; its report comes later (wait), in the transcript above.
+  // Codex answers a spawn with the new agent's ids ({"agent_id", "task_name", "nickname"}): they
+  // name the agent, and are no report (that comes later, from wait, and is in the transcript).
   const spawned = block.name === "spawn_agent" && result && !result.isError ? spawnAnswer(result.text) : undefined;
-  if (spawned) {
-    const label = type ? `${block.name} · ${type}` : block.name;
-    return frame(block, { kind: "agent", label, arg: esc(spawned.nickname ?? spawned.name ?? desc), body }, ctx);
-  }
-  if (result && result.text.trim()) {
+  if (result && !spawned && result.text.trim()) {
     const md = `<div class="md">${markdownToHtml(result.text)}</div>`;
     const lines = lineCount(result.text);
     body +=
@@ -51,20 +48,7 @@ export function renderAgent(block: ToolBlock, ctx: Ctx): string {
         : `<div class="report${result.isError ? " bad" : ""}">${md}</div>`;
   }
   const label = type ? `${block.name} · ${type}` : block.name;
-  return frame(block, { kind: "agent", label, arg: esc(desc), body }, ctx);
+  const name = spawned ? (spawned.nickname ?? spawned.agentPath ?? spawned.threadId ?? desc) : desc;
+  return frame(block, { kind: "agent", label, arg: esc(name), body }, ctx);
 }
 
-/** The name Codex gave a spawned agent, from the spawn call's answer; undefined when it is not one. */
-function spawnAnswer(text: string): { nickname?: string; name?: string } | undefined {
-  let a: unknown;
-  try {
-    a = JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-  if (typeof a !== "object" || a === null) return undefined;
-  const o = a as Record<string, unknown>;
-  const name = str(o.task_name) ?? str(o.agent_id);
-  if (name === undefined) return undefined;
-  return { nickname: str(o.nickname), name };
-}

@@ -12,6 +12,9 @@
  * only IDE/harness context). The `#` memory the user typed is a command named "#".
  */
 
+import type { JsonObject } from "../jsonl.ts";
+import { isObj } from "./fields.ts";
+
 export type UserText =
   | { kind: "prompt"; text: string }
   /** `text`: words the user typed around the wrappers, when any (shown as a prompt after the command). */
@@ -213,11 +216,11 @@ function notification(raw: string): UserText {
 }
 
 /** The text of a queued_command attachment: a string, or its text parts joined (as Claude Code does). */
-export function queuedText(a: Record<string, unknown>): string | undefined {
+export function queuedText(a: JsonObject): string | undefined {
   if (typeof a.prompt === "string") return a.prompt;
   if (!Array.isArray(a.prompt)) return undefined;
   const texts: string[] = [];
-  for (const p of a.prompt) if (typeof p === "object" && p !== null && p.type === "text" && typeof p.text === "string") texts.push(p.text);
+  for (const p of a.prompt) if (isObj(p) && p.type === "text" && typeof p.text === "string") texts.push(p.text);
   return texts.join("\n");
 }
 
@@ -227,8 +230,8 @@ export function queuedText(a: Record<string, unknown>): string | undefined {
  * marked isMeta; or one that came from a channel or another agent's task. A task notification
  * (commandMode "task-notification") and other origins are the harness's, for the model.
  */
-export function queuedByPerson(a: Record<string, unknown>): boolean {
-  const origin = typeof a.origin === "object" && a.origin !== null ? (a.origin as Record<string, unknown>) : undefined;
+export function queuedByPerson(a: JsonObject): boolean {
+  const origin = isObj(a.origin) ? a.origin : undefined;
   const kind = origin ? origin.kind : a.commandMode === "task-notification" ? "task-notification" : undefined;
   if (kind === "channel" || (kind === "peer" && origin?.senderTaskId !== undefined)) return true;
   return a.isMeta !== true && (kind === undefined || kind === "human" || kind === "auto-continuation");

@@ -3,7 +3,8 @@
  * call starts a thread of its own, written as a rollout of its own whose session_meta says
  * `source: {subagent: {thread_spawn: {parent_thread_id, agent_path, agent_nickname, ...}}}`.
  *
- * Exported: linkCodexSubagents(session, path, parse), FORKED_HISTORY_NOTE.
+ * Exported: linkCodexSubagents(session, path, parse), spawnAnswer(text) (also what the page names
+ * the agent by), FORKED_HISTORY_NOTE.
  *
  * Which rollout is a call's (from codex-rs tools/handlers/multi_agents*):
  * - multi-agent v1 answers the call with `{"agent_id": <thread id>, "nickname"}`: the rollout
@@ -36,10 +37,8 @@ const META_MAX = 1 << 20;
 
 type Parse = (path: string, depth: number) => Promise<Session>;
 
-interface Spawn {
+interface Spawn extends SpawnAnswer {
   call: ToolBlock;
-  threadId?: string;
-  agentPath?: string;
 }
 
 /** Links each spawn_agent call of `session` (read from `path`) to its sub-agent's transcript. */
@@ -64,7 +63,12 @@ export async function linkCodexSubagents(session: Session, path: string, parse: 
     let file: string | undefined;
     if (s.threadId) {
       const suffix = `-${s.threadId}.jsonl`;
-      for (const [name, p] of files) if (name.endsWith(suffix) || name === `${s.threadId}.jsonl`) file = p;
+      for (const [name, p] of files) {
+        if (name.endsWith(suffix) || name === `${s.threadId}.jsonl`) {
+          file = p;
+          break;
+        }
+      }
     } else if (s.agentPath) {
       children ??= childrenOf(session.id, files.values());
       file = children.get(s.agentPath);
@@ -79,22 +83,36 @@ export async function linkCodexSubagents(session: Session, path: string, parse: 
   }
 }
 
+/** What Codex answered a spawn_agent call with: the new agent's thread id (v1) or path (v2), and nickname. */
+export interface SpawnAnswer {
+  threadId?: string;
+  agentPath?: string;
+  nickname?: string;
+}
+
+/** The answer of a spawn call's result text; undefined when it names no agent (a failed spawn). */
+export function spawnAnswer(text: string): SpawnAnswer | undefined {
+  let answer: unknown;
+  try {
+    answer = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  if (!isObject(answer)) return undefined;
+  const threadId = str(answer.agent_id);
+  const agentPath = str(answer.task_name);
+  if (!threadId && !agentPath) return undefined;
+  return { threadId, agentPath, nickname: str(answer.nickname) };
+}
+
 /** The spawn_agent calls of the session's own turns, with what their answers name. */
 function spawnCalls(session: Session): Spawn[] {
   const out: Spawn[] = [];
   for (const turn of session.turns) {
     for (const b of turn.blocks) {
       if (b.kind !== "tool" || b.name !== "spawn_agent" || !b.result || b.result.isError) continue;
-      let answer: unknown;
-      try {
-        answer = JSON.parse(b.result.text);
-      } catch {
-        continue;
-      }
-      if (!isObject(answer)) continue;
-      const threadId = str(answer.agent_id);
-      const agentPath = str(answer.task_name);
-      if (threadId || agentPath) out.push({ call: b, threadId, agentPath });
+      const answer = spawnAnswer(b.result.text);
+      if (answer) out.push({ call: b, ...answer });
     }
   }
   return out;
