@@ -7,6 +7,7 @@
 import type { Block, FileEdit, Session, ToolBlock, Turn } from "../sessions/model.ts";
 import { stripAnsi } from "./ansi.ts";
 import { formatCount, formatDuration } from "./escape.ts";
+import { describeOutput, hasUsage, outputCaveat, usageTotals } from "../sessions/usage.ts";
 import { plural } from "../plural.ts";
 import { UNTITLED } from "../sessions/title.ts";
 import { NO_CONTENT } from "../sessions/claude/prompt.ts";
@@ -223,13 +224,9 @@ function headerMd(s: Session): string {
   fact("Models", s.models.join(", "));
   fact("Started", s.startedAt && `${s.startedAt.replace("T", " ").slice(0, 16)} UTC`);
   fact("Duration", formatDuration(s.startedAt, s.endedAt));
-  let i = 0;
-  let out = 0;
-  for (const u of Object.values(s.usage)) {
-    i += u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens;
-    out += u.outputTokens;
-  }
-  if (i || out) fact("Tokens", `${formatCount(i)} in (cache included), ${formatCount(out)} out`);
+  const t = usageTotals(s);
+  const caveat = outputCaveat(t);
+  if (hasUsage(t)) fact("Tokens", `${formatCount(t.input)} in (cache included), ${describeOutput(t, formatCount)}${caveat ? ` (${caveat})` : ""}`);
   return lines.join("\n") + "\n\n---\n\n";
 }
 

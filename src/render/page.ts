@@ -24,6 +24,7 @@ import { UNTITLED } from "../sessions/title.ts";
 import { ASSETS, FAVICON_SVG, assetHash } from "./assets.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, formatCount, formatDuration, safeHref, timeTag } from "./escape.ts";
+import { describeOutput, hasUsage, outputCaveat, usageTotals } from "../sessions/usage.ts";
 import { describeCounts, sessionCounts } from "../sessions/counts.ts";
 import { renderTurnHtml, safeTurnHtml, turnLabel } from "./turn.ts";
 import { PartPacker, type Compress } from "./pack.ts";
@@ -62,19 +63,11 @@ export function renderMetaEvent(session: Session): string {
 const SOURCE_NAME = { claude: "Claude Code", codex: "Codex" } as const;
 
 function tokens(session: Session): string {
-  let i = 0;
-  let o = 0;
-  let cr = 0;
-  let cw = 0;
-  for (const u of Object.values(session.usage)) {
-    i += u.inputTokens;
-    o += u.outputTokens;
-    cr += u.cacheReadTokens;
-    cw += u.cacheCreationTokens;
-  }
-  if (!i && !o && !cr && !cw) return "";
-  const parts = [`${formatCount(i)} in`, `${formatCount(o)} out`];
-  if (cr || cw) parts.push(`${formatCount(cr)} cache read`, `${formatCount(cw)} cache write`);
+  const t = usageTotals(session);
+  if (!hasUsage(t)) return "";
+  const caveat = outputCaveat(t);
+  const parts = [`${formatCount(t.input - t.cacheRead - t.cacheWrite)} in`, caveat ? `<span title="${esc(caveat)}">${describeOutput(t, formatCount)}</span>` : describeOutput(t, formatCount)];
+  if (t.cacheRead || t.cacheWrite) parts.push(`${formatCount(t.cacheRead)} cache read`, `${formatCount(t.cacheWrite)} cache write`);
   // Each figure stays whole on one line; the grid wraps between them.
   return parts.map((p) => `<span class="nw">${p}</span>`).join(" · ");
 }

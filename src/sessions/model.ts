@@ -18,6 +18,13 @@ export interface Usage {
   outputTokens: number;
   cacheReadTokens: number;
   cacheCreationTokens: number;
+  /** Claude: the replies counted here (one per message id). */
+  replies?: number;
+  /**
+   * Claude: of those, the replies whose output count is a mid-reply figure (no record of the reply
+   * has a stop_reason; sessions/usage.ts). Their real output is higher and not in the transcript.
+   */
+  midReplyOutputs?: number;
 }
 
 /** What the parser noticed but could not use; never fatal on its own. */

@@ -3,20 +3,10 @@
  * models, tokens and the first prompt (cut to about ten lines). Pure: data in, lines out.
  */
 import type { Session, SessionSummary } from "../sessions/model.ts";
+import { describeOutput, usageTotals } from "../sessions/usage.ts";
 import { formatAgo, formatElapsed, line, plural, safe, tildePath, truncate } from "./text.ts";
 
 export const PROMPT_LINES = 10;
-
-/** Tokens of a parsed session: input (cache reads and writes included) and output, summed over models. */
-export function tokenTotals(session: Session): { input: number; output: number } {
-  let input = 0;
-  let output = 0;
-  for (const u of Object.values(session.usage)) {
-    input += u.inputTokens + u.cacheReadTokens + u.cacheCreationTokens;
-    output += u.outputTokens;
-  }
-  return { input, output };
-}
 
 /** 1234567 -> "1.2M", 45300 -> "45.3k". */
 export function compactNumber(n: number): string {
@@ -25,14 +15,21 @@ export function compactNumber(n: number): string {
   return String(n);
 }
 
-/** The first prompt, terminal-safe, cut to `maxLines` lines of at most `width` characters. */
+/** The first prompt, terminal-safe, wrapped at spaces and cut to `maxLines` lines of at most `width` characters. */
 export function promptExcerpt(text: string, width: number, maxLines = PROMPT_LINES): string[] {
   const lines: string[] = [];
   for (const raw of safe(text).replace(/\t/g, "  ").split("\n")) {
     let rest = raw.trimEnd();
     do {
-      lines.push(rest.slice(0, width));
-      rest = rest.slice(width);
+      // Break after the last space that fits, unless that leaves less than half a line; a word
+      // longer than the line is cut.
+      let cut = width;
+      if (rest.length > width) {
+        const space = rest.lastIndexOf(" ", width);
+        if (space >= width / 2) cut = space + 1;
+      }
+      lines.push(rest.slice(0, cut).trimEnd());
+      rest = rest.slice(cut);
     } while (rest.length && lines.length <= maxLines);
     if (lines.length > maxLines) break;
   }
@@ -59,8 +56,8 @@ export function previewLines(s: SessionSummary, opts: { now: number; home?: stri
   if (top.length) rows.push(["top tools", top.join(", ")]);
   if (s.models.length) rows.push(["models", s.models.map(line).join(", ")]);
   if (opts.session) {
-    const t = tokenTotals(opts.session);
-    rows.push(["tokens", `${compactNumber(t.input)} in, ${compactNumber(t.output)} out`]);
+    const t = usageTotals(opts.session);
+    rows.push(["tokens", `${compactNumber(t.input)} in, ${describeOutput(t, compactNumber)}`]);
   } else if (opts.tokensNote) rows.push(["tokens", opts.tokensNote]);
   rows.push(["source", `${s.source} · ${s.id}`]);
   const keyWidth = Math.max(...rows.map(([k]) => k.length));

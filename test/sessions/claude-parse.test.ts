@@ -68,9 +68,11 @@ describe("assistant messages", () => {
     const s = await parse("streaming.jsonl");
     expect(shape(s)).toEqual(["prompt,thinking,text,tool,thinking,thinking,text,text,text"]);
     expect(s.models).toEqual(["claude-opus-4-5", "claude-sonnet-4-5"]);
-    // msg_A: max(10,10,10)=10 in, max(2,2,40)=40 out; msg_C: 3 in, 4 out, 7 cache creation
-    expect(s.usage["claude-opus-4-5"]).toEqual({ inputTokens: 13, outputTokens: 44, cacheReadTokens: 100, cacheCreationTokens: 57 });
-    expect(s.usage["claude-sonnet-4-5"]).toEqual({ inputTokens: 5, outputTokens: 9, cacheReadTokens: 10, cacheCreationTokens: 0 });
+    // msg_A: max(10,10,10)=10 in, max(2,2,40)=40 out; msg_C: 3 in, 4 out, 7 cache creation.
+    // msg_A and msg_B end with a record that has a stop_reason; msg_C's only record has none, so
+    // its output count is a mid-reply figure.
+    expect(s.usage["claude-opus-4-5"]).toEqual({ inputTokens: 13, outputTokens: 44, cacheReadTokens: 100, cacheCreationTokens: 57, replies: 2, midReplyOutputs: 1 });
+    expect(s.usage["claude-sonnet-4-5"]).toEqual({ inputTokens: 5, outputTokens: 9, cacheReadTokens: 10, cacheCreationTokens: 0, replies: 1, midReplyOutputs: 0 });
     expect(s.usage["<synthetic>"]).toBeUndefined();
   });
 

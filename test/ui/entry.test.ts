@@ -58,6 +58,16 @@ describe("pieces", () => {
     expect(promptExcerpt("x".repeat(100), 40)).toEqual(["x".repeat(40), "x".repeat(40), "x".repeat(20)]);
   });
 
+  test("the first prompt wraps between words, and cuts only a word longer than half a line", () => {
+    const text = "Spawn sub-agents to write poems about Thai green curry, yellow curry and red curry.";
+    const out = promptExcerpt(text, 30);
+    expect(out).toEqual(["Spawn sub-agents to write", "poems about Thai green curry,", "yellow curry and red curry."]);
+    for (const l of out) expect(l.length).toBeLessThanOrEqual(30);
+    expect(out.join(" ")).toBe(text);
+    // A long word after a short one is cut at the edge, not moved whole to a line of its own.
+    expect(promptExcerpt(`ab ${"y".repeat(40)}`, 30)).toEqual([`ab ${"y".repeat(27)}`, "y".repeat(13)]);
+  });
+
   test("freeName never reuses a name", () => {
     const taken = new Set(["/d/a.jsonl", "/d/a (2).jsonl"]);
     expect(freeName("/d", "a.jsonl", (p) => taken.has(p))).toBe("/d/a (3).jsonl");

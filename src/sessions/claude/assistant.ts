@@ -23,7 +23,7 @@ export function addAssistant(b: ClaudeSessionBuilder, rec: JsonObject, node: Cha
     b.modelSet.add(model);
     b.models.push(model);
   }
-  if (real && isObj(msg.usage)) noteUsage(b, str(msg.id) ?? uuid ?? `line${node.seq}`, model, msg.usage);
+  if (real && isObj(msg.usage)) noteUsage(b, str(msg.id) ?? uuid ?? `line${node.seq}`, model, msg.usage, typeof msg.stop_reason === "string");
 
   const content = msg.content;
   if (rec.isApiErrorMessage === true || (model === SYNTHETIC_MODEL && rec.error !== undefined)) {
@@ -96,9 +96,14 @@ export function addAssistant(b: ClaudeSessionBuilder, rec: JsonObject, node: Cha
   }
 }
 
-export function noteUsage(b: ClaudeSessionBuilder, key: string, model: string, u: JsonObject): void {
+/**
+ * Notes the usage of one record of a reply (the largest figures win). `final`: the record has a
+ * stop_reason, so its output count is the reply's whole output, not a mid-reply figure.
+ */
+export function noteUsage(b: ClaudeSessionBuilder, key: string, model: string, u: JsonObject, final: boolean): void {
   let entry = b.usageByMessage.get(key);
-  if (!entry) b.usageByMessage.set(key, (entry = { model, usage: emptyUsage() }));
+  if (!entry) b.usageByMessage.set(key, (entry = { model, usage: emptyUsage(), final }));
+  else if (final) entry.final = true;
   const t = entry.usage;
   t.inputTokens = Math.max(t.inputTokens, num(u.input_tokens));
   t.outputTokens = Math.max(t.outputTokens, num(u.output_tokens));

@@ -127,7 +127,7 @@ export class ClaudeSessionBuilder {
   dropped = new Set<Block>();
   /** The nodes that hold placeholders (where dropped ones are taken out). */
   placeholderNodes = new Set<ChainNode>();
-  usageByMessage = new Map<string, { model: string; usage: Usage }>();
+  usageByMessage = new Map<string, { model: string; usage: Usage; final: boolean }>();
   models: string[] = [];
   modelSet = new Set<string>();
   lastCompaction: CompactionBlock | undefined;
@@ -335,12 +335,14 @@ export class ClaudeSessionBuilder {
     const turns = assembleTurns(this.nodes, (uuid) => this.byUuid.get(uuid));
 
     const usage: Record<string, Usage> = {};
-    for (const { model, usage: u } of this.usageByMessage.values()) {
-      const t = (usage[model] ??= emptyUsage());
+    for (const { model, usage: u, final } of this.usageByMessage.values()) {
+      const t = (usage[model] ??= { ...emptyUsage(), replies: 0, midReplyOutputs: 0 });
       t.inputTokens += u.inputTokens;
       t.outputTokens += u.outputTokens;
       t.cacheReadTokens += u.cacheReadTokens;
       t.cacheCreationTokens += u.cacheCreationTokens;
+      t.replies!++;
+      if (!final) t.midReplyOutputs!++;
     }
 
     let title = this.customTitle ?? this.aiTitle;
