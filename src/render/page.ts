@@ -98,8 +98,8 @@ function headerHtml(session: Session): string {
     fact("Models", models) +
     fact("Started", timeTag(session.startedAt, "ts long")) +
     fact("Duration", dur ? `<span id="duration" data-start="${esc(session.startedAt ?? "")}">${dur}</span>` : "") +
-    fact("Turns", `<span id="turn-count">${session.turns.length}</span> · ${esc(describeCounts(counts))}`) +
-    fact("Tokens", tokens(session)) +
+    fact("Turns", `<span id="turn-count">${session.turns.length}</span> · ${esc(describeCounts(counts))}`, "wide") +
+    fact("Tokens", tokens(session), "wide") +
     `</dl></header>`
   );
 }
