@@ -194,7 +194,8 @@ export function parseValue(key: string, value: Raw, where = ""): unknown {
     return KEYS[key].parse(value);
   } catch (e) {
     const reason = typeof e === "string" ? e : String(e);
-    throw new PankoError("config", `invalid value for ${key}${where}: ${reason}`, { details: [`Valid: ${KEYS[key].valid}`] });
+    // "must be ..." says what is valid already; the other reasons get it said.
+    throw new PankoError("config", `invalid value for ${key}${where}: ${reason}`, { details: reason.startsWith("must be") ? [] : [`Valid: ${KEYS[key].valid}`] });
   }
 }
 

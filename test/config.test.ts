@@ -150,6 +150,20 @@ describe("values", () => {
     expect(() => parseValue("redact", "maybe")).toThrow(/true or false/);
   });
 
+  test("what is valid is said once: in the reason, else after it", () => {
+    const details = (key: string, value: string | string[]) => {
+      try {
+        parseValue(key, value);
+      } catch (e) {
+        return (e as PankoError).details;
+      }
+      throw new Error("accepted");
+    };
+    expect(details("share_ttl", "3x")).toEqual([]);
+    expect(details("default_port", "0")).toEqual([]);
+    expect(details("redact_patterns", ["("] as never)[0]).toStartWith("Valid: a list of regular expressions");
+  });
+
   test("the ngrok token is masked when shown", () => {
     expect(showValue("ngrok_token", "2abcdefghijklmnopqrstuvwxyz")).toBe("2abc…wxyz");
     expect(showValue("ngrok_token", "short")).toBe("****");
