@@ -6,6 +6,8 @@ import { stat } from "node:fs/promises";
 import { PankoError } from "../errors.ts";
 import type { Session, Source } from "./model.ts";
 import { parseClaudeSession } from "./claude/parse.ts";
+import { subagentDirs } from "./claude/subagents.ts";
+import { allSessions } from "./counts.ts";
 import { parseCodexSession } from "./codex/parse.ts";
 import { KNOWN_RECORD_TYPES } from "./claude/builder.ts";
 import { CODEX_RECORD_TYPES, RESPONSE_ITEM_TYPES } from "./codex/build.ts";
@@ -132,6 +134,18 @@ function concat(parts: Uint8Array[], len: number): Uint8Array {
     o += p.length;
   }
   return out;
+}
+
+/**
+ * The other files and folders a session's parse reads, whose change can change it: its
+ * sub-agents' transcripts (at every depth), and the folders where Claude Code writes new ones.
+ * A live page watches them with the session file (viewer/live.ts).
+ */
+export function sessionInputs(session: Session): string[] {
+  const out = new Set<string>();
+  for (const s of allSessions(session)) if (s.path !== session.path) out.add(s.path);
+  if (session.source === "claude") for (const d of subagentDirs(session.path, session.id)) out.add(d);
+  return [...out];
 }
 
 /**

@@ -2,12 +2,15 @@
  * The session a viewer holds in memory, kept current. While someone listens (an open events
  * stream), the session file is watched — fs.watch for speed, a poll as the fallback for file
  * systems and editors where fs.watch says nothing (or stops after a rename) — and a change,
- * debounced, re-parses the file and tells the listeners which turns changed.
+ * debounced, re-parses the file and tells the listeners which turns changed. The poll also looks
+ * at the session's other inputs (its sub-agents' transcripts, where new ones appear:
+ * sessions/parse.ts sessionInputs), which grow while the session file waits for a sub-agent.
  */
 import { watch, type FSWatcher } from "node:fs";
 import { stat } from "node:fs/promises";
 import { log } from "../log.ts";
 import type { Block, Session, Turn } from "../sessions/model.ts";
+import { sessionInputs } from "../sessions/parse.ts";
 
 export interface Update {
   previous: Session;
@@ -52,10 +55,25 @@ async function fileState(path: string): Promise<FileState | undefined> {
 const sameState = (a: FileState | undefined, b: FileState | undefined) =>
   a !== undefined && b !== undefined && a.size === b.size && a.mtimeMs === b.mtimeMs && a.ino === b.ino;
 
+/** What the other inputs look like: one string to compare (their paths and states), and the latest mtime. */
+async function inputsState(paths: string[]): Promise<{ signature: string; mtimeMs: number }> {
+  let signature = "";
+  let mtimeMs = 0;
+  for (const p of paths) {
+    const s = await fileState(p);
+    signature += s ? `${p}\0${s.size}\0${s.mtimeMs}\0${s.ino}\n` : `${p}\0-\n`;
+    if (s && s.mtimeMs > mtimeMs) mtimeMs = s.mtimeMs;
+  }
+  return { signature, mtimeMs };
+}
+
 export class LiveSession {
   #opts: LiveOptions;
   #session: Session;
   #state: FileState | undefined;
+  /** The session's other inputs, and how they looked before the parse that read them. */
+  #inputs: string[];
+  #inputsSignature = "";
   #fingerprints: string[];
   #generation = 0;
   #loadedAt: number;
@@ -76,6 +94,7 @@ export class LiveSession {
     this.#opts = opts;
     this.#session = session;
     this.#state = state;
+    this.#inputs = sessionInputs(session);
     this.#fingerprints = session.turns.map(turnFingerprint);
     this.#loadedAt = state?.mtimeMs ?? Date.now();
   }
@@ -86,6 +105,8 @@ export class LiveSession {
     const started = performance.now();
     const session = await opts.load();
     const live = new LiveSession(opts, session, state);
+    // Read after the parse: a sub-agent that grew meanwhile is caught by the first poll's parse.
+    live.#inputsSignature = (await inputsState(live.#inputs)).signature;
     live.#lastEnd = performance.now();
     live.#lastLoadMs = live.#lastEnd - started;
     return live;
@@ -147,7 +168,8 @@ export class LiveSession {
       return true;
     }
     const cameBack = this.#gone;
-    if (sameState(state, this.#state) && !cameBack) return false;
+    const inputs = await inputsState(this.#inputs);
+    if (sameState(state, this.#state) && inputs.signature === this.#inputsSignature && !cameBack) return false;
     this.#gone = false;
     let session: Session;
     const started = performance.now();
@@ -172,9 +194,14 @@ export class LiveSession {
       if (fingerprints[i] !== this.#fingerprints[i] || (i === wasLast && fingerprints.length > this.#fingerprints.length)) changed.push(i);
     }
     this.#state = state;
-    this.#loadedAt = state.mtimeMs;
+    this.#loadedAt = Math.max(state.mtimeMs, inputs.mtimeMs);
     this.#session = session;
     this.#fingerprints = fingerprints;
+    // The inputs as they were before this parse: if the parse names other ones, the next poll
+    // sees another signature and parses once more, with their states from before it.
+    const paths = sessionInputs(session);
+    this.#inputsSignature = paths.join("\0") === this.#inputs.join("\0") ? inputs.signature : "";
+    this.#inputs = paths;
     const metaChanged =
       previous.turns.length !== session.turns.length || previous.title !== session.title || previous.endedAt !== session.endedAt;
     // A shorter file, another inode or fewer turns: the file was rewritten, not appended to.
@@ -314,7 +341,9 @@ function blockSize(b: Block): string {
       return String(b.summary?.length ?? 0);
     case "tool": {
       const r = b.result;
-      const sub = b.subAgent ? `${b.subAgent.turns.length}.${b.subAgent.turns.at(-1)?.blocks.length ?? 0}` : "-";
+      const lastTurn = b.subAgent?.turns.at(-1);
+      const lastBlock = lastTurn?.blocks.at(-1);
+      const sub = b.subAgent ? `${b.subAgent.turns.length}.${lastTurn?.blocks.length ?? 0}.${lastBlock ? blockSize(lastBlock) : ""}` : "-";
       return `${r ? `${r.text.length}.${r.images.length}.${r.isError ? 1 : 0}` : "-"}.${b.edits?.length ?? 0}.${sub}`;
     }
     case "unknown":

@@ -1,7 +1,7 @@
 /**
  * Sub-agents: finding their transcripts and linking each to the tool call that spawned it.
  *
- * Exported: agentIdOfCall, linkInlineSidechains, linkSubagentFiles.
+ * Exported: agentIdOfCall, linkInlineSidechains, linkSubagentFiles, subagentDirs.
  *
  * Layouts:
  * - inline (older): `isSidechain: true` lines inside the main file, between the Task call and its
@@ -111,6 +111,13 @@ function listAgentFiles(dir: string): Map<string, string> {
 
 const MAX_FLAT_SCAN = 300;
 
+/** The folders where Claude Code writes a session's sub-agent transcripts (`<id>/subagents`). */
+export function subagentDirs(sessionPath: string, sessionId: string): string[] {
+  const dir = dirname(sessionPath);
+  const stem = basename(sessionPath).replace(/\.jsonl$/, "");
+  return [...new Set([join(dir, stem, "subagents"), join(dir, sessionId, "subagents")])];
+}
+
 /**
  * Finds sub-agent transcript files beside `sessionPath` and links them to the calls in `calls`
  * (the main session's and, for nested agents, those of the sub-agents found).
@@ -118,9 +125,8 @@ const MAX_FLAT_SCAN = 300;
 export async function linkSubagentFiles(sessionPath: string, sessionId: string, calls: ToolBlock[]): Promise<void> {
   if (calls.length === 0) return;
   const dir = dirname(sessionPath);
-  const stem = basename(sessionPath).replace(/\.jsonl$/, "");
   const files = new Map<string, string>();
-  for (const d of new Set([join(dir, stem, "subagents"), join(dir, sessionId, "subagents")])) {
+  for (const d of subagentDirs(sessionPath, sessionId)) {
     for (const [id, f] of listAgentFiles(d)) if (!files.has(id)) files.set(id, f);
   }
   const pool = [...calls];
