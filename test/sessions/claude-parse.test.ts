@@ -231,6 +231,22 @@ describe("system records, compaction, titles, unknown and malformed", () => {
       { type: "content-replacement", sessionId: sid, replacements: [] },
       { type: "marble-origami-commit", sessionId: sid, id: "c1" },
       { type: "speculation-accept", timeSavedMs: 120 },
+      // Claude Code 2.1.332's, as its transcript writer makes them.
+      { type: "file-history-delta", messageId: "u1", snapshotMessageId: "u1", trackingPath: "/p/a.ts", backup: "a@v2", timestamp: "2026-05-01T10:01:01.000Z" },
+      { type: "cost-state", sessionId: sid, totalCostUSD: 0.42, totalAPIDuration: 1200, totalLinesAdded: 3, totalLinesRemoved: 1 },
+      { type: "memory-mode", mode: "on", afterUuid: "u1", timestamp: "2026-05-01T10:01:02.000Z", sessionId: sid },
+      { type: "repl-mode", replMode: "default", sessionId: sid },
+      { type: "session-owner", sessionId: sid, name: "dev" },
+      { type: "hybrid-organization", organizationUuid: "o-1", sessionId: sid },
+      { type: "dev-mods", folder: "/p/.mods", sessionId: sid },
+      { type: "tools-used", tools: ["Bash"], sessionId: sid },
+      { type: "data-flow-records", v: 1, sessionId: sid, records: [], snapshot: true },
+      { type: "data-flow-incomplete", v: 1, sessionId: sid, codes: ["x"] },
+      { type: "derived-from", v: 1, sessionId: sid, sessions: [{ type: "unknown", id: null, via: "import" }] },
+      { type: "ended-by-model", timestamp: "2026-05-01T10:01:03.000Z", sessionId: sid },
+      { type: "resume-head-vouch", sessionId: sid, sum: "abc" },
+      { type: "observer-ref", sessionId: sid, timestamp: "2026-05-01T10:01:04.000Z" },
+      { type: "api-request", sessionId: sid, id: "r1", timestamp: "2026-05-01T10:01:05.000Z", params: { messages: [{ role: "user", content: "ship it" }] } },
     ];
     const s = parseClaudeText(lines.map((l) => JSON.stringify(l)).join("\n"));
     expect(shape(s)).toEqual(["prompt"]);

@@ -15,7 +15,11 @@ import { plural } from "../../plural.ts";
  * goes (agent name, colour and setting, mode, permission mode, tag, worktree, isolation,
  * remote bridge, relocated project; the PR link is read, as Session.pullRequest), snapshots of edited files, the queue of typed prompts,
  * progress of tools and hooks, replacements of large tool outputs, context-collapse commits and
- * snapshots (`marble-origami-*`), fork and frame links, speculation timings.
+ * snapshots (`marble-origami-*`), fork and frame links, speculation timings; and in later builds
+ * (2.1.332): file history deltas, attribution snapshots, the running cost, tools used, memory and
+ * REPL modes, session owner and organizations, data-flow records and what a session derives from
+ * or continues in, the end the model called, resume checks, observer links, and logs of the API
+ * requests made.
  */
 export const SILENT_TYPES = new Set([
   "progress",
@@ -39,6 +43,31 @@ export const SILENT_TYPES = new Set([
   "marble-origami-commit",
   "marble-origami-snapshot",
   "marble-origami-reset",
+  // Added by later builds (read from 2.1.332's transcript writer).
+  "file-history-delta",
+  "attribution-snapshot",
+  "cost-state",
+  "tools-used",
+  "history-suppression",
+  "session-owner",
+  "hybrid-organization",
+  "dev-mods",
+  "memory-mode",
+  "repl-mode",
+  "atis-latch",
+  "artifact-comment-monitor",
+  "artifact-autoreact-ledger",
+  "data-flow-records",
+  "data-flow-incomplete",
+  "derived-from",
+  "continued-in",
+  "ended-by-model",
+  "resume-head-vouch",
+  "observer-ref",
+  "api-request",
+  "api-request-shape",
+  "api-request-blob",
+  "api-request-resumed",
 ]);
 
 export const KNOWN_RECORD_TYPES = new Set(["user", "assistant", "system", "summary", "attachment", "ai-title", "custom-title", "session-id", "pr-link", ...SILENT_TYPES]);
