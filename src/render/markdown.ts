@@ -9,6 +9,7 @@ import { stripAnsi } from "./ansi.ts";
 import { formatCount, formatDuration } from "./escape.ts";
 import { describeOutput, hasUsage, outputCaveat, usageTotals } from "../sessions/usage.ts";
 import { plural } from "../plural.ts";
+import { fileChanges } from "../sessions/counts.ts";
 import { UNTITLED } from "../sessions/title.ts";
 import { NO_CONTENT } from "../sessions/claude/prompt.ts";
 import { commandOf } from "./tools/bash.ts";
@@ -227,6 +228,8 @@ function headerMd(s: Session): string {
   const t = usageTotals(s);
   const caveat = outputCaveat(t);
   if (hasUsage(t)) fact("Tokens", `${formatCount(t.input)} in (cache included), ${describeOutput(t, formatCount)}${caveat ? ` (${caveat})` : ""}`);
+  const c = fileChanges(s);
+  if (c.files) fact("Changes", `${plural(c.files, "file")}, +${c.added} −${c.removed}`);
   return lines.join("\n") + "\n\n---\n\n";
 }
 

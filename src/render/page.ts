@@ -25,7 +25,9 @@ import { ASSETS, FAVICON_SVG, assetHash } from "./assets.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, formatCount, formatDuration, safeHref, timeTag } from "./escape.ts";
 import { describeOutput, hasUsage, outputCaveat, usageTotals } from "../sessions/usage.ts";
-import { describeCounts, sessionCounts } from "../sessions/counts.ts";
+import { describeCounts, fileChanges, sessionCounts } from "../sessions/counts.ts";
+import { plural } from "../plural.ts";
+import { countsHtml } from "./diff.ts";
 import { renderTurnHtml, safeTurnHtml, turnLabel } from "./turn.ts";
 import { PartPacker, type Compress } from "./pack.ts";
 
@@ -72,6 +74,12 @@ function tokens(session: Session): string {
   return parts.map((p) => `<span class="nw">${p}</span>`).join(" · ");
 }
 
+/** "3 files · +40 −12": what the calls changed, sub-agents included. */
+function changes(session: Session): string {
+  const c = fileChanges(session);
+  return c.files ? `${esc(plural(c.files, "file"))} · ${countsHtml(c.added, c.removed)}` : "";
+}
+
 function fact(name: string, html: string, cls = ""): string {
   return html ? `<div${cls ? ` class="${cls}"` : ""}><dt>${name}</dt><dd>${html}</dd></div>` : "";
 }
@@ -100,6 +108,7 @@ function headerHtml(session: Session): string {
     fact("Duration", dur ? `<span id="duration" data-start="${esc(session.startedAt ?? "")}">${dur}</span>` : "") +
     fact("Turns", `<span id="turn-count">${session.turns.length}</span> · ${esc(describeCounts(counts))}`, "wide") +
     fact("Tokens", tokens(session), "wide") +
+    fact("Changes", changes(session)) +
     `</dl></header>`
   );
 }

@@ -134,6 +134,30 @@ export function sessionCounts(session: Session): SessionCounts {
   };
 }
 
+/** What the session's calls changed in files (its sub-agents' included). */
+export interface FileChanges {
+  /** Distinct files touched (a move counts where the file went). */
+  files: number;
+  added: number;
+  removed: number;
+}
+
+/** The file edits of every call that succeeded, summed (reading them computes lazy diffs). */
+export function fileChanges(session: Session): FileChanges {
+  const files = new Set<string>();
+  let added = 0;
+  let removed = 0;
+  walkBlocks(session, (block) => {
+    if (block.kind !== "tool" || !block.edits) return;
+    for (const e of block.edits) {
+      files.add(e.movePath ?? e.path);
+      added += e.added;
+      removed += e.removed;
+    }
+  });
+  return { files: files.size, added, removed };
+}
+
 /** The counts a user compares, in words: "2 prompts · 5 messages · 7 tool calls (+5 in 2 sub-agents)". */
 export function describeCounts(c: SessionCounts): string {
   return `${plural(c.prompts, "prompt")} · ${plural(c.messages, "message")} · ${describeToolCalls(c)}`;

@@ -4,6 +4,7 @@
  */
 import type { Session, SessionSummary } from "../sessions/model.ts";
 import { describeOutput, usageTotals } from "../sessions/usage.ts";
+import { fileChanges } from "../sessions/counts.ts";
 import { formatAgo, formatElapsed, line, plural, safe, tildePath, truncate } from "./text.ts";
 
 export const PROMPT_LINES = 10;
@@ -58,6 +59,8 @@ export function previewLines(s: SessionSummary, opts: { now: number; home?: stri
   if (opts.session) {
     const t = usageTotals(opts.session);
     rows.push(["tokens", `${compactNumber(t.input)} in, ${describeOutput(t, compactNumber)}`]);
+    const c = fileChanges(opts.session);
+    if (c.files) rows.push(["changes", `${plural(c.files, "file")}, +${c.added} −${c.removed}`]);
   } else if (opts.tokensNote) rows.push(["tokens", opts.tokensNote]);
   rows.push(["source", `${s.source} · ${s.id}`]);
   const keyWidth = Math.max(...rows.map(([k]) => k.length));

@@ -6,6 +6,7 @@ describe("renderMarkdownTranscript", () => {
   test("a readable transcript: header, turns, speakers, tools, diffs, todos", () => {
     const md = renderMarkdownTranscript(allKinds());
     expect(md).toStartWith("# Fixture session\n\n- Source: Claude Code 2.1.11, session `sess-1`\n- Project: `/home/me/project`\n- Branch: `main`\n");
+    expect(md).toContain("- Tokens: 2.62M in (cache included), 34k out\n- Changes: 3 files, +3 −2\n");
     expect(md).toContain("## Turn 1 · 2026-01-21 15:30 UTC\n\n**User**\n\nPlease fix the bug in `parse.ts`\nand run the tests\n\n");
     expect(md).toContain("**Assistant**\n\n> _Thinking:_\n> Let me think about the parser first.\n\n");
     expect(md).toContain("**Tool: Bash** `Run the tests` — error\n\n```sh\nbun test --bail\n```\n\nOutput:\n\n```\npass 3 tests\nfail 1 test\n```\n");

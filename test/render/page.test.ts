@@ -49,6 +49,7 @@ describe("renderPage", () => {
       ["copy", `<button class="copy" type="button" data-copy`],
       ["outline", `<li><a href="#turn-0"><span class="on">1</span><span class="lb">Please fix the bug in `],
       ["header tokens", `<span class="nw">1.2k in</span> · <span class="nw">34k out</span> · <span class="nw">2.50M cache read</span> · <span class="nw">120k cache write</span>`],
+      ["header changes", `<dt>Changes</dt><dd>3 files · <span class="counts"><span class="plus">+3</span> <span class="minus">−2</span></span></dd>`],
       ["duration", "1h 15m"],
       ["counts", "2 prompts · 3 messages · 19 tool calls (+1 in 1 sub-agent)"],
     ];

@@ -107,3 +107,13 @@ describe("the picker filter", () => {
     }
   });
 });
+
+describe("the preview of a parsed session", () => {
+  test("says what its calls changed in files, sub-agents included", async () => {
+    const { previewLines } = await import("../../src/ui/preview.ts");
+    const { allKinds } = await import("../render/fixture.ts");
+    const session = allKinds();
+    const summary = { id: "sess-1", source: "claude", path: session.path, project: "/p", prompts: 2, assistantMessages: 3, tools: {}, models: [], mtimeMs: 0, size: 1 } as never;
+    expect(previewLines(summary, { now: Date.now(), width: 80, session })).toContain("changes   3 files, +3 −2");
+  });
+});
