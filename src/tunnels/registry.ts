@@ -46,6 +46,11 @@ export interface ProviderStatus {
   problem: string | null;
 }
 
+/** "Cloudflare Tunnel" for "cloudflare"; an unknown name as it is. */
+export function providerDisplayName(name: string): string {
+  return PROVIDERS.find((p) => p.name === name)?.displayName ?? name;
+}
+
 export function isProviderName(s: string): s is ProviderName {
   return PROVIDERS.some((p) => p.name === s);
 }

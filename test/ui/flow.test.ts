@@ -177,6 +177,7 @@ describe("actions", () => {
     expect(shown).toContain("https://fake-1.trycloudflare.com/tok1/");
     expect(shown).toContain("[QR https://fake-1.trycloudflare.com/tok1/]");
     expect(shown).toContain("copied to clipboard");
+    expect(shown).toContain("Shared through Cloudflare Tunnel");
     expect(providers).not.toContain("ngrok"); // only available providers are offered
     expect(rec.started).toEqual([{ sessionPath: DARK.path, provider: "cloudflare", executable: "/opt/fake/cloudflared", ttlMs: 86_400_000, redact: true }]);
     expect(rec.copied).toEqual(["https://fake-1.trycloudflare.com/tok1/"]);

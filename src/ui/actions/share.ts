@@ -13,6 +13,7 @@ import type { ProviderChoice, RedactionPreview, ShareEntry } from "../deps.ts";
 import { line, plural, safe, truncate } from "../text.ts";
 import { isLiveStatus } from "../../daemon/share-ids.ts";
 import { loadSession } from "./load.ts";
+import { providerDisplayName } from "../../tunnels/registry.ts";
 
 const EXPIRIES: [string, number | undefined][] = [
   ["1 hour", 3_600_000],
@@ -105,7 +106,7 @@ export async function showShare(ctx: FlowCtx, share: ShareEntry, opts: { copy: b
   if (share.expiresAt) lines.push(`expires ${new Date(share.expiresAt).toLocaleString()}`);
   // The provider's caveats (ngrok's warning page, a new funnel name's DNS delay), as its tunnel reports them.
   if (share.notes?.length) lines.push("", ...share.notes.map((n) => safe(n)));
-  ctx.ui.note(lines.join("\n"), `Shared through ${share.provider}`);
+  ctx.ui.note(lines.join("\n"), `Shared through ${providerDisplayName(share.provider)}`);
 }
 
 /** When the session is shared already: its URLs, and whether to share it once more. */
