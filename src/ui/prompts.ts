@@ -27,6 +27,15 @@ export class Ui {
     return columnsOf(this.io.output);
   }
 
+  /**
+   * Columns an option label of `select` may take without wrapping: clack wraps an option at the
+   * terminal's width less the bar before it, measured with its colour codes (13 characters), and
+   * the radio symbol takes 2 more.
+   */
+  get optionColumns(): number {
+    return Math.max(20, this.columns - 16);
+  }
+
   /** Rows of the terminal (24 when it does not say). */
   get rows(): number {
     const r = (this.io.output as { rows?: number }).rows;

@@ -7,7 +7,7 @@ import { PROVIDERS, SORT_KEYS, formatDuration, showValue, type Config } from "..
 import { describeError } from "../errors.ts";
 import { currentConfig, showFailure, type FlowCtx } from "./context.ts";
 import type { Choice } from "./prompts.ts";
-import { plural, safe } from "./text.ts";
+import { line, plural, truncate } from "./text.ts";
 
 type Key = "default_provider" | "ngrok_token" | "default_sort" | "share_ttl" | "redact" | "redact_patterns" | "redact_keep";
 type ListKey = "redact_patterns" | "redact_keep";
@@ -59,7 +59,7 @@ async function editList(ctx: FlowCtx, key: ListKey): Promise<void> {
   for (;;) {
     const list = currentConfig(ctx)[key];
     const choice = await ctx.ui.select<string>(`Regular expressions ${what}`, [
-      ...list.map((p, i) => ({ value: String(i), label: `Remove ${safe(p)}` })),
+      ...list.map((p, i) => ({ value: String(i), label: truncate(`Remove ${line(p)}`, ctx.ui.optionColumns) })),
       { value: "add", label: "Add a pattern" },
       { value: "back", label: "Back" },
     ]);
@@ -139,7 +139,7 @@ export async function settingsMenu(ctx: FlowCtx): Promise<void> {
   for (;;) {
     const config = currentConfig(ctx);
     const options: Choice<Key | "back">[] = [
-      ...(Object.keys(LABELS) as Key[]).map((k) => ({ value: k, label: `${LABELS[k]}: ${describe(config, k)}` })),
+      ...(Object.keys(LABELS) as Key[]).map((k) => ({ value: k, label: truncate(`${LABELS[k]}: ${describe(config, k)}`, ctx.ui.optionColumns) })),
       { value: "back", label: "Back" },
     ];
     const key: Key | "back" | null = await ctx.ui.select("Settings", options, last);

@@ -51,7 +51,7 @@ async function sharesLoop(ctx: FlowCtx, shares: SharesPort): Promise<void> {
       ctx.ui.info("No active shares.");
       return;
     }
-    const width = ctx.ui.columns - 10;
+    const width = ctx.ui.optionColumns;
     const now = ctx.deps.now();
     const options: Choice<string>[] = [
       ...list.map((s) => ({ value: s.id, label: shareLabel(s, now, width), hint: s.lastError ? safe(line(s.lastError)) : undefined })),

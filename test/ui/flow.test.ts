@@ -536,6 +536,28 @@ describe("active shares", () => {
     expect(rec.calls).toContain("stop bad");
   });
 
+  it("a share with a long name and an expiry stays on one line: the name is cut, the line is not wrapped", async () => {
+    // In colour, as in a terminal: clack then counts the escape codes of the bar before an option.
+    const forced = process.env.FORCE_COLOR;
+    process.env.FORCE_COLOR = "1";
+    try {
+      const { t, rec, done } = start({ daemonRunning: true });
+      const name = "Refactor the whole authentication layer and then write the migration notes for the team";
+      rec.shares.push(share("long", { sessionName: name, expiresAt: new Date(Date.now() + 3 * 86_400_000).toISOString() }));
+      await openShares(t);
+      const list = await t.waitFor("Stop all (1)");
+      expect(t.raw()).toContain("\x1b[");
+      const row = list.split("\n").find((l) => l.includes("Refactor the whole"))!;
+      expect(row).toContain("3 views");
+      expect(row).toContain("…");
+      expect(Bun.stringWidth(row)).toBeLessThanOrEqual(110);
+      await quit(t, done);
+    } finally {
+      if (forced === undefined) delete process.env.FORCE_COLOR;
+      else process.env.FORCE_COLOR = forced;
+    }
+  });
+
   it("a stopped daemon with shares: offers to start it, then lists them", async () => {
     const { t, rec, done } = start({ daemonRunning: false, daemonState: true });
     rec.shares.push(share("one"));
