@@ -141,6 +141,16 @@ describe("tool calls", () => {
     expect(tool(s, "toolu_p1").result?.meta).toBeUndefined();
     checkInvariants(s);
   });
+
+  test("a ToolSearch result names the tools it found", () => {
+    const lines = [
+      { type: "user", uuid: "u1", parentUuid: null, sessionId: "s", timestamp: "2026-05-01T10:00:00.000Z", message: { role: "user", content: "find a tool" } },
+      { type: "assistant", uuid: "a1", parentUuid: "u1", sessionId: "s", timestamp: "2026-05-01T10:00:01.000Z", message: { id: "m1", model: "claude-opus-4-5", role: "assistant", content: [{ type: "tool_use", id: "toolu_ts", name: "ToolSearch", input: { query: "slack" } }] } },
+      { type: "user", uuid: "u2", parentUuid: "a1", sessionId: "s", timestamp: "2026-05-01T10:00:02.000Z", message: { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_ts", content: [{ type: "tool_reference", tool_name: "mcp__slack__send" }, { type: "tool_reference", tool_name: "mcp__slack__read" }] }] } },
+    ];
+    const s = parseClaudeText(lines.map((l) => JSON.stringify(l)).join("\n"));
+    expect(tool(s, "toolu_ts").result?.text).toBe("mcp__slack__send\nmcp__slack__read");
+  });
 });
 
 describe("file edits", () => {

@@ -57,6 +57,8 @@ function resultOf(part: JsonObject, meta: unknown, ts: string | undefined): Tool
           k++;
         }
       } else if (p.type === "document") texts.push(documentText(p));
+      // ToolSearch answers with the tools it found, by name.
+      else if (p.type === "tool_reference" && typeof p.tool_name === "string") texts.push(p.tool_name);
       else texts.push(JSON.stringify(p));
     }
   } else if (c !== undefined && c !== null) texts.push(JSON.stringify(c));
