@@ -103,10 +103,13 @@ export class LiveSession {
   static async open(opts: LiveOptions): Promise<LiveSession> {
     const state = await fileState(opts.path);
     const started = performance.now();
+    const wallStart = Date.now();
     const session = await opts.load();
     const live = new LiveSession(opts, session, state);
-    // Read after the parse: a sub-agent that grew meanwhile is caught by the first poll's parse.
-    live.#inputsSignature = (await inputsState(live.#inputs)).signature;
+    // The inputs are known only once parsed: one that changed while the parse ran (its mtime is
+    // not before the start) is left unmatched, so the first poll parses again.
+    const inputs = await inputsState(live.#inputs);
+    live.#inputsSignature = inputs.mtimeMs >= wallStart - 1 ? "" : inputs.signature;
     live.#lastEnd = performance.now();
     live.#lastLoadMs = live.#lastEnd - started;
     return live;
