@@ -7,7 +7,7 @@
 import type { Block, FileEdit, Session, ToolBlock, Turn } from "../sessions/model.ts";
 import { stripAnsi } from "./ansi.ts";
 import { formatCount, formatDuration } from "./escape.ts";
-import { describeOutput, hasUsage, outputCaveat, usageTotals } from "../sessions/usage.ts";
+import { COST_NOTE, describeOutput, formatCost, hasUsage, outputCaveat, usageTotals } from "../sessions/usage.ts";
 import { plural } from "../plural.ts";
 import { fileChanges } from "../sessions/counts.ts";
 import { UNTITLED } from "../sessions/title.ts";
@@ -228,6 +228,7 @@ function headerMd(s: Session): string {
   const t = usageTotals(s);
   const caveat = outputCaveat(t);
   if (hasUsage(t)) fact("Tokens", `${formatCount(t.input)} in (cache included), ${describeOutput(t, formatCount)}${caveat ? ` (${caveat})` : ""}`);
+  if (s.costUsd !== undefined) fact("Cost", `${formatCost(s.costUsd)} (${COST_NOTE})`);
   const c = fileChanges(s);
   if (c.files) fact("Changes", `${plural(c.files, "file")}, +${c.added} −${c.removed}`);
   return lines.join("\n") + "\n\n---\n\n";

@@ -24,7 +24,7 @@ import { UNTITLED } from "../sessions/title.ts";
 import { ASSETS, FAVICON_SVG, assetHash } from "./assets.ts";
 import type { Ctx, RenderOptions } from "./context.ts";
 import { esc, formatCount, formatDuration, safeHref, timeTag } from "./escape.ts";
-import { describeOutput, hasUsage, outputCaveat, usageTotals } from "../sessions/usage.ts";
+import { COST_NOTE, describeOutput, formatCost, hasUsage, outputCaveat, usageTotals } from "../sessions/usage.ts";
 import { describeCounts, fileChanges, sessionCounts } from "../sessions/counts.ts";
 import { plural } from "../plural.ts";
 import { countsHtml } from "./diff.ts";
@@ -108,6 +108,7 @@ function headerHtml(session: Session): string {
     fact("Duration", dur ? `<span id="duration" data-start="${esc(session.startedAt ?? "")}">${dur}</span>` : "") +
     fact("Turns", `<span id="turn-count">${session.turns.length}</span> · ${esc(describeCounts(counts))}`, "wide") +
     fact("Tokens", tokens(session), "wide") +
+    fact("Cost", session.costUsd !== undefined ? `<span title="${esc(COST_NOTE)}">${formatCost(session.costUsd)}</span>` : "") +
     fact("Changes", changes(session)) +
     `</dl></header>`
   );

@@ -65,6 +65,11 @@ export interface Session {
   models: string[];
   /** Usage per model id. */
   usage: Record<string, Usage>;
+  /**
+   * What the session cost by the agent's own count, in US dollars (Claude Code's `cost-state`
+   * record, the latest; its sub-agents' calls included). An estimate at API prices.
+   */
+  costUsd?: number;
   turns: Turn[];
   /**
    * Assistant messages of this session, counted as the listing counts them (Claude: distinct

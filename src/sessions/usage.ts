@@ -55,3 +55,11 @@ export function outputCaveat(t: UsageTotals): string | undefined {
   if (t.output === "final") return undefined;
   return "Claude Code writes each reply's token count while the reply streams; the final output count is not in the transcript";
 }
+
+/** "$1.24", "$0.004": the agent's own cost estimate, to a cent or, below one, to a tenth of one. */
+export function formatCost(usd: number): string {
+  return usd >= 0.01 || usd === 0 ? `$${usd.toFixed(2)}` : `$${usd.toFixed(3)}`;
+}
+
+/** What the cost figure is, for a tooltip or a footnote. */
+export const COST_NOTE = "Claude Code's own estimate at API prices, its sub-agents included";

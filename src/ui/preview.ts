@@ -3,7 +3,7 @@
  * models, tokens and the first prompt (cut to about ten lines). Pure: data in, lines out.
  */
 import type { Session, SessionSummary } from "../sessions/model.ts";
-import { describeOutput, usageTotals } from "../sessions/usage.ts";
+import { describeOutput, formatCost, usageTotals } from "../sessions/usage.ts";
 import { fileChanges } from "../sessions/counts.ts";
 import { formatAgo, formatElapsed, line, plural, safe, tildePath, truncate } from "./text.ts";
 
@@ -59,6 +59,7 @@ export function previewLines(s: SessionSummary, opts: { now: number; home?: stri
   if (opts.session) {
     const t = usageTotals(opts.session);
     rows.push(["tokens", `${compactNumber(t.input)} in, ${describeOutput(t, compactNumber)}`]);
+    if (opts.session.costUsd !== undefined) rows.push(["cost", `${formatCost(opts.session.costUsd)} (Claude Code's estimate)`]);
     const c = fileChanges(opts.session);
     if (c.files) rows.push(["changes", `${plural(c.files, "file")}, +${c.added} −${c.removed}`]);
   } else if (opts.tokensNote) rows.push(["tokens", opts.tokensNote]);

@@ -261,8 +261,9 @@ describe("system records, compaction, titles, unknown and malformed", () => {
     const s = parseClaudeText(lines.map((l) => JSON.stringify(l)).join("\n"));
     expect(shape(s)).toEqual(["prompt"]);
     expect(s.stats.unknownRecords).toBe(0);
-    // The PR link is kept as a fact of the session.
+    // The PR link is kept as a fact of the session, and so is the cost Claude Code counted.
     expect(s.pullRequest).toEqual({ number: 12, url: "https://github.com/o/r/pull/12", repository: "o/r" });
+    expect(s.costUsd).toBe(0.42);
   });
 
   test("messages relayed from a teammate or a channel are notices with their words, a tick is nothing, a # memory is a command", async () => {

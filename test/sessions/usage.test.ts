@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { markdownTranscriptChunks } from "../../src/render/markdown.ts";
 import { renderPage } from "../../src/render/page.ts";
 import { parseClaudeText } from "../../src/sessions/claude/parse.ts";
-import { describeOutput, usageTotals } from "../../src/sessions/usage.ts";
+import { describeOutput, formatCost, usageTotals } from "../../src/sessions/usage.ts";
 import { previewLines } from "../../src/ui/preview.ts";
 import { session } from "../render/fixture.ts";
 import { readStream, served } from "../render/helpers.ts";
@@ -57,5 +57,21 @@ describe("output tokens as Claude Code records them", () => {
     expect(md).toMatch(/Tokens.*output not recorded \(Claude Code writes/);
     const summary = { id: "s", source: "claude", path: s.path, project: "/p", prompts: 1, assistantMessages: 1, tools: {}, models: ["claude-opus-4-5"], mtimeMs: 0, size: 1 } as never;
     expect(previewLines(summary, { now: Date.now(), width: 80, session: s }).join("\n")).toContain("tokens    5 in, output not recorded");
+  });
+});
+
+describe("the cost Claude Code counted", () => {
+  test("the latest cost-state record is the session's cost, shown on the page, in Markdown and in the picker", async () => {
+    const base = transcript([["m1", 3, null]]);
+    const cost = (usd: unknown) => JSON.stringify({ type: "cost-state", sessionId: "s", totalCostUSD: usd, totalLinesAdded: 3, totalLinesRemoved: 1, modelUsage: {} });
+    const s = parseClaudeText(base + [cost(0.5), cost(1.2345), cost("lots")].join("\n") + "\n", join("/tmp", "s.jsonl"));
+    expect(s.costUsd).toBe(1.2345); // a value that is not a number is no cost
+    const { html } = await readStream(renderPage(s, served));
+    expect(html).toContain(`<dt>Cost</dt><dd><span title="Claude Code&#x27;s own estimate at API prices, its sub-agents included">$1.23</span></dd>`);
+    expect([...markdownTranscriptChunks(s)].join("")).toContain("- Cost: $1.23 (Claude Code's own estimate at API prices, its sub-agents included)");
+    const summary = { id: "s", source: "claude", path: s.path, project: "/p", prompts: 1, assistantMessages: 1, tools: {}, models: [], mtimeMs: 0, size: 1 } as never;
+    expect(previewLines(summary, { now: Date.now(), width: 80, session: s })).toContain("cost      $1.23 (Claude Code's estimate)");
+    expect(parseClaudeText(base).costUsd).toBeUndefined();
+    expect(formatCost(0.004)).toBe("$0.004");
   });
 });

@@ -36,7 +36,7 @@
  *   local_command -> CommandBlock; turn_duration, file_snapshot -> nothing; other subtypes -> NoticeBlock with
  *   the record's level when they carry text.
  * - summary / ai-title / custom-title -> title candidates; session-id -> id fallback; pr-link ->
- *   Session.pullRequest (the latest);
+ *   Session.pullRequest (the latest); cost-state -> Session.costUsd (the latest);
  *   progress, queue-operation, file-history-snapshot, the re-appended session state (agent name,
  *   mode, tag, worktree, ...; system.ts SILENT_TYPES): bookkeeping, consumed silently
  *   (still kept in the uuid chain).
@@ -146,6 +146,7 @@ export class ClaudeSessionBuilder {
   aiTitle: string | undefined;
   summaries: { summary: string; leafUuid?: string }[] = [];
   pullRequest: PullRequest | undefined;
+  costUsd: number | undefined;
 
   constructor(opts: BuilderOptions) {
     this.opts = opts;
@@ -218,6 +219,9 @@ export class ClaudeSessionBuilder {
         break;
       case "session-id":
         this.sessionIdRecord ??= str(rec.id) ?? str(rec.sessionId);
+        break;
+      case "cost-state":
+        if (typeof rec.totalCostUSD === "number" && Number.isFinite(rec.totalCostUSD) && rec.totalCostUSD >= 0) this.costUsd = rec.totalCostUSD;
         break;
       case "pr-link": {
         const url = str(rec.prUrl);
@@ -368,6 +372,7 @@ export class ClaudeSessionBuilder {
     if (this.project !== undefined) session.project = this.project;
     if (this.gitBranch !== undefined) session.gitBranch = this.gitBranch;
     if (this.pullRequest !== undefined) session.pullRequest = this.pullRequest;
+    if (this.costUsd !== undefined) session.costUsd = this.costUsd;
     if (this.version !== undefined) session.version = this.version;
     if (this.startedAt !== undefined) session.startedAt = this.startedAt;
     if (this.endedAt !== undefined) session.endedAt = this.endedAt;

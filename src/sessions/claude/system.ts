@@ -13,10 +13,11 @@ import { plural } from "../../plural.ts";
  * Bookkeeping record types, consumed without producing anything: what Claude Code writes besides
  * the conversation (read from its 2.1 builds): the session's settings and state re-appended as it
  * goes (agent name, colour and setting, mode, permission mode, tag, worktree, isolation,
- * remote bridge, relocated project; the PR link is read, as Session.pullRequest), snapshots of edited files, the queue of typed prompts,
+ * remote bridge, relocated project; the PR link and the running cost are read, as
+ * Session.pullRequest and costUsd), snapshots of edited files, the queue of typed prompts,
  * progress of tools and hooks, replacements of large tool outputs, context-collapse commits and
  * snapshots (`marble-origami-*`), fork and frame links, speculation timings; and in later builds
- * (2.1.332): file history deltas, attribution snapshots, the running cost, tools used, memory and
+ * (2.1.332): file history deltas, attribution snapshots, tools used, memory and
  * REPL modes, session owner and organizations, data-flow records and what a session derives from
  * or continues in, the end the model called, resume checks, observer links, and logs of the API
  * requests made.
@@ -46,7 +47,6 @@ export const SILENT_TYPES = new Set([
   // Added by later builds (read from 2.1.332's transcript writer).
   "file-history-delta",
   "attribution-snapshot",
-  "cost-state",
   "tools-used",
   "history-suppression",
   "session-owner",
@@ -70,7 +70,7 @@ export const SILENT_TYPES = new Set([
   "api-request-resumed",
 ]);
 
-export const KNOWN_RECORD_TYPES = new Set(["user", "assistant", "system", "summary", "attachment", "ai-title", "custom-title", "session-id", "pr-link", ...SILENT_TYPES]);
+export const KNOWN_RECORD_TYPES = new Set(["user", "assistant", "system", "summary", "attachment", "ai-title", "custom-title", "session-id", "pr-link", "cost-state", ...SILENT_TYPES]);
 
 /** System subtypes that are bookkeeping: turn timings, the plan file's snapshot (isMeta). */
 const SILENT_SYSTEM = new Set(["turn_duration", "file_snapshot"]);
