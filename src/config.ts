@@ -194,8 +194,9 @@ export function parseValue(key: string, value: Raw, where = ""): unknown {
     return KEYS[key].parse(value);
   } catch (e) {
     const reason = typeof e === "string" ? e : String(e);
-    // "must be ..." says what is valid already; the other reasons get it said.
-    throw new PankoError("config", `invalid value for ${key}${where}: ${reason}`, { details: reason.startsWith("must be") ? [] : [`Valid: ${KEYS[key].valid}`] });
+    // A single value's reason says what is valid ("must be ..."); a list's names the bad item,
+    // so an example of a good list follows it.
+    throw new PankoError("config", `invalid value for ${key}${where}: ${reason}`, { details: KEYS[key].list ? [`Valid: ${KEYS[key].valid}`] : [] });
   }
 }
 

@@ -6,6 +6,7 @@ import { parseClaudeText } from "../../src/sessions/claude/parse.ts";
 import { describeOutput, formatCost, usageTotals } from "../../src/sessions/usage.ts";
 import { previewLines } from "../../src/ui/preview.ts";
 import { session } from "../render/fixture.ts";
+import { summary } from "../ui/fakes.ts";
 import { readStream, served } from "../render/helpers.ts";
 
 /** A Claude transcript: one assistant record per [message id, output_tokens, stop_reason]. */
@@ -55,8 +56,7 @@ describe("output tokens as Claude Code records them", () => {
     expect(html).not.toContain("3 out");
     const md = [...markdownTranscriptChunks(s)].join("");
     expect(md).toMatch(/Tokens.*output not recorded \(Claude Code writes/);
-    const summary = { id: "s", source: "claude", path: s.path, project: "/p", prompts: 1, assistantMessages: 1, tools: {}, models: ["claude-opus-4-5"], mtimeMs: 0, size: 1 } as never;
-    expect(previewLines(summary, { now: Date.now(), width: 80, session: s }).join("\n")).toContain("tokens    5 in, output not recorded");
+    expect(previewLines(summary({ id: "s", title: "go", path: s.path, tools: {} }), { now: Date.now(), width: 80, session: s }).join("\n")).toContain("tokens    5 in, output not recorded");
   });
 });
 
@@ -69,8 +69,7 @@ describe("the cost Claude Code counted", () => {
     const { html } = await readStream(renderPage(s, served));
     expect(html).toContain(`<dt>Cost</dt><dd><span title="Claude Code&#x27;s own estimate at API prices, its sub-agents included">$1.23</span></dd>`);
     expect([...markdownTranscriptChunks(s)].join("")).toContain("- Cost: $1.23 (Claude Code's own estimate at API prices, its sub-agents included)");
-    const summary = { id: "s", source: "claude", path: s.path, project: "/p", prompts: 1, assistantMessages: 1, tools: {}, models: [], mtimeMs: 0, size: 1 } as never;
-    expect(previewLines(summary, { now: Date.now(), width: 80, session: s })).toContain("cost      $1.23 (Claude Code's estimate)");
+    expect(previewLines(summary({ id: "s", title: "go", path: s.path, tools: {} }), { now: Date.now(), width: 80, session: s })).toContain("cost      $1.23 (Claude Code's estimate)");
     expect(parseClaudeText(base).costUsd).toBeUndefined();
     expect(formatCost(0.004)).toBe("$0.004");
   });

@@ -7,7 +7,9 @@ import { runCli } from "../../src/cli/run.ts";
 import { hasBinary, runBinary } from "../helpers/cli.ts";
 import { canPrompt } from "../../src/ui/io.ts";
 import { freeName } from "../../src/ui/actions/files.ts";
-import { promptExcerpt } from "../../src/ui/preview.ts";
+import { previewLines, promptExcerpt } from "../../src/ui/preview.ts";
+import { allKinds } from "../render/fixture.ts";
+import { summary } from "./fakes.ts";
 import { removeSessionFiles } from "../../src/ui/real-deps.ts";
 import { line, safe } from "../../src/ui/text.ts";
 
@@ -110,10 +112,7 @@ describe("the picker filter", () => {
 
 describe("the preview of a parsed session", () => {
   test("says what its calls changed in files, sub-agents included", async () => {
-    const { previewLines } = await import("../../src/ui/preview.ts");
-    const { allKinds } = await import("../render/fixture.ts");
     const session = allKinds();
-    const summary = { id: "sess-1", source: "claude", path: session.path, project: "/p", prompts: 2, assistantMessages: 3, tools: {}, models: [], mtimeMs: 0, size: 1 } as never;
-    expect(previewLines(summary, { now: Date.now(), width: 80, session })).toContain("changes   3 files, +3 −2");
+    expect(previewLines(summary({ id: "sess-1", title: "Fixture session", path: session.path, tools: {} }), { now: Date.now(), width: 80, session })).toContain("changes   3 files, +3 −2");
   });
 });
